@@ -1,0 +1,84 @@
+"""泷泊英才 — the talent-service system of 双牌县."""
+import logging
+
+from flask import Flask
+
+from talent import config as settings
+from talent.extensions import csrf, db, login_manager, migrate
+
+BLUEPRINT_MODULES = (
+    "talent.core.views",
+    "talent.auth.views",
+    "talent.auth.admin",
+    "talent.auth.api",
+    "talent.registry.views",
+    "talent.registry.api",
+    "talent.core.openapi",
+)
+
+
+def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    app.config.from_mapping(settings.load(app.instance_path))
+    if test_config:
+        app.config.from_mapping(test_config)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "请先登录"
+    login_manager.login_message_category = "warning"
+
+    from talent.auth.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.active else None
+
+
+def register_blueprints(app: Flask) -> None:
+    from importlib import import_module
+
+    for name in BLUEPRINT_MODULES:
+        module = import_module(name)
+        app.register_blueprint(module.bp)
+    # The API authenticates with Bearer tokens only, never the session cookie,
+    # so cross-site requests cannot ride on a signed-in browser.
+    for name in ("auth_api", "registry_api", "openapi"):
+        csrf.exempt(app.blueprints[name])
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from talent.core.errors import register_errorhandlers as register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from talent.core.templating import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from talent.commands import register
+
+    register(app)

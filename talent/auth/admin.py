@@ -1,0 +1,128 @@
+"""The administrator's user pages: list, create, edit, enable/disable, reset password."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import or_, select
+
+from talent.auth import operations
+from talent.auth.forms import ResetPasswordForm, UserForm
+from talent.auth.models import Unit, User
+from talent.core.forms import EmptyForm
+from talent.core.pagination import paginate
+from talent.core.permissions import Permission, acting_user, require
+from talent.extensions import db
+from talent.registry.models import Talent
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _unit_choices():
+    return [(u.id, u.name) for u in db.session.scalars(select(Unit).order_by(Unit.sort_order))]
+
+
+def _load_user(user_id: int) -> User:
+    return db.session.get(User, user_id) or abort(404)
+
+
+def _talent_id(form: UserForm) -> int | None:
+    if form.role.data != "talent" or not form.talent_id.data:
+        return None
+    talent_id = int(form.talent_id.data)
+    if db.session.get(Talent, talent_id) is None:
+        form.talent_id.errors.append("没有这个人才编号")
+        raise operations.AccountError("")
+    return talent_id
+
+
+@bp.get("/users")
+@require(Permission.USERS_MANAGE)
+def user_list():
+    q = (request.args.get("q") or "").strip()
+    query = select(User).order_by(User.id)
+    if q:
+        query = query.where(or_(User.username.contains(q), User.display_name.contains(q)))
+    role = request.args.get("role", "")
+    if role:
+        query = query.where(User.role == role)
+    page = paginate(query, request.args)
+    return render_template("admin/users.html", page=page, q=q, role=role)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@require(Permission.USERS_MANAGE)
+def user_new():
+    form = UserForm(unit_choices=_unit_choices())
+    if form.validate_on_submit():
+        try:
+            user = operations.create_user(
+                acting_user(), form.username.data, form.password.data or "", form.role.data,
+                unit_id=form.unit_id.data, talent_id=_talent_id(form),
+                display_name=form.display_name.data or "",
+            )
+        except operations.AccountError as error:
+            if str(error):
+                form.username.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"已创建用户 {user.username}", "success")
+            return redirect(url_for(".user_list"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@require(Permission.USERS_MANAGE)
+def user_edit(user_id: int):
+    user = _load_user(user_id)
+    form = UserForm(obj=user, unit_choices=_unit_choices())
+    form.username.render_kw = {"readonly": True}
+    if request.method == "GET":
+        form.talent_id.data = str(user.talent_id or "")
+    if form.validate_on_submit():
+        form.username.data = user.username
+        try:
+            operations.update_user(acting_user(), user, {
+                "display_name": (form.display_name.data or "").strip(),
+                "role": form.role.data,
+                "unit_id": form.unit_id.data,
+                "talent_id": _talent_id(form),
+            })
+        except operations.AccountError as error:
+            if str(error):
+                form.role.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("用户信息已保存", "success")
+            return redirect(url_for(".user_list"))
+    return render_template("admin/user_form.html", form=form, user=user,
+                           reset_form=ResetPasswordForm())
+
+
+@bp.post("/users/<int:user_id>/active")
+@require(Permission.USERS_MANAGE)
+def user_toggle_active(user_id: int):
+    user = _load_user(user_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            operations.set_active(acting_user(), user, not user.active)
+        except operations.AccountError as error:
+            flash(str(error), "danger")
+        else:
+            db.session.commit()
+            flash(f"已{'启用' if user.active else '停用'}用户 {user.username}", "success")
+    return redirect(url_for(".user_list"))
+
+
+@bp.post("/users/<int:user_id>/password")
+@require(Permission.USERS_MANAGE)
+def user_reset_password(user_id: int):
+    user = _load_user(user_id)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            operations.reset_password(acting_user(), user, form.password.data)
+        except operations.AccountError as error:
+            flash(str(error), "danger")
+        else:
+            db.session.commit()
+            flash(f"已重置 {user.username} 的密码，原有访问令牌已失效", "success")
+    else:
+        flash("请输入新密码", "danger")
+    return redirect(url_for(".user_edit", user_id=user.id))

@@ -1,0 +1,31 @@
+"""POST /api/v1/auth/token: a Bearer token for a username and password."""
+from flask import Blueprint
+
+from talent.auth import operations
+from talent.core.api import json_body
+from talent.core.errors import ApiError
+from talent.core.permissions import public
+from talent.extensions import db
+
+bp = Blueprint("auth_api", __name__, url_prefix="/api/v1/auth")
+
+
+@bp.post("/token")
+@public
+def token():
+    data = json_body()
+    username, password = data.get("username"), data.get("password")
+    fields = {name: ["必填，且应为字符串"] for name, value in
+              (("username", username), ("password", password))
+              if not isinstance(value, str) or not value}
+    if fields:
+        raise ApiError(422, fields=fields)
+    try:
+        user = operations.authenticate(username, password)
+    except operations.AuthError as error:
+        db.session.commit()  # the failure count must survive
+        raise ApiError(401, str(error)) from None
+    issued = operations.issue_token(user)
+    db.session.commit()
+    return {"token": issued.token, "expires_at": issued.expires_at.isoformat() + "Z",
+            "role": user.role}

@@ -1,0 +1,43 @@
+from wtforms import BooleanField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
+
+from talent.core.forms import BaseForm, ChoiceField, optional_int
+from talent.core.permissions import ROLE_LABELS
+
+
+class LoginForm(BaseForm):
+    username = StringField("用户名", validators=[DataRequired("请输入用户名")])
+    password = PasswordField("密码", validators=[DataRequired("请输入密码")])
+
+
+class ChangePasswordForm(BaseForm):
+    current = PasswordField("当前密码", validators=[DataRequired("请输入当前密码")])
+    password = PasswordField("新密码", validators=[DataRequired("请输入新密码")])
+    confirm = PasswordField("确认新密码", validators=[EqualTo("password", "两次输入的新密码不一致")])
+
+
+class ResetPasswordForm(BaseForm):
+    password = PasswordField("新密码", validators=[DataRequired("请输入新密码")])
+
+
+class UserForm(BaseForm):
+    username = StringField(
+        "用户名",
+        validators=[
+            DataRequired("请输入用户名"),
+            Length(min=3, max=40, message="用户名为3至40个字符"),
+            Regexp(r"^[A-Za-z0-9_.-]+$", message="用户名只能包含字母、数字、下划线、点和横线"),
+        ],
+    )
+    display_name = StringField("姓名", validators=[Length(max=40, message="姓名不超过40个字")])
+    role = ChoiceField("角色", choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
+    unit_id = ChoiceField("所属单位", coerce=optional_int, choices=[(None, "（无）")])
+    talent_id = StringField(
+        "关联人才编号", validators=[Optional(), Regexp(r"^\d+$", message="请输入人才编号（数字）")]
+    )
+    active = BooleanField("启用", default=True)
+    password = PasswordField("初始密码")
+
+    def __init__(self, *args, unit_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit_id.choices = [(None, "（无）"), *(unit_choices or [])]

@@ -1,0 +1,62 @@
+"""Command-line tasks: reference data, demo data, accounts."""
+import click
+from flask import current_app
+
+from talent.auth import operations as accounts
+from talent.core.permissions import Role
+from talent.extensions import db
+
+
+def register(app):
+    @app.cli.command("seed")
+    def seed():
+        """Insert the reference data (units); safe to run again."""
+        from talent.reference import seed_units
+
+        added = seed_units()
+        db.session.commit()
+        click.echo(f"单位：新增 {added} 个")
+
+    @app.cli.command("demo")
+    @click.option("--count", default=40, show_default=True, help="演示人才数量")
+    def demo(count: int):
+        """Load demo data on first run (does nothing once any account exists)."""
+        from talent.demo import DEMO_PASSWORD, load_demo
+
+        if current_app.config["PRODUCTION"]:
+            raise click.ClickException("生产环境（TALENT_ENV=production）不允许加载演示数据")
+        result = load_demo(count)
+        db.session.commit()
+        if result["skipped"]:
+            click.echo("已有数据，跳过演示数据")
+        else:
+            click.echo(f"已加载演示数据：{result['talents']} 名人才；演示账户密码 {DEMO_PASSWORD}")
+
+    @app.cli.command("create-user")
+    @click.argument("username")
+    @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+    @click.option("--unit", "unit_name", help="单位名称（role=unit 时必填）")
+    @click.option("--talent-id", type=int, help="关联的人才编号（role=talent 时必填）")
+    @click.option("--password", help="不提供则交互输入")
+    @click.option("--name", "display_name", default="", help="显示姓名")
+    def create_user(username, role, unit_name, talent_id, password, display_name):
+        """Create an account, e.g. the first administrator of a production install."""
+        from talent.registry.models import Talent
+
+        unit_id = None
+        if unit_name:
+            unit = accounts.unit_by_name(unit_name)
+            if unit is None:
+                raise click.ClickException(f"没有名为“{unit_name}”的单位（先运行 flask seed）")
+            unit_id = unit.id
+        if talent_id is not None and db.session.get(Talent, talent_id) is None:
+            raise click.ClickException(f"没有编号为 {talent_id} 的人才")
+        if password is None:
+            password = click.prompt("密码", hide_input=True, confirmation_prompt=True)
+        try:
+            user = accounts.create_user(None, username, password, role, unit_id=unit_id,
+                                        talent_id=talent_id, display_name=display_name)
+        except accounts.AccountError as error:
+            raise click.ClickException(str(error)) from None
+        db.session.commit()
+        click.echo(f"已创建用户 {user.username}（{user.role_label}）")

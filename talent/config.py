@@ -1,0 +1,70 @@
+"""Settings read from the environment.
+
+Development generates a secret key into ``instance/`` on first run; production
+refuses to start without a real one, so a forgotten variable never ships a
+guessable key.
+"""
+import os
+import secrets
+from pathlib import Path
+
+MIN_SECRET_LENGTH = 32
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a safe configuration."""
+
+
+def is_production() -> bool:
+    return os.environ.get("TALENT_ENV", "development").lower() == "production"
+
+
+def _instance_secret(instance_path: Path) -> str:
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def _database_url(instance_path: Path) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        instance_path.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{instance_path / 'talent.sqlite'}"
+    # Heroku-style URLs name the old driver; psycopg 3 is what we ship.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def load(instance_path: str) -> dict:
+    path = Path(instance_path)
+    production = is_production()
+    secret = os.environ.get("SECRET_KEY", "")
+    if production:
+        if len(secret) < MIN_SECRET_LENGTH:
+            raise ConfigError(
+                f"TALENT_ENV=production 需要至少 {MIN_SECRET_LENGTH} 个字符的 SECRET_KEY 环境变量"
+            )
+    elif not secret:
+        secret = _instance_secret(path)
+    return {
+        "SECRET_KEY": secret,
+        "PRODUCTION": production,
+        "SQLALCHEMY_DATABASE_URI": _database_url(path),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_I18N_ENABLED": False,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+        "API_TOKEN_DAYS": 7,
+        "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_LOCK_MINUTES": 15,
+    }

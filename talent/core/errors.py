@@ -1,0 +1,80 @@
+"""Error answers: JSON in the DESIGN.md shape for the API, friendly pages for people."""
+import logging
+
+from flask import jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from talent.core.permissions import is_api_request
+from talent.extensions import db
+
+log = logging.getLogger(__name__)
+
+CODES = {
+    400: ("bad_request", "请求格式不正确"),
+    401: ("unauthorized", "请先登录或提供有效的访问令牌"),
+    403: ("forbidden", "您没有执行此操作的权限"),
+    404: ("not_found", "请求的内容不存在"),
+    405: ("method_not_allowed", "不支持该请求方法"),
+    409: ("conflict", "与已有数据冲突"),
+    413: ("too_large", "上传的文件过大"),
+    422: ("validation_failed", "提交的数据未通过校验"),
+    429: ("too_many_requests", "请求过于频繁，请稍后再试"),
+    500: ("server_error", "服务器内部错误，请稍后再试"),
+}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str | None = None, fields: dict | None = None,
+                 code: str | None = None):
+        default_code, default_message = CODES.get(status, ("error", "请求失败"))
+        super().__init__(message or default_message)
+        self.status = status
+        self.code = code or default_code
+        self.message = message or default_message
+        self.fields = fields or {}
+
+
+def api_error_response(error: ApiError):
+    body = {"error": {"code": error.code, "message": error.message, "fields": error.fields}}
+    response = jsonify(body)
+    response.status_code = error.status
+    if error.status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="talent"'
+    return response
+
+
+def _page(status: int, message: str | None = None):
+    _code, default_message = CODES.get(status, ("error", "请求失败"))
+    return render_template("errors.html", status=status, message=message or default_message), status
+
+
+def register_errorhandlers(app):
+    @app.errorhandler(ApiError)
+    def handle_api_error(error: ApiError):
+        db.session.rollback()
+        return api_error_response(error)
+
+    @app.errorhandler(CSRFError)
+    def handle_csrf(error):
+        db.session.rollback()
+        message = "页面已过期或缺少安全校验，请刷新页面后重新提交"
+        if is_api_request():
+            return api_error_response(ApiError(400, message, code="csrf"))
+        return _page(400, message)
+
+    @app.errorhandler(HTTPException)
+    def handle_http(error: HTTPException):
+        db.session.rollback()
+        status = error.code or 500
+        if is_api_request():
+            return api_error_response(ApiError(status))
+        return _page(status)
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()
+        if is_api_request():
+            return api_error_response(ApiError(500))
+        return _page(500)

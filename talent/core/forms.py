@@ -1,0 +1,83 @@
+"""Form bases: Chinese messages, a CSRF-only form for buttons, and JSON input for the API.
+
+The same form classes validate HTML posts and JSON bodies: the API turns a JSON
+object into form data with :func:`json_to_formdata` and validates it through
+the very form the page uses.
+"""
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import SelectField, TextAreaField
+
+
+class BaseForm(FlaskForm):
+    class Meta:
+        locales = ("zh",)
+
+
+class ApiForm(BaseForm):
+    """Marker base for forms reused by the API; CSRF is switched off per instance there."""
+
+
+class EmptyForm(BaseForm):
+    """A POST-only button (disable, mark as left …) still carries a CSRF token."""
+
+
+class JsonTypeError(ValueError):
+    def __init__(self, fields: dict[str, list[str]]):
+        super().__init__("bad types")
+        self.fields = fields
+
+
+def json_to_formdata(data: dict, list_fields: frozenset = frozenset()) -> MultiDict:
+    """Flatten a JSON object into form data; reject values of the wrong JSON type."""
+    pairs, errors = [], {}
+    for key, value in data.items():
+        if key in list_fields:
+            if value is None:
+                value = []
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                errors[key] = ["应为字符串列表"]
+                continue
+            pairs.extend((key, v) for v in value)
+            if not value:
+                pairs.append((key, ""))
+        elif isinstance(value, bool):
+            pairs.append((key, "true" if value else "false"))
+        elif value is None:
+            pairs.append((key, ""))
+        elif isinstance(value, str | int | float):
+            pairs.append((key, str(value)))
+        else:
+            errors[key] = ["应为字符串、数字或布尔值"]
+    if errors:
+        raise JsonTypeError(errors)
+    return MultiDict(pairs)
+
+
+def optional_int(value):
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+class ChoiceField(SelectField):
+    """A select whose bad value reads as a clear Chinese message."""
+
+    def pre_validate(self, form):
+        if self.data in (None, "") and any(v in (None, "") for v, *_ in self.iter_choices()):
+            return
+        values = [v for v, *_ in self.iter_choices()]
+        if self.data not in values:
+            raise ValueError("请从列表中选择有效的选项")
+
+
+class LinesField(TextAreaField):
+    """A list of texts: one per line in the page, a JSON list in the API."""
+
+    def process_formdata(self, valuelist):
+        if len(valuelist) == 1:
+            valuelist = valuelist[0].splitlines()
+        self.data = [v.strip() for v in valuelist if v and v.strip()]
+
+    def _value(self):
+        return "\n".join(self.data or [])

@@ -1,0 +1,111 @@
+"""Roles, permissions and the decorators every route declares.
+
+Each view carries ``required_permission`` so a test can walk the URL map and
+prove that no route was left without one.
+"""
+from enum import StrEnum
+from functools import wraps
+
+from flask import abort, g, redirect, request, url_for
+from flask_login import current_user
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    ORG = "org"
+    UNIT = "unit"
+    COMMISSIONER = "commissioner"
+    TALENT = "talent"
+
+
+ROLE_LABELS = {
+    Role.ADMIN: "系统管理员",
+    Role.ORG: "县委组织部",
+    Role.UNIT: "单位经办人",
+    Role.COMMISSIONER: "科技特派员",
+    Role.TALENT: "人才",
+}
+
+
+class Permission(StrEnum):
+    PUBLIC = "public"  # anyone, signed in or not
+    SIGNED_IN = "signed_in"  # any active account
+    TALENTS_READ = "talents_read"
+    TALENTS_WRITE = "talents_write"
+    TALENTS_EXPORT = "talents_export"
+    ID_NUMBERS_FULL = "id_numbers_full"
+    USERS_MANAGE = "users_manage"
+    AUDIT_READ = "audit_read"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMIN: frozenset(Permission),
+    Role.ORG: frozenset(
+        {
+            Permission.SIGNED_IN,
+            Permission.TALENTS_READ,
+            Permission.TALENTS_WRITE,
+            Permission.TALENTS_EXPORT,
+            Permission.ID_NUMBERS_FULL,
+        }
+    ),
+    Role.UNIT: frozenset(
+        {Permission.SIGNED_IN, Permission.TALENTS_READ, Permission.TALENTS_EXPORT}
+    ),
+    Role.COMMISSIONER: frozenset({Permission.SIGNED_IN}),
+    Role.TALENT: frozenset({Permission.SIGNED_IN}),
+}
+
+
+def role_can(role: str | None, permission: Permission) -> bool:
+    if permission is Permission.PUBLIC:
+        return True
+    if role is None:
+        return False
+    return permission in ROLE_PERMISSIONS.get(Role(role), frozenset())
+
+
+def is_api_request() -> bool:
+    return request.path.startswith("/api/")
+
+
+def acting_user():
+    """The account behind this request: Bearer token for the API, session for pages.
+
+    The API never accepts the session cookie, so it needs no CSRF token and a
+    page on another site cannot drive it with a signed-in user's browser.
+    """
+    if "acting_user" not in g:
+        if is_api_request():
+            from talent.auth.operations import user_for_token
+
+            g.acting_user = user_for_token(request.headers.get("Authorization", ""))
+        else:
+            g.acting_user = current_user if current_user.is_authenticated else None
+    return g.acting_user
+
+
+def require(permission: Permission):
+    """Declare and enforce who may use a route: 401/login when anonymous, 403 when not allowed."""
+
+    def decorate(view):
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            if permission is not Permission.PUBLIC:
+                user = acting_user()
+                if user is None:
+                    if is_api_request():
+                        abort(401)
+                    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+                if not role_can(user.role, permission):
+                    abort(403)
+            return view(*args, **kwargs)
+
+        guarded.required_permission = permission
+        return guarded
+
+    return decorate
+
+
+def public(view):
+    return require(Permission.PUBLIC)(view)

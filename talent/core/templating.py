@@ -1,0 +1,41 @@
+"""What every template can use: labels, local times, the navigation, the demo banner."""
+from flask import request
+from sqlalchemy import exists, select
+
+from talent.core.forms import EmptyForm
+from talent.core.permissions import Permission, acting_user
+from talent.core.timeutil import local
+from talent.extensions import db
+from talent.registry.choices import label
+
+# (endpoint, text, icon, permission) — a role sees only what it may open.
+NAVIGATION = [
+    ("core.index", "工作台", "speedometer2", Permission.SIGNED_IN),
+    ("registry.talent_list", "人才信息库", "people", Permission.TALENTS_READ),
+    ("registry.team_list", "人才团队", "diagram-3", Permission.TALENTS_READ),
+    ("admin.user_list", "用户管理", "person-gear", Permission.USERS_MANAGE),
+    ("core.audit_log", "操作日志", "journal-text", Permission.AUDIT_READ),
+]
+
+
+def _demo_accounts_exist() -> bool:
+    from talent.auth.models import User
+
+    return bool(db.session.scalar(select(exists().where(User.is_demo.is_(True)))))
+
+
+def register(app):
+    app.jinja_env.filters["local"] = local
+    app.jinja_env.globals["label"] = label
+
+    @app.context_processor
+    def inject():
+        user = acting_user() if request else None
+        nav = [item for item in NAVIGATION if user is not None and user.can(item[3])]
+        return {
+            "nav_items": nav,
+            "user": user,
+            "Permission": Permission,
+            "demo_banner": _demo_accounts_exist(),
+            "button_form": EmptyForm(),
+        }

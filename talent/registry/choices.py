@@ -1,0 +1,92 @@
+"""Coded values of a talent record and their Chinese labels (API values are the keys)."""
+
+GENDERS = {"male": "男", "female": "女"}
+ID_TYPES = {"resident_id": "居民身份证", "passport": "护照"}
+EDUCATIONS = {
+    "doctorate": "博士研究生",
+    "master": "硕士研究生",
+    "bachelor": "大学本科",
+    "college": "大学专科",
+    "other": "其他",
+}
+TITLE_LEVELS = {
+    "senior": "正高级",
+    "vice_senior": "副高级",
+    "intermediate": "中级",
+    "junior": "初级",
+    "none": "无职称",
+}
+FIELDS = {
+    "bamboo_wood": "农林产品(竹木)精深加工",
+    "biomedicine": "生物医药",
+    "new_energy_materials": "新能源新材料",
+    "modern_agriculture": "现代农业",
+    "education": "教育",
+    "healthcare": "医疗卫生",
+    "other": "其他",
+}
+CATEGORIES = {
+    "leading": "产业领军人才",
+    "innovator": "科技创新人才",
+    "young": "青年科技人才",
+    "engineer": "卓越工程师",
+    "craftsman": "双牌工匠",
+    "none": "其他",
+}
+SOURCES = {"introduced": "引进", "local": "本土培养"}
+PROGRAMME_LEVELS = {
+    "academician": "院士",
+    "national": "国家级人才计划",
+    "provincial": "省级人才计划",
+    "municipal": "市级人才计划",
+    "none": "无",
+}
+STATUSES = {"active": "在县工作", "left": "已离开"}
+
+# Common nationalities first; any ISO 3166 alpha-2 code is accepted.
+NATIONALITIES = {
+    "CN": "中国",
+    "US": "美国",
+    "GB": "英国",
+    "DE": "德国",
+    "FR": "法国",
+    "JP": "日本",
+    "KR": "韩国",
+    "RU": "俄罗斯",
+    "CA": "加拿大",
+    "AU": "澳大利亚",
+    "SG": "新加坡",
+    "MY": "马来西亚",
+    "TH": "泰国",
+    "VN": "越南",
+    "IN": "印度",
+    "PK": "巴基斯坦",
+    "IT": "意大利",
+    "NL": "荷兰",
+    "UA": "乌克兰",
+    "BR": "巴西",
+}
+
+CHOICE_SETS = {
+    "gender": GENDERS,
+    "id_type": ID_TYPES,
+    "education": EDUCATIONS,
+    "title_level": TITLE_LEVELS,
+    "field": FIELDS,
+    "category": CATEGORIES,
+    "source": SOURCES,
+    "programme_level": PROGRAMME_LEVELS,
+    "status": STATUSES,
+}
+
+
+def label(kind: str, value: str | None) -> str:
+    if value is None:
+        return ""
+    if kind == "nationality":
+        return NATIONALITIES.get(value, value)
+    return CHOICE_SETS[kind].get(value, value)
+
+
+def sql_in(values: dict) -> str:
+    return ", ".join(f"'{v}'" for v in values)

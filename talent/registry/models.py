@@ -1,0 +1,125 @@
+"""The 科技人才信息库: talents and the high-end innovation teams they form."""
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from talent.core.masking import mask_id_number
+from talent.core.timeutil import utcnow
+from talent.extensions import db
+from talent.registry.choices import CHOICE_SETS, label, sql_in
+
+
+def _choice_check(column: str) -> CheckConstraint:
+    return CheckConstraint(f"{column} IN ({sql_in(CHOICE_SETS[column])})", name=column)
+
+
+class Team(db.Model):
+    """高端科技创新人才团队."""
+
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    leader_id: Mapped[int | None] = mapped_column(
+        ForeignKey("talents.id", use_alter=True, name="fk_teams_leader_id_talents"), index=True
+    )
+    field: Mapped[str] = mapped_column(String(30))
+    introduced_on: Mapped[date | None] = mapped_column(Date)
+    description: Mapped[str] = mapped_column(String(1000), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    leader: Mapped["Talent | None"] = relationship(foreign_keys=[leader_id], post_update=True)
+    members: Mapped[list["Talent"]] = relationship(
+        back_populates="team", foreign_keys="Talent.team_id", order_by="Talent.name"
+    )
+
+    @property
+    def field_label(self) -> str:
+        return label("field", self.field)
+
+
+class Talent(db.Model):
+    __tablename__ = "talents"
+    __table_args__ = (
+        *(
+            _choice_check(c)
+            for c in (
+                "gender",
+                "id_type",
+                "education",
+                "title_level",
+                "field",
+                "category",
+                "source",
+                "programme_level",
+                "status",
+            )
+        ),
+        Index("ix_talents_status_id", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50), index=True)
+    gender: Mapped[str] = mapped_column(String(10))
+    id_type: Mapped[str] = mapped_column(String(20), default="resident_id")
+    id_number: Mapped[str] = mapped_column(String(30), unique=True)
+    nationality: Mapped[str] = mapped_column(String(2), default="CN", index=True)
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    phone: Mapped[str] = mapped_column(String(20), default="", index=True)
+    email: Mapped[str] = mapped_column(String(120), default="")
+    education: Mapped[str] = mapped_column(String(20), index=True)
+    title_level: Mapped[str] = mapped_column(String(20), default="none", index=True)
+    title_name: Mapped[str] = mapped_column(String(60), default="")
+    employer: Mapped[str] = mapped_column(String(100), index=True)
+    field: Mapped[str] = mapped_column(String(30), index=True)
+    category: Mapped[str] = mapped_column(String(20), default="none", index=True)
+    source: Mapped[str] = mapped_column(String(20), default="local", index=True)
+    introduced_on: Mapped[date | None] = mapped_column(Date)
+    programme_level: Mapped[str] = mapped_column(String(20), default="none")
+    works_in_county: Mapped[bool] = mapped_column(Boolean, default=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    honors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(10), default="active", index=True)
+    left_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    team: Mapped[Team | None] = relationship(back_populates="members", foreign_keys=[team_id])
+
+    def label_of(self, kind: str) -> str:
+        return label(kind, getattr(self, kind))
+
+    def shown_id_number(self, reveal: bool) -> str:
+        return self.id_number if reveal else mask_id_number(self.id_number)
+
+    def to_dict(self, reveal_id: bool) -> dict:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "gender": self.gender,
+            "id_type": self.id_type,
+            "id_number": self.shown_id_number(reveal_id),
+            "nationality": self.nationality,
+            "birth_date": self.birth_date.isoformat() if self.birth_date else None,
+            "phone": self.phone,
+            "email": self.email,
+            "education": self.education,
+            "title_level": self.title_level,
+            "title_name": self.title_name,
+            "employer": self.employer,
+            "field": self.field,
+            "category": self.category,
+            "source": self.source,
+            "introduced_on": self.introduced_on.isoformat() if self.introduced_on else None,
+            "programme_level": self.programme_level,
+            "works_in_county": self.works_in_county,
+            "team_id": self.team_id,
+            "honors": list(self.honors or []),
+            "status": self.status,
+            "created_at": self.created_at.isoformat() if self.created_at else None,
+            "updated_at": self.updated_at.isoformat() if self.updated_at else None,
+        }
+
+    def __repr__(self) -> str:
+        return f"<Talent {self.id} {self.name}>"

@@ -1,0 +1,179 @@
+"""Business operations on talents and teams. They flush and audit; the request commits."""
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import ClassVar
+
+from sqlalchemy import Select, func, or_, select
+
+from talent.core import audit
+from talent.core.timeutil import today
+from talent.extensions import db
+from talent.registry import choices
+from talent.registry.models import Talent, Team
+
+
+class DuplicateIdNumber(Exception):
+    def __init__(self, existing: Talent):
+        super().__init__(existing.id_number)
+        self.existing = existing
+
+    @property
+    def message(self) -> str:
+        return f"该证件号码已登记（人才编号 {self.existing.id}），不能重复登记"
+
+
+def find_by_id_number(id_number: str, exclude_id: int | None = None) -> Talent | None:
+    query = select(Talent).where(Talent.id_number == id_number)
+    if exclude_id is not None:
+        query = query.where(Talent.id != exclude_id)
+    return db.session.scalar(query)
+
+
+def _refuse_duplicate(values: Mapping, exclude_id: int | None = None) -> None:
+    existing = find_by_id_number(values["id_number"], exclude_id)
+    if existing is not None:
+        raise DuplicateIdNumber(existing)
+
+
+def create_talent(actor, values: Mapping) -> Talent:
+    _refuse_duplicate(values)
+    talent = Talent(**values)
+    if talent.status == "left" and talent.left_on is None:
+        talent.left_on = today()
+    db.session.add(talent)
+    db.session.flush()
+    audit.record(actor, "create", talent, audit.snapshot(dict(values)), summary=talent.name)
+    return talent
+
+
+def update_talent(actor, talent: Talent, values: Mapping) -> dict:
+    """Apply the changed values; returns what changed (empty when nothing did)."""
+    _refuse_duplicate(values, exclude_id=talent.id)
+    values = dict(values)
+    if values.get("status") == "left" and talent.status != "left":
+        values["left_on"] = today()
+    elif values.get("status") == "active":
+        values["left_on"] = None
+    changes = audit.apply_changes(talent, values)
+    if changes:
+        db.session.flush()
+        audit.record(actor, "update", talent, changes, summary=talent.name)
+    return changes
+
+
+def mark_left(actor, talent: Talent) -> None:
+    """Talents are never deleted: a departure keeps the record and its history."""
+    if talent.status == "left":
+        return
+    changes = audit.apply_changes(talent, {"status": "left", "left_on": today()})
+    db.session.flush()
+    audit.record(actor, "leave", talent, changes, summary=talent.name)
+
+
+@dataclass(frozen=True)
+class TalentQuery:
+    """What a list or export asks for; parsed once from page or API arguments."""
+
+    q: str = ""
+    category: str = ""
+    field: str = ""
+    title_level: str = ""
+    education: str = ""
+    source: str = ""
+    nationality: str = ""
+    status: str = ""
+    team_id: int | None = None
+    sort: str = "-id"
+
+    FILTERS: ClassVar = ("category", "field", "title_level", "education", "source", "status")
+    SORTS: ClassVar = {
+        "id": Talent.id,
+        "name": Talent.name,
+        "employer": Talent.employer,
+        "birth_date": Talent.birth_date,
+        "introduced_on": Talent.introduced_on,
+    }
+
+    @classmethod
+    def from_args(cls, args: Mapping) -> "TalentQuery":
+        values = {"q": (args.get("q") or "").strip()[:50]}
+        for name in cls.FILTERS:
+            raw = args.get(name) or ""
+            values[name] = raw if raw in choices.CHOICE_SETS[name] else ""
+        nationality = (args.get("nationality") or "").strip().upper()
+        values["nationality"] = nationality if len(nationality) == 2 else ""
+        team = args.get("team_id") or ""
+        values["team_id"] = int(team) if str(team).isdigit() else None
+        sort = args.get("sort") or "-id"
+        values["sort"] = sort if sort.lstrip("-") in cls.SORTS else "-id"
+        return cls(**values)
+
+    def args(self) -> dict:
+        """Non-empty arguments, to keep filters across pages and into the export link."""
+        return {k: v for k, v in self.__dict__.items() if v not in ("", None, "-id")}
+
+    def where(self, query: Select) -> Select:
+        if self.q:
+            like = f"%{self.q}%"
+            query = query.where(
+                or_(Talent.name.like(like), Talent.employer.like(like), Talent.phone.like(like))
+            )
+        for name in self.FILTERS:
+            value = getattr(self, name)
+            if value:
+                query = query.where(getattr(Talent, name) == value)
+        if self.nationality:
+            query = query.where(Talent.nationality == self.nationality)
+        if self.team_id is not None:
+            query = query.where(Talent.team_id == self.team_id)
+        return query
+
+    def select(self) -> Select:
+        column = self.SORTS[self.sort.lstrip("-")]
+        order = column.desc() if self.sort.startswith("-") else column.asc()
+        tie = Talent.id.desc() if self.sort.startswith("-") else Talent.id.asc()
+        return self.where(select(Talent)).order_by(order, tie)
+
+    def count(self) -> Select:
+        return self.where(select(func.count(Talent.id)))
+
+
+def team_choices() -> list[tuple[int, str]]:
+    return [(t.id, t.name) for t in db.session.scalars(select(Team).order_by(Team.name))]
+
+
+def leader_choices(team: Team | None = None) -> list[tuple[int, str]]:
+    """Members of the team and the county's leading talents — a short list, not all 100,000."""
+    conditions = [Talent.category == "leading", Talent.programme_level != "none"]
+    if team is not None:
+        conditions.append(Talent.team_id == team.id)
+    query = (
+        select(Talent.id, Talent.name, Talent.employer)
+        .where(Talent.status == "active", or_(*conditions))
+        .order_by(Talent.name)
+        .limit(500)
+    )
+    return [(row.id, f"{row.name}（{row.employer}）") for row in db.session.execute(query)]
+
+
+def create_team(actor, values: Mapping) -> Team:
+    team = Team(**values)
+    db.session.add(team)
+    db.session.flush()
+    audit.record(actor, "create", team, audit.snapshot(dict(values)), summary=team.name)
+    return team
+
+
+def update_team(actor, team: Team, values: Mapping) -> dict:
+    changes = audit.apply_changes(team, dict(values))
+    if changes:
+        db.session.flush()
+        audit.record(actor, "update", team, changes, summary=team.name)
+    return changes
+
+
+def team_name_taken(name: str, exclude_id: int | None = None) -> bool:
+    query = select(Team.id).where(Team.name == name.strip())
+    if exclude_id is not None:
+        query = query.where(Team.id != exclude_id)
+    return db.session.scalar(query) is not None

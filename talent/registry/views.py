@@ -1,0 +1,199 @@
+"""Pages of the 科技人才信息库: list, detail with history, forms, import and export."""
+from datetime import datetime
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from sqlalchemy import select
+
+from talent.core import audit
+from talent.core.forms import EmptyForm
+from talent.core.pagination import paginate
+from talent.core.permissions import Permission, acting_user, require
+from talent.core.spreadsheet import XLSX_MIMETYPE, SpreadsheetError, read_xlsx
+from talent.extensions import db
+from talent.registry import choices, operations, spreadsheet
+from talent.registry.forms import TalentForm, TeamForm
+from talent.registry.models import Talent, Team
+from talent.registry.operations import DuplicateIdNumber, TalentQuery
+
+bp = Blueprint("registry", __name__)
+
+# Chinese names of the fields, for the change history.
+FIELD_LABELS = {**spreadsheet.FIELD_HEADERS, "left_on": "离开日期", "team_id": "所属团队"}
+
+
+def _load_talent(talent_id: int) -> Talent:
+    return db.session.get(Talent, talent_id) or abort(404)
+
+
+def _load_team(team_id: int) -> Team:
+    return db.session.get(Team, team_id) or abort(404)
+
+
+def _reveal_ids() -> bool:
+    return acting_user().can(Permission.ID_NUMBERS_FULL)
+
+
+def _stamp() -> str:
+    return datetime.now().strftime("%Y%m%d-%H%M")
+
+
+@bp.get("/talents")
+@require(Permission.TALENTS_READ)
+def talent_list():
+    query = TalentQuery.from_args(request.args)
+    page = paginate(query.select(), request.args, count_query=query.count())
+    return render_template(
+        "registry/talent_list.html", page=page, query=query, choices=choices,
+        reveal=_reveal_ids(), teams=operations.team_choices(),
+    )
+
+
+@bp.get("/talents/<int:talent_id>")
+@require(Permission.TALENTS_READ)
+def talent_detail(talent_id: int):
+    talent = _load_talent(talent_id)
+    return render_template(
+        "registry/talent_detail.html", talent=talent, reveal=_reveal_ids(),
+        history=audit.history("talents", talent.id), action_labels=audit.ACTION_LABELS,
+        field_labels=FIELD_LABELS,
+    )
+
+
+def _save_talent(form: TalentForm, talent: Talent | None):
+    """Create or update from a validated form; a duplicate ID becomes a field error."""
+    try:
+        if talent is None:
+            talent = operations.create_talent(acting_user(), form.talent_values())
+        else:
+            operations.update_talent(acting_user(), talent, form.talent_values())
+    except DuplicateIdNumber as error:
+        form.id_number.errors.append(error.message)
+        return None
+    db.session.commit()
+    return talent
+
+
+@bp.route("/talents/new", methods=["GET", "POST"])
+@require(Permission.TALENTS_WRITE)
+def talent_new():
+    form = TalentForm(team_choices=operations.team_choices())
+    if form.validate_on_submit():
+        talent = _save_talent(form, None)
+        if talent is not None:
+            flash(f"已登记人才 {talent.name}", "success")
+            return redirect(url_for(".talent_detail", talent_id=talent.id))
+    return render_template("registry/talent_form.html", form=form, talent=None)
+
+
+@bp.route("/talents/<int:talent_id>/edit", methods=["GET", "POST"])
+@require(Permission.TALENTS_WRITE)
+def talent_edit(talent_id: int):
+    talent = _load_talent(talent_id)
+    form = TalentForm(obj=talent, team_choices=operations.team_choices())
+    if form.validate_on_submit() and _save_talent(form, talent) is not None:
+        flash("人才信息已保存", "success")
+        return redirect(url_for(".talent_detail", talent_id=talent.id))
+    return render_template("registry/talent_form.html", form=form, talent=talent)
+
+
+@bp.post("/talents/<int:talent_id>/leave")
+@require(Permission.TALENTS_WRITE)
+def talent_leave(talent_id: int):
+    talent = _load_talent(talent_id)
+    if EmptyForm().validate_on_submit():
+        operations.mark_left(acting_user(), talent)
+        db.session.commit()
+        flash(f"已将 {talent.name} 标记为已离开，档案保留", "success")
+    return redirect(url_for(".talent_detail", talent_id=talent.id))
+
+
+@bp.get("/talents/export.xlsx")
+@require(Permission.TALENTS_EXPORT)
+def talent_export():
+    query = TalentQuery.from_args(request.args)
+    output = spreadsheet.export_talents(query, reveal=_reveal_ids())
+    return send_file(output, mimetype=XLSX_MIMETYPE, as_attachment=True,
+                     download_name=f"科技人才信息库-{_stamp()}.xlsx")
+
+
+@bp.get("/talents/import/template.xlsx")
+@require(Permission.TALENTS_WRITE)
+def talent_import_template():
+    from io import BytesIO
+
+    output = BytesIO()
+    spreadsheet.template_workbook().save(output)
+    output.seek(0)
+    return send_file(output, mimetype=XLSX_MIMETYPE, as_attachment=True,
+                     download_name="科技人才信息导入模板.xlsx")
+
+
+@bp.route("/talents/import", methods=["GET", "POST"])
+@require(Permission.TALENTS_WRITE)
+def talent_import():
+    form = EmptyForm()
+    report, problem = None, None
+    if form.validate_on_submit():
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            problem = "请选择要导入的 .xlsx 文件"
+        elif not upload.filename.lower().endswith(".xlsx"):
+            problem = "只支持 .xlsx 格式（Excel 2007 及以上），请用导入模板填写"
+        else:
+            try:
+                sheet = read_xlsx(upload.stream, spreadsheet.REQUIRED_HEADERS)
+            except SpreadsheetError as error:
+                problem = str(error)
+            else:
+                report = spreadsheet.import_talents(acting_user(), sheet)
+                if report.ok:
+                    db.session.commit()
+                    flash(f"导入成功：共 {len(report.created)} 名人才", "success")
+                    return redirect(url_for(".talent_list"))
+                db.session.rollback()
+    return render_template("registry/talent_import.html", form=form, report=report,
+                           problem=problem)
+
+
+@bp.get("/teams")
+@require(Permission.TALENTS_READ)
+def team_list():
+    teams = list(db.session.scalars(select(Team).order_by(Team.introduced_on.desc(), Team.name)))
+    return render_template("registry/team_list.html", teams=teams)
+
+
+@bp.get("/teams/<int:team_id>")
+@require(Permission.TALENTS_READ)
+def team_detail(team_id: int):
+    team = _load_team(team_id)
+    return render_template("registry/team_detail.html", team=team, reveal=_reveal_ids(),
+                           history=audit.history("teams", team.id),
+                           action_labels=audit.ACTION_LABELS)
+
+
+def _team_form_page(team: Team | None):
+    form = TeamForm(obj=team, leader_choices=operations.leader_choices(team))
+    if form.validate_on_submit():
+        if operations.team_name_taken(form.name.data, team.id if team else None):
+            form.name.errors.append("已有同名团队")
+        else:
+            if team is None:
+                team = operations.create_team(acting_user(), form.team_values())
+            else:
+                operations.update_team(acting_user(), team, form.team_values())
+            db.session.commit()
+            flash("团队信息已保存", "success")
+            return redirect(url_for(".team_detail", team_id=team.id))
+    return render_template("registry/team_form.html", form=form, team=team)
+
+
+@bp.route("/teams/new", methods=["GET", "POST"])
+@require(Permission.TALENTS_WRITE)
+def team_new():
+    return _team_form_page(None)
+
+
+@bp.route("/teams/<int:team_id>/edit", methods=["GET", "POST"])
+@require(Permission.TALENTS_WRITE)
+def team_edit(team_id: int):
+    return _team_form_page(_load_team(team_id))

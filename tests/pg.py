@@ -1,0 +1,65 @@
+"""A throwaway PostgreSQL server for the test session, started from Debian's server binaries."""
+import glob
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+from contextlib import closing
+
+import psycopg
+
+
+def find_bindir() -> str | None:
+    for candidate in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
+        if os.path.exists(os.path.join(candidate, "initdb")):
+            return candidate
+    initdb = shutil.which("initdb")
+    return os.path.dirname(os.path.realpath(initdb)) if initdb else None
+
+
+def _free_port() -> int:
+    with closing(socket.socket()) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class ThrowawayPostgres:
+    """initdb into a temporary folder, start on a free port, drop everything on stop.
+
+    PostgreSQL refuses to run as root, so as root the server runs as the
+    ``postgres`` account the Debian package creates.
+    """
+
+    def __init__(self, bindir: str):
+        self.bindir = bindir
+        self.port = _free_port()
+        self.root = tempfile.mkdtemp(prefix="talent-pg-")
+        self.data = os.path.join(self.root, "data")
+        self.prefix: list[str] = []
+        if os.geteuid() == 0:
+            account = pwd.getpwnam("postgres")
+            os.chown(self.root, account.pw_uid, account.pw_gid)
+            self.prefix = ["runuser", "-u", "postgres", "--"]
+
+    def _run(self, *args: str) -> None:
+        subprocess.run([*self.prefix, *args], check=True, capture_output=True, timeout=120)
+
+    def start(self) -> str:
+        self._run(os.path.join(self.bindir, "initdb"), "-D", self.data, "-U", "postgres",
+                  "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8")
+        options = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
+                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
+        self._run(os.path.join(self.bindir, "pg_ctl"), "-D", self.data, "-o", options,
+                  "-l", os.path.join(self.root, "server.log"), "-w", "start")
+        with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres",
+                             autocommit=True) as conn:
+            conn.execute("CREATE DATABASE talent_test")
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/talent_test"
+
+    def stop(self) -> None:
+        try:
+            self._run(os.path.join(self.bindir, "pg_ctl"), "-D", self.data, "-m", "immediate", "stop")
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)
