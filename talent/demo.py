@@ -112,7 +112,7 @@ FOREIGN_EXPERT = {
 
 ACADEMIC_LEADER = {
     "name": "李明", "gender": "male", "id_type": "resident_id",
-    "id_number": "431123198503150012", "nationality": "CN", "birth_date": date(1985, 3, 15),
+    "id_number": "431123198503150017", "nationality": "CN", "birth_date": date(1985, 3, 15),
     "phone": "13874600001", "email": "liming@example.cn", "education": "doctorate",
     "title_level": "senior", "title_name": "研究员", "employer": "湖南双牌竹木科技有限公司",
     "field": "bamboo_wood", "category": "leading", "source": "introduced",

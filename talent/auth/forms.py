@@ -40,4 +40,4 @@ class UserForm(BaseForm):
 
     def __init__(self, *args, unit_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.unit_id.choices = [(None, "（无）"), *(unit_choices or [])]
+        self.unit_id.set_options([(None, "（无）"), *(unit_choices or [])])

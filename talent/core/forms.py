@@ -7,6 +7,8 @@ the very form the page uses.
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
 
 
 class BaseForm(FlaskForm):
@@ -60,15 +62,27 @@ def optional_int(value):
     return int(value)
 
 
+def options(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value=value, label=text) for value, text in pairs]
+
+
 class ChoiceField(SelectField):
-    """A select whose bad value reads as a clear Chinese message."""
+    """A select whose bad value reads as a clear Chinese message; choices given as pairs."""
+
+    def __init__(self, label=None, validators=None, choices=(), **kwargs):
+        super().__init__(label, validators, choices=options(choices), **kwargs)
+
+    def set_options(self, pairs) -> None:
+        self.choices = options(pairs)
 
     def pre_validate(self, form):
-        if self.data in (None, "") and any(v in (None, "") for v, *_ in self.iter_choices()):
+        allowed = {self.coerce(choice.value) if choice.value is not None else None
+                   for choice in self.choices}
+        blank_allowed = bool(allowed & {None, ""})
+        if self.data in (None, "") and blank_allowed:
             return
-        values = [v for v, *_ in self.iter_choices()]
-        if self.data not in values:
-            raise ValueError("请从列表中选择有效的选项")
+        if self.data not in allowed:
+            raise ValidationError("请从列表中选择有效的选项")
 
 
 class LinesField(TextAreaField):

@@ -67,7 +67,7 @@ class TalentForm(ApiForm):
 
     def __init__(self, *args, team_choices: list[tuple] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.team_id.choices = [(None, "无"), *(team_choices or [])]
+        self.team_id.set_options([(None, "无"), *(team_choices or [])])
 
     def validate_nationality(self, field):
         field.data = (field.data or "").strip().upper()
@@ -172,7 +172,7 @@ class TeamForm(BaseForm):
 
     def __init__(self, *args, leader_choices: list[tuple] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.leader_id.choices = [(None, "（暂未指定）"), *(leader_choices or [])]
+        self.leader_id.set_options([(None, "（暂未指定）"), *(leader_choices or [])])
 
     def validate_introduced_on(self, field):
         _past_date(field)

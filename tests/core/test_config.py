@@ -1,0 +1,36 @@
+import pytest
+
+from talent import create_app
+from talent.config import ConfigError
+
+
+def test_production_refuses_to_start_without_a_secret(monkeypatch, tmp_path):
+    monkeypatch.setenv("TALENT_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app(instance_path=str(tmp_path))
+    monkeypatch.setenv("SECRET_KEY", "short")
+    with pytest.raises(ConfigError):
+        create_app(instance_path=str(tmp_path))
+
+
+def test_production_with_a_secret_starts_with_secure_cookies(monkeypatch, tmp_path):
+    monkeypatch.setenv("TALENT_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 48)
+    app = create_app(instance_path=str(tmp_path))
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_development_generates_and_keeps_a_secret(monkeypatch, tmp_path):
+    monkeypatch.delenv("TALENT_ENV", raising=False)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = create_app(instance_path=str(tmp_path)).config["SECRET_KEY"]
+    second = create_app(instance_path=str(tmp_path)).config["SECRET_KEY"]
+    assert first == second and len(first) >= 32
+
+
+def test_postgres_urls_use_psycopg3(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db/talent")
+    app = create_app(instance_path=str(tmp_path))
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@db/talent"

@@ -1,0 +1,68 @@
+import pytest
+
+from talent.core.masking import mask_id_number, mask_name, mask_phone
+from talent.core.validators import InvalidValue, check_passport, check_phone, parse_resident_id
+from tests.factories import resident_id
+
+
+def test_valid_resident_id_gives_birth_date_and_gender():
+    parsed = parse_resident_id("431123198503150017")
+    assert str(parsed.birth_date) == "1985-03-15"
+    assert parsed.gender == "male"  # 17th digit 1 is odd
+    assert parse_resident_id(resident_id(male=False)).gender == "female"
+
+
+def test_lowercase_x_and_spaces_are_normalised():
+    number = next(n for n in (resident_id() for _ in range(200)) if n.endswith("X"))
+    assert parse_resident_id(" " + number.lower() + " ").number == number
+
+
+def test_county_code_created_after_birth_is_accepted():
+    # 双牌县 got 431123 in 1995; people born earlier who registered later carry it.
+    assert parse_resident_id("431123198003150010").birth_date.year == 1980
+
+
+@pytest.mark.parametrize(
+    ("number", "message"),
+    [
+        ("43112319850315001", "应为18位"),
+        ("4311231985031500A2", "前17位应为数字"),
+        ("431123198503150012", "校验位不正确"),
+        ("431123198513150019", "校验位"),  # month 13 — checksum is checked first
+        (resident_id(area="000000"), "地区码"),
+    ],
+)
+def test_bad_resident_ids_are_explained(number, message):
+    with pytest.raises(InvalidValue, match=message):
+        parse_resident_id(number)
+
+
+def test_impossible_birth_date_with_good_checksum():
+    from stdnum.cn import ric
+
+    body = "43112319851332001"
+    with pytest.raises(InvalidValue, match="出生日期"):
+        parse_resident_id(body + ric.calc_check_digit(body + "X"))
+
+
+def test_phone_formats():
+    assert check_phone("138 7460 0001") == "13874600001"
+    assert check_phone("+8613874600001") == "13874600001"
+    assert check_phone("0746-7722123") == "0746-7722123"
+    for bad in ("12345", "23874600001", "phone"):
+        with pytest.raises(InvalidValue):
+            check_phone(bad)
+
+
+def test_passport():
+    assert check_passport("c4xr29157") == "C4XR29157"
+    with pytest.raises(InvalidValue):
+        check_passport("A1")
+
+
+def test_masks():
+    assert mask_id_number("431123198503150017") == "431***********0017"
+    assert mask_name("张小三") == "张*三"
+    assert mask_name("李明") == "李*"
+    assert mask_name("欧阳湘云") == "欧**云"
+    assert mask_phone("13874600001") == "138****0001"
