@@ -1,0 +1,97 @@
+"""A live server in a thread and Debian's Chromium driven by Playwright.
+
+Browser tests need /usr/bin/chromium (Debian's package). Locally they skip
+without it; CI sets REQUIRE_BROWSER=1, so there a missing browser fails.
+"""
+import os
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from talent.extensions import db
+from talent.reference import seed_units
+from tests.conftest import make_app
+from tests.factories import UserFactory
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # CI runs as root
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and os.path.exists(candidate):
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("REQUIRE_BROWSER", "") not in ("", "0"):
+            pytest.fail("REQUIRE_BROWSER is set but Debian's chromium is not installed")
+        pytest.skip("chromium not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """The real application with CSRF on, served over HTTP on a free local port."""
+    database = tmp_path_factory.mktemp("live") / "live.sqlite"
+    app = make_app(f"sqlite:///{database}", WTF_CSRF_ENABLED=True, TESTING=False)
+    with app.app_context():
+        db.create_all()
+        seed_units()
+        UserFactory(username="zzb", role="org", display_name="组织部 周敏")
+        UserFactory(username="kgxj", role="unit", display_name="科工信局 唐志刚")
+        db.session.commit()
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server, accept_downloads=True, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    context = browser.new_context(base_url=live_server, viewport={"width": 375, "height": 740},
+                                  is_mobile=True, has_touch=True, device_scale_factor=2,
+                                  locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def sign_in(page, username: str) -> None:
+    from tests.factories import TEST_PASSWORD
+
+    page.goto("/login")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/")
