@@ -1,0 +1,166 @@
+"""Talent database at county scale: 100,000 synthetic talents in a fresh SQLite database.
+
+Measures, in-process with the Flask test client, p50/p95 of
+  (a) the talent list page, (b) a name search, (c) a filtered search, (d) the API list,
+and, in a separate process, the wall time and peak RSS of exporting all rows to .xlsx.
+
+    .venv/bin/python benchmarks/talent_list.py [--rows 100000] [--requests 200]
+
+Goals (issue #2): p95 < 100 ms for (a)–(d); export < 30 s with peak memory < 300 MB.
+"""
+import argparse
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import insert  # noqa: E402
+
+from talent import create_app  # noqa: E402
+from talent.demo import EMPLOYERS, GIVEN, SURNAMES, resident_id  # noqa: E402
+from talent.extensions import db  # noqa: E402
+from talent.registry.models import Talent  # noqa: E402
+
+CONFIG = {"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "SECRET_KEY": "benchmark-" * 4}
+
+
+def make_app(path: Path):
+    return create_app({**CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"},
+                      instance_path=str(path.parent))
+
+
+def synthetic_rows(count: int):
+    rng = random.Random(100_000)
+    seen = set()
+    fields = list(EMPLOYERS)
+    now = time.strftime("%Y-%m-%d %H:%M:%S")
+    while len(seen) < count:
+        birth = date(1960, 1, 1) + timedelta(days=rng.randrange(0, 365 * 40))
+        male = rng.random() < 0.6
+        number = resident_id(rng, birth, male)
+        if number in seen:
+            continue
+        seen.add(number)
+        field = rng.choice(fields)
+        yield {
+            "name": rng.choice(SURNAMES) + rng.choice(GIVEN), "gender": "male" if male else "female",
+            "id_type": "resident_id", "id_number": number, "nationality": "CN", "birth_date": birth,
+            "phone": f"13{rng.randrange(10**8, 10**9)}", "email": "",
+            "education": rng.choice(["doctorate", "master", "bachelor", "college", "other"]),
+            "title_level": rng.choice(["senior", "vice_senior", "intermediate", "junior", "none"]),
+            "title_name": "", "employer": rng.choice(EMPLOYERS[field]), "field": field,
+            "category": rng.choice(["leading", "innovator", "young", "engineer", "craftsman", "none"]),
+            "source": "local", "introduced_on": None, "programme_level": "none",
+            "works_in_county": True, "team_id": None, "honors": [], "status": "active",
+            "created_at": now, "updated_at": now,
+        }
+
+
+def build(path: Path, rows: int) -> float:
+    from flask_migrate import upgrade
+
+    from talent.auth.operations import create_user
+    from talent.reference import seed_units
+
+    started = time.perf_counter()
+    app = make_app(path)
+    with app.app_context():
+        upgrade()
+        seed_units()
+        create_user(None, "bench", "Bench2026x", "org")
+        batch = []
+        for row in synthetic_rows(rows):
+            row["created_at"] = row["updated_at"] = None
+            batch.append({k: v for k, v in row.items() if v is not None or k in ("birth_date",)})
+            if len(batch) == 5000:
+                db.session.execute(insert(Talent), batch)
+                batch = []
+        if batch:
+            db.session.execute(insert(Talent), batch)
+        db.session.commit()
+    return time.perf_counter() - started
+
+
+def percentile(samples: list[float], pct: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
+
+
+def measure(path: Path, requests: int) -> dict:
+    app = make_app(path)
+    app.config["WTF_CSRF_ENABLED"] = False  # the benchmark signs in without scraping a token
+    client = app.test_client()
+    client.post("/login", data={"username": "bench", "password": "Bench2026x"})
+    token = client.post("/api/v1/auth/token", json={"username": "bench", "password": "Bench2026x"})
+    bearer = {"Authorization": "Bearer " + token.get_json()["token"]}
+    cases = {
+        "(a) list page /talents": ("/talents", {}),
+        "(b) name search /talents?q=欧阳湘云": ("/talents?q=%E6%AC%A7%E9%98%B3%E6%B9%98%E4%BA%91", {}),
+        "(c) filtered /talents?field&category&education": (
+            "/talents?field=bamboo_wood&category=leading&education=doctorate", {}),
+        "(d) API /api/v1/talents": ("/api/v1/talents", bearer),
+    }
+    results = {}
+    for label, (url, headers) in cases.items():
+        assert client.get(url, headers=headers).status_code == 200, url
+        samples = []
+        for _ in range(requests):
+            started = time.perf_counter()
+            response = client.get(url, headers=headers)
+            samples.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200
+        results[label] = (statistics.median(samples), percentile(samples, 95))
+    return results
+
+
+def export_only(path: Path) -> None:
+    """Run in a child process so its peak RSS is the export's alone."""
+    from talent.registry.operations import TalentQuery
+    from talent.registry.spreadsheet import export_talents
+
+    app = make_app(path)
+    with app.app_context():
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        started = time.perf_counter()
+        output = export_talents(TalentQuery(), reveal=True)
+        output.seek(0, 2)
+        size = output.tell()
+        elapsed = time.perf_counter() - started
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{elapsed:.2f} {peak:.1f} {before:.1f} {size}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--export-only", type=Path)
+    args = parser.parse_args()
+    if args.export_only:
+        export_only(args.export_only)
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bench.sqlite"
+        print(f"building {args.rows:,} talents ...", flush=True)
+        print(f"  loaded in {build(path, args.rows):.1f} s")
+        print(f"latency over {args.requests} requests each (ms):")
+        for label, (p50, p95) in measure(path, args.requests).items():
+            verdict = "ok" if p95 < 100 else "OVER GOAL"
+            print(f"  {label:<50} p50 {p50:7.1f}  p95 {p95:7.1f}  {verdict}")
+        child = subprocess.run([sys.executable, __file__, "--export-only", str(path)],
+                               capture_output=True, text=True, check=True)
+        elapsed, peak, before, size = child.stdout.split()
+        print(f"export of all {args.rows:,} rows: {float(elapsed):.1f} s, peak RSS {float(peak):.0f} MB "
+              f"(process before export {float(before):.0f} MB), file {int(size) / 1e6:.1f} MB  "
+              f"{'ok' if float(elapsed) < 30 and float(peak) < 300 else 'OVER GOAL'}")
+
+
+if __name__ == "__main__":
+    main()
