@@ -21,12 +21,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import insert
 
-from talent import create_app  # noqa: E402
-from talent.demo import EMPLOYERS, GIVEN, SURNAMES, resident_id  # noqa: E402
-from talent.extensions import db  # noqa: E402
-from talent.registry.models import Talent  # noqa: E402
+from talent import create_app
+from talent.demo import EMPLOYERS, GIVEN, SURNAMES, resident_id
+from talent.extensions import db
+from talent.registry.models import Talent
 
 CONFIG = {"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "SECRET_KEY": "benchmark-" * 4}
 
@@ -90,7 +90,7 @@ def build(path: Path, rows: int) -> float:
 
 def percentile(samples: list[float], pct: float) -> float:
     ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
 def measure(path: Path, requests: int) -> dict:
