@@ -8,7 +8,14 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
+from wtforms.fields.core import UnboundField
 from wtforms.validators import ValidationError
+
+
+def form_labels(form_class) -> dict[str, str]:
+    """Field name → label of a form class, without instantiating it (no request needed)."""
+    return {name: value.args[0] for name in dir(form_class)
+            if isinstance(value := getattr(form_class, name), UnboundField) and value.args}
 
 
 class BaseForm(FlaskForm):

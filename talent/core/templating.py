@@ -3,10 +3,10 @@ from flask import request
 from sqlalchemy import exists, select
 
 from talent.core.forms import EmptyForm
-from talent.core.permissions import Permission, acting_user
+from talent.core.permissions import ROLE_LABELS, Permission, acting_user
 from talent.core.timeutil import local
 from talent.extensions import db
-from talent.registry.choices import label
+from talent.registry.choices import CHOICE_SETS, label
 
 # (endpoint, text, icon, permission) — a role sees only what it may open.
 NAVIGATION = [
@@ -24,8 +24,24 @@ def _demo_accounts_exist() -> bool:
     return bool(db.session.scalar(select(exists().where(User.is_demo.is_(True)))))
 
 
+def change_value(field: str, value) -> str:
+    """A logged value as a person reads it: labels for codes, 是/否, lists joined."""
+    if value in (None, "", []):
+        return "（空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "；".join(str(v) for v in value)
+    if field in CHOICE_SETS or field == "nationality":
+        return label(field, value)
+    if field == "role":
+        return ROLE_LABELS.get(value, value)
+    return str(value)
+
+
 def register(app):
     app.jinja_env.filters["local"] = local
+    app.jinja_env.globals["change_value"] = change_value
     app.jinja_env.globals["label"] = label
 
     @app.context_processor

@@ -3,6 +3,7 @@ from flask import Blueprint, render_template, request
 from sqlalchemy import func, select
 
 from talent.core.audit import ACTION_LABELS, OBJECT_LABELS, AuditEntry
+from talent.core.forms import form_labels
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, public, require
 from talent.extensions import db
@@ -10,6 +11,14 @@ from talent.registry import choices
 from talent.registry.models import Talent, Team
 
 bp = Blueprint("core", __name__)
+
+
+def _field_labels() -> dict[str, dict[str, str]]:
+    """Chinese field names per logged object type, from the forms that edit them."""
+    from talent.auth.forms import UserForm
+    from talent.registry.views import FIELD_LABELS, TEAM_FIELD_LABELS
+
+    return {"talents": FIELD_LABELS, "teams": TEAM_FIELD_LABELS, "users": form_labels(UserForm)}
 
 
 def _talent_summary() -> dict:
@@ -60,5 +69,5 @@ def audit_log():
     page = paginate(query, request.args)
     return render_template(
         "core/audit.html", page=page, object_labels=OBJECT_LABELS, action_labels=ACTION_LABELS,
-        object_type=object_type, actor=actor,
+        object_type=object_type, actor=actor, field_labels=_field_labels(),
     )

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from sqlalchemy import select
 
 from talent.core import audit
-from talent.core.forms import EmptyForm
+from talent.core.forms import EmptyForm, form_labels
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, require
 from talent.core.spreadsheet import XLSX_MIMETYPE, SpreadsheetError, read_xlsx
@@ -19,6 +19,7 @@ bp = Blueprint("registry", __name__)
 
 # Chinese names of the fields, for the change history.
 FIELD_LABELS = {**spreadsheet.FIELD_HEADERS, "left_on": "离开日期", "team_id": "所属团队"}
+TEAM_FIELD_LABELS = form_labels(TeamForm)
 
 
 def _load_talent(talent_id: int) -> Talent:
@@ -168,7 +169,7 @@ def team_detail(team_id: int):
     team = _load_team(team_id)
     return render_template("registry/team_detail.html", team=team, reveal=_reveal_ids(),
                            history=audit.history("teams", team.id),
-                           action_labels=audit.ACTION_LABELS)
+                           action_labels=audit.ACTION_LABELS, field_labels=TEAM_FIELD_LABELS)
 
 
 def _team_form_page(team: Team | None):

@@ -66,3 +66,14 @@ def test_masks():
     assert mask_name("李明") == "李*"
     assert mask_name("欧阳湘云") == "欧**云"
     assert mask_phone("13874600001") == "138****0001"
+
+
+def test_logged_values_read_as_labels():
+    from talent.core.templating import change_value
+
+    assert change_value("field", "bamboo_wood") == "农林产品(竹木)精深加工"
+    assert change_value("works_in_county", False) == "否"
+    assert change_value("honors", ["甲", "乙"]) == "甲；乙"
+    assert change_value("nationality", "DE") == "德国"
+    assert change_value("role", "unit") == "单位经办人"
+    assert change_value("employer", None) == "（空）"
