@@ -67,13 +67,13 @@ def build(path: Path, rows: int) -> float:
     from flask_migrate import upgrade
 
     from talent.auth.operations import create_user
-    from talent.reference import seed_units
+    from talent.reference import seed_reference
 
     started = time.perf_counter()
     app = make_app(path)
     with app.app_context():
         upgrade()
-        seed_units()
+        seed_reference()
         create_user(None, "bench", "Bench2026x", "org")
         batch = []
         for row in synthetic_rows(rows):

@@ -13,6 +13,9 @@ BLUEPRINT_MODULES = (
     "talent.auth.api",
     "talent.registry.views",
     "talent.registry.api",
+    "talent.cards.views",
+    "talent.cards.api",
+    "talent.portal.views",
     "talent.core.openapi",
 )
 
@@ -62,7 +65,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
     # The API authenticates with Bearer tokens only, never the session cookie,
     # so cross-site requests cannot ride on a signed-in browser.
-    for name in ("auth_api", "registry_api", "openapi"):
+    for name in ("auth_api", "registry_api", "cards_api", "openapi"):
         csrf.exempt(app.blueprints[name])
 
 

@@ -11,11 +11,11 @@ def register(app):
     @app.cli.command("seed")
     def seed():
         """Insert the reference data (units); safe to run again."""
-        from talent.reference import seed_units
+        from talent.reference import seed_reference
 
-        added = seed_units()
+        added = seed_reference()
         db.session.commit()
-        click.echo(f"单位：新增 {added} 个")
+        click.echo(f"单位：新增 {added} 个；发卡规则与待遇已就绪")
 
     @app.cli.command("demo")
     @click.option("--count", default=40, show_default=True, help="演示人才数量")

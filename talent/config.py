@@ -19,8 +19,8 @@ def is_production() -> bool:
     return os.environ.get("TALENT_ENV", "development").lower() == "production"
 
 
-def _instance_secret(instance_path: Path) -> str:
-    key_file = instance_path / "secret_key"
+def _instance_secret(instance_path: Path, name: str = "secret_key") -> str:
+    key_file = instance_path / name
     if not key_file.exists():
         instance_path.mkdir(parents=True, exist_ok=True)
         key_file.write_text(secrets.token_hex(32))
@@ -52,8 +52,23 @@ def load(instance_path: str) -> dict:
             )
     elif not secret:
         secret = _instance_secret(path)
+    # Cards are signed with their own key, so rotating SECRET_KEY (and with it every
+    # session) does not void the QR codes printed on cards already in people's wallets.
+    card_key = os.environ.get("CARD_SIGNING_KEY", "")
+    if production:
+        if len(card_key) < MIN_SECRET_LENGTH:
+            raise ConfigError(
+                f"TALENT_ENV=production 需要至少 {MIN_SECRET_LENGTH} 个字符的 CARD_SIGNING_KEY 环境变量"
+            )
+    elif not card_key:
+        card_key = _instance_secret(path, "card_signing_key")
     return {
         "SECRET_KEY": secret,
+        "CARD_SIGNING_KEY": card_key,
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "").rstrip("/"),
+        "CARD_VALID_YEARS": 3,
+        "CARD_VERIFY_LIMIT": int(os.environ.get("CARD_VERIFY_LIMIT", "30")),
+        "CARD_VERIFY_WINDOW_SECONDS": 60,
         "PRODUCTION": production,
         "SQLALCHEMY_DATABASE_URI": _database_url(path),
         "SESSION_COOKIE_HTTPONLY": True,

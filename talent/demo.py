@@ -11,7 +11,7 @@ from stdnum.cn import ric
 from talent.auth import operations as accounts
 from talent.auth.models import User
 from talent.extensions import db
-from talent.reference import seed_units
+from talent.reference import seed_reference
 from talent.registry import operations as registry
 from talent.registry.models import Talent
 
@@ -121,6 +121,15 @@ ACADEMIC_LEADER = {
 }
 
 
+def _issue_demo_cards(actor, leader: Talent, count: int = 6) -> None:
+    """李明 (the demo talent account) and a few others hold cards; the rest show on the 推荐发放名单."""
+    from talent.cards import operations as cards
+
+    cards.issue_card(actor, leader)
+    for talent in db.session.scalars(cards.recommended_query().limit(count - 1)):
+        cards.issue_card(actor, talent)
+
+
 def has_data() -> bool:
     return bool(db.session.scalar(select(func.count(User.id))))
 
@@ -129,7 +138,7 @@ def load_demo(count: int = 40, seed: int = 2026) -> dict:
     """Fill an empty database with demo data; refuses when accounts already exist."""
     if has_data():
         return {"skipped": True}
-    seed_units()
+    seed_reference()
     rng = random.Random(seed)
     admin = accounts.create_user(None, "admin", DEMO_PASSWORD, "admin",
                                  display_name="系统管理员", is_demo=True)
@@ -148,6 +157,7 @@ def load_demo(count: int = 40, seed: int = 2026) -> dict:
             values["team_id"] = team.id
         registry.create_talent(admin, values)
         created += 1
+    _issue_demo_cards(admin, leader)
     for username, role, unit_name, display in DEMO_ACCOUNTS[1:]:
         unit = accounts.unit_by_name(unit_name) if unit_name else None
         accounts.create_user(admin, username, DEMO_PASSWORD, role,

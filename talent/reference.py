@@ -25,6 +25,15 @@ UNITS = [
 ]
 
 
+def seed_reference() -> int:
+    """All reference data: units, the default card rules and benefits."""
+    from talent.cards.operations import seed_default_rules
+
+    added = seed_units()
+    seed_default_rules()
+    return added
+
+
 def seed_units() -> int:
     """Insert missing units and keep their order; returns how many were added."""
     existing = {u.name: u for u in db.session.scalars(select(Unit))}

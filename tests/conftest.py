@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from talent import create_app
 from talent.extensions import db
-from talent.reference import seed_units
+from talent.reference import seed_reference
 from tests import factories
 from tests.factories import TEST_PASSWORD
 from tests.pg import ThrowawayPostgres, find_bindir
@@ -95,7 +95,7 @@ def app(database_url):
             db.create_all()
             _schema_ready.add(database_url)
         _empty_tables()
-        seed_units()
+        seed_reference()
         db.session.commit()
         yield app
         db.session.remove()

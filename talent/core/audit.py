@@ -95,5 +95,11 @@ ACTION_LABELS = {
     "reset_password": "重置密码",
     "change_password": "修改密码",
     "lock": "登录锁定",
+    "issue": "发卡",
+    "renew": "续期",
+    "revoke": "注销",
+    "replace": "挂失作废",
+    "reissue": "补办",
 }
-OBJECT_LABELS = {"talents": "人才", "teams": "人才团队", "users": "用户"}
+OBJECT_LABELS = {"talents": "人才", "teams": "人才团队", "users": "用户", "cards": "VIP卡",
+                 "card_rule_sets": "发卡规则", "tier_benefits": "卡待遇", "correction_requests": "更正申请"}

@@ -36,10 +36,15 @@ class Permission(StrEnum):
     ID_NUMBERS_FULL = "id_numbers_full"
     USERS_MANAGE = "users_manage"
     AUDIT_READ = "audit_read"
+    CARDS_READ = "cards_read"
+    CARDS_ISSUE = "cards_issue"
+    CARD_RULES_MANAGE = "card_rules_manage"
+    PORTAL = "portal"  # a talent's own profile, card and requests
+    ELIGIBILITY_READ = "eligibility_read"  # staff for anyone, a talent for themself
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.ADMIN: frozenset(Permission),
+    Role.ADMIN: frozenset(Permission) - {Permission.PORTAL},
     Role.ORG: frozenset(
         {
             Permission.SIGNED_IN,
@@ -47,13 +52,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.TALENTS_WRITE,
             Permission.TALENTS_EXPORT,
             Permission.ID_NUMBERS_FULL,
+            Permission.CARDS_READ,
+            Permission.CARDS_ISSUE,
+            Permission.ELIGIBILITY_READ,
         }
     ),
     Role.UNIT: frozenset(
         {Permission.SIGNED_IN, Permission.TALENTS_READ, Permission.TALENTS_EXPORT}
     ),
     Role.COMMISSIONER: frozenset({Permission.SIGNED_IN}),
-    Role.TALENT: frozenset({Permission.SIGNED_IN}),
+    Role.TALENT: frozenset({Permission.SIGNED_IN, Permission.PORTAL, Permission.ELIGIBILITY_READ}),
 }
 
 

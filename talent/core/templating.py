@@ -13,6 +13,9 @@ NAVIGATION = [
     ("core.index", "工作台", "speedometer2", Permission.SIGNED_IN),
     ("registry.talent_list", "人才信息库", "people", Permission.TALENTS_READ),
     ("registry.team_list", "人才团队", "diagram-3", Permission.TALENTS_READ),
+    ("cards.card_list", "VIP卡", "credit-card-2-front", Permission.CARDS_READ),
+    ("cards.rules_page", "发卡规则", "sliders", Permission.CARD_RULES_MANAGE),
+    ("portal.home", "我的", "person-badge", Permission.PORTAL),
     ("admin.user_list", "用户管理", "person-gear", Permission.USERS_MANAGE),
     ("core.audit_log", "操作日志", "journal-text", Permission.AUDIT_READ),
 ]

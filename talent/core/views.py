@@ -1,5 +1,5 @@
 """The landing page, the dashboard and the audit log."""
-from flask import Blueprint, render_template, request
+from flask import Blueprint, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
 from talent.core.audit import ACTION_LABELS, OBJECT_LABELS, AuditEntry
@@ -45,6 +45,8 @@ def _talent_summary() -> dict:
 @require(Permission.SIGNED_IN)
 def index():
     user = acting_user()
+    if user.can(Permission.PORTAL):
+        return redirect(url_for("portal.home"))
     summary = _talent_summary() if user.can(Permission.TALENTS_READ) else None
     return render_template("core/index.html", summary=summary)
 

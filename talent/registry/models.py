@@ -123,3 +123,19 @@ class Talent(db.Model):
 
     def __repr__(self) -> str:
         return f"<Talent {self.id} {self.name}>"
+
+
+class CorrectionRequest(db.Model):
+    """A talent asks 县委组织部 to correct their record; staff mark it handled."""
+
+    __tablename__ = "correction_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    talent_id: Mapped[int] = mapped_column(ForeignKey("talents.id"), index=True)
+    text: Mapped[str] = mapped_column(String(1000))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    handled_at: Mapped[datetime | None] = mapped_column()
+    handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reply: Mapped[str] = mapped_column(String(500), default="")
+
+    talent: Mapped[Talent] = relationship()

@@ -6,10 +6,10 @@ from typing import ClassVar
 from sqlalchemy import Select, func, or_, select
 
 from talent.core import audit
-from talent.core.timeutil import today
+from talent.core.timeutil import today, utcnow
 from talent.extensions import db
 from talent.registry import choices
-from talent.registry.models import Talent, Team
+from talent.registry.models import CorrectionRequest, Talent, Team
 
 
 class DuplicateIdNumber(Exception):
@@ -177,3 +177,20 @@ def team_name_taken(name: str, exclude_id: int | None = None) -> bool:
     if exclude_id is not None:
         query = query.where(Team.id != exclude_id)
     return db.session.scalar(query) is not None
+
+
+def request_correction(actor, talent: Talent, text: str) -> CorrectionRequest:
+    correction = CorrectionRequest(talent_id=talent.id, text=text.strip()[:1000])
+    db.session.add(correction)
+    db.session.flush()
+    audit.record(actor, "create", correction, {"text": [None, correction.text]}, summary=talent.name)
+    return correction
+
+
+def handle_correction(actor, correction: CorrectionRequest, reply: str) -> None:
+    if correction.handled_at is not None:
+        return
+    changes = audit.apply_changes(correction, {"handled_at": utcnow(), "reply": reply.strip()[:500],
+                                               "handled_by_id": getattr(actor, "id", None)})
+    db.session.flush()
+    audit.record(actor, "update", correction, changes, summary=correction.talent.name)

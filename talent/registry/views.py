@@ -12,7 +12,7 @@ from talent.core.spreadsheet import XLSX_MIMETYPE, SpreadsheetError, read_xlsx
 from talent.extensions import db
 from talent.registry import choices, operations, spreadsheet
 from talent.registry.forms import TalentForm, TeamForm
-from talent.registry.models import Talent, Team
+from talent.registry.models import CorrectionRequest, Talent, Team
 from talent.registry.operations import DuplicateIdNumber, TalentQuery
 
 bp = Blueprint("registry", __name__)
@@ -198,3 +198,22 @@ def team_new():
 @require(Permission.TALENTS_WRITE)
 def team_edit(team_id: int):
     return _team_form_page(_load_team(team_id))
+
+
+@bp.get("/talents/corrections")
+@require(Permission.TALENTS_WRITE)
+def correction_list():
+    query = (select(CorrectionRequest)
+             .order_by(CorrectionRequest.handled_at.is_not(None), CorrectionRequest.created_at.desc()))
+    page = paginate(query, request.args)
+    return render_template("registry/corrections.html", page=page)
+
+
+@bp.post("/talents/corrections/<int:correction_id>/handled")
+@require(Permission.TALENTS_WRITE)
+def correction_handled(correction_id: int):
+    correction = db.session.get(CorrectionRequest, correction_id) or abort(404)
+    operations.handle_correction(acting_user(), correction, request.form.get("reply", ""))
+    db.session.commit()
+    flash("已标记为已处理", "success")
+    return redirect(url_for(".correction_list"))

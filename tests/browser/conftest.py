@@ -11,7 +11,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from talent.extensions import db
-from talent.reference import seed_units
+from talent.reference import seed_reference
 from tests.conftest import make_app
 from tests.factories import UserFactory
 
@@ -55,7 +55,7 @@ def live_server(tmp_path_factory):
     app = make_app(f"sqlite:///{database}", WTF_CSRF_ENABLED=True, TESTING=False)
     with app.app_context():
         db.create_all()
-        seed_units()
+        seed_reference()
         UserFactory(username="zzb", role="org", display_name="组织部 周敏")
         UserFactory(username="kgxj", role="unit", display_name="科工信局 唐志刚")
         db.session.commit()

@@ -14,12 +14,23 @@ def test_production_refuses_to_start_without_a_secret(monkeypatch, tmp_path):
         create_app(instance_path=str(tmp_path))
 
 
-def test_production_with_a_secret_starts_with_secure_cookies(monkeypatch, tmp_path):
+def test_production_needs_a_separate_card_signing_key(monkeypatch, tmp_path):
     monkeypatch.setenv("TALENT_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 48)
+    monkeypatch.delenv("CARD_SIGNING_KEY", raising=False)
+    with pytest.raises(ConfigError, match="CARD_SIGNING_KEY"):
+        create_app(instance_path=str(tmp_path))
+
+
+def test_production_with_secrets_starts_with_secure_cookies(monkeypatch, tmp_path):
+    monkeypatch.setenv("TALENT_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 48)
+    monkeypatch.setenv("CARD_SIGNING_KEY", "y" * 48)
     app = create_app(instance_path=str(tmp_path))
+    assert app.config["CARD_SIGNING_KEY"] == "y" * 48
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert not (tmp_path / "secret_key").exists()
+    assert not (tmp_path / "card_signing_key").exists()
 
 
 def test_development_generates_and_keeps_a_secret(monkeypatch, tmp_path):

@@ -3,8 +3,11 @@ import re
 
 import pytest
 
+from talent.auth.models import User
+from talent.cards.operations import issue_card, make_token
 from talent.core.permissions import Permission, Role, role_can
 from talent.extensions import db
+from talent.registry.operations import request_correction
 from tests.conftest import make_app
 from tests.factories import TalentFactory, TeamFactory, UserFactory
 
@@ -42,18 +45,26 @@ def _fill(path: str, ids: dict) -> str:
 @pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "anonymous")
 @pytest.mark.parametrize(("path", "method", "permission"), ROUTES)
 def test_route_answers_each_role(client, auth, api_token, role, path, method, permission):
+    url_is_api = path.startswith("/api/")
+    headers, user = {}, None
+    if role is not None:
+        if url_is_api:
+            headers = api_token(role)
+            user = db.session.scalar(db.select(User).order_by(User.id.desc()))
+        else:
+            user = auth.login_as(role)
     team = TeamFactory()
-    ids = {"talent_id": TalentFactory(team=team).id, "team_id": team.id,
-           "user_id": UserFactory(role="commissioner").id}
+    holder = TalentFactory(team=team, education="doctorate")
+    card = issue_card(None, holder)
+    correction = request_correction(None, holder, "职称有误")
+    # A talent's object-level routes are tried on their own record.
+    own_talent = user.talent_id if role == "talent" else holder.id
+    ids = {"talent_id": own_talent, "team_id": team.id, "card_id": card.id,
+           "user_id": UserFactory(role="commissioner").id, "correction_id": correction.id,
+           "token": make_token(card)}
     db.session.commit()
     url = _fill(path, ids)
-    is_api = url.startswith("/api/")
-    headers = {}
-    if role is not None:
-        if is_api:
-            headers = api_token(role)
-        else:
-            auth.login_as(role)
+    is_api = url_is_api
     response = client.open(url, method=method, headers=headers,
                            json={} if is_api and method != "GET" else None)
     status = response.status_code

@@ -1,0 +1,119 @@
+"""Card API of DESIGN.md: issue, read, revoke (and renew, re-issue), QR, eligibility, public verify."""
+from flask import Blueprint, abort, url_for
+
+from talent.cards import operations as cards
+from talent.cards.models import Card
+from talent.cards.views import qr_response, verify_allowed
+from talent.core.api import json_body
+from talent.core.errors import ApiError
+from talent.core.permissions import Permission, acting_user, public, require
+from talent.extensions import db
+from talent.registry.models import Talent
+
+bp = Blueprint("cards_api", __name__, url_prefix="/api/v1")
+
+
+def _card(card_id: int) -> Card:
+    return db.session.get(Card, card_id) or abort(404)
+
+
+def _refused(error: cards.CardError) -> ApiError:
+    if isinstance(error, cards.NotEligible):
+        return ApiError(422, str(error), code="not_eligible",
+                        fields={"talent_id": [c.text for c in error.verdict.unmet_requirements]
+                                or ["不符合任一档次的发卡条件"]})
+    return ApiError(409, str(error))
+
+
+def _card_body(card: Card) -> dict:
+    return {**card.to_dict(), "qr_png": url_for(".card_qr", card_id=card.id)}
+
+
+@bp.get("/talents/<int:talent_id>/eligibility")
+@require(Permission.ELIGIBILITY_READ)
+def eligibility(talent_id: int):
+    user = acting_user()
+    talent = db.session.get(Talent, talent_id) or abort(404)
+    own = user.can(Permission.PORTAL) and user.talent_id == talent.id
+    if not (user.can(Permission.CARDS_READ) or own):
+        abort(403)
+    return {"talent_id": talent.id, "rule_version": cards.current_rule_set().version,
+            **cards.eligibility(talent).as_dict()}
+
+
+@bp.post("/cards")
+@require(Permission.CARDS_ISSUE)
+def issue():
+    data = json_body()
+    talent_id = data.get("talent_id")
+    if not isinstance(talent_id, int) or isinstance(talent_id, bool):
+        raise ApiError(422, fields={"talent_id": ["应为人才编号（整数）"]})
+    talent = db.session.get(Talent, talent_id)
+    if talent is None:
+        raise ApiError(422, fields={"talent_id": ["没有这个人才编号"]})
+    try:
+        card = cards.issue_card(acting_user(), talent)
+    except cards.CardError as error:
+        raise _refused(error) from None
+    db.session.commit()
+    return _card_body(card), 201, {"Location": url_for(".card_show", card_id=card.id)}
+
+
+@bp.get("/cards/<int:card_id>")
+@require(Permission.CARDS_READ)
+def card_show(card_id: int):
+    return _card_body(_card(card_id))
+
+
+@bp.post("/cards/<int:card_id>/revoke")
+@require(Permission.CARDS_ISSUE)
+def revoke(card_id: int):
+    card = _card(card_id)
+    reason = json_body().get("reason")
+    if not isinstance(reason, str) or not reason.strip():
+        raise ApiError(422, fields={"reason": ["注销必须填写原因"]})
+    try:
+        cards.revoke_card(acting_user(), card, reason)
+    except cards.CardError as error:
+        raise _refused(error) from None
+    db.session.commit()
+    return _card_body(card)
+
+
+@bp.post("/cards/<int:card_id>/renew")
+@require(Permission.CARDS_ISSUE)
+def renew(card_id: int):
+    card = _card(card_id)
+    try:
+        cards.renew_card(acting_user(), card)
+    except cards.CardError as error:
+        raise _refused(error) from None
+    db.session.commit()
+    return _card_body(card)
+
+
+@bp.post("/cards/<int:card_id>/reissue")
+@require(Permission.CARDS_ISSUE)
+def reissue(card_id: int):
+    try:
+        new = cards.reissue_card(acting_user(), _card(card_id))
+    except cards.CardError as error:
+        raise _refused(error) from None
+    db.session.commit()
+    return _card_body(new), 201, {"Location": url_for(".card_show", card_id=new.id)}
+
+
+@bp.get("/cards/<int:card_id>/qr.png")
+@require(Permission.CARDS_READ)
+def card_qr(card_id: int):
+    return qr_response(_card(card_id))
+
+
+@bp.get("/cards/verify/<token>")
+@public
+def verify(token: str):
+    if not verify_allowed():
+        raise ApiError(429, "核验过于频繁，请稍后再试")
+    result = cards.verify_token(token[:500], channel="api")
+    db.session.commit()
+    return result.as_dict()

@@ -1,0 +1,318 @@
+"""Card operations: rules and their versions, eligibility, issue/renew/revoke/re-issue, verification."""
+from dataclasses import dataclass
+from datetime import date
+from typing import ClassVar
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import exists, func, select, update
+
+from talent.cards import rules as card_rules
+from talent.cards.models import BENEFIT_KINDS, Card, CardCounter, CardRuleSet, CardScan, TierBenefit
+from talent.core import audit
+from talent.core.masking import mask_name
+from talent.core.timeutil import today
+from talent.extensions import db
+from talent.registry.models import Talent
+
+TOKEN_SALT = "lbyc-card-verify"
+
+
+class CardError(Exception):
+    """A card action that cannot be done; the message is shown as it is."""
+
+
+class NotEligible(CardError):
+    def __init__(self, verdict: card_rules.Eligibility):
+        unmet = [c.text for c in verdict.unmet_requirements] or ["不符合任一档次的发卡条件"]
+        super().__init__("不能发卡：" + "；".join(unmet))
+        self.verdict = verdict
+
+
+# --- rules --------------------------------------------------------------------------------------
+
+def current_rule_set(on: date | None = None) -> CardRuleSet:
+    """The version in force on a day: the newest one whose effective date has come."""
+    on = on or today()
+    query = (select(CardRuleSet).where(CardRuleSet.effective_on <= on)
+             .order_by(CardRuleSet.effective_on.desc(), CardRuleSet.version.desc()).limit(1))
+    rule_set = db.session.scalar(query)
+    if rule_set is None:
+        raise CardError("尚未设置发卡规则，请管理员先运行 flask seed")
+    return rule_set
+
+
+def rule_versions() -> list[CardRuleSet]:
+    return list(db.session.scalars(select(CardRuleSet).order_by(CardRuleSet.version.desc())))
+
+
+def create_rule_version(actor, rules: dict, effective_on: date, note: str = "") -> CardRuleSet:
+    problems = card_rules.validate_rules(rules)
+    if problems:
+        raise CardError("；".join(problems))
+    version = (db.session.scalar(select(func.max(CardRuleSet.version))) or 0) + 1
+    rule_set = CardRuleSet(version=version, effective_on=effective_on, rules=rules, note=note.strip(),
+                           created_by_id=getattr(actor, "id", None))
+    db.session.add(rule_set)
+    db.session.flush()
+    audit.record(actor, "create", rule_set, {"version": [None, version],
+                                             "effective_on": [None, effective_on.isoformat()]},
+                 summary=f"发卡规则第{version}版 {note}".strip())
+    return rule_set
+
+
+def seed_default_rules() -> bool:
+    """Version 1 and the default benefits, once; returns whether anything was added."""
+    added = False
+    if db.session.scalar(select(func.count(CardRuleSet.id))) == 0:
+        db.session.add(CardRuleSet(version=1, effective_on=date(2023, 1, 1),
+                                   rules=card_rules.DEFAULT_RULES, note="默认规则"))
+        added = True
+    existing = {(b.tier, b.kind) for b in db.session.scalars(select(TierBenefit))}
+    for tier, kinds in DEFAULT_BENEFITS.items():
+        for kind, text in kinds.items():
+            if (tier, kind) not in existing:
+                db.session.add(TierBenefit(tier=tier, kind=kind, text=text))
+                added = True
+    db.session.flush()
+    return added
+
+
+DEFAULT_BENEFITS = {
+    "A": {"housing": "免租入住县人才公寓（不少于120平方米）或按规定享受购房补贴；",
+          "medical": "县人民医院、县中医医院专家门诊绿色通道，每年一次免费健康体检，指定保健医生；",
+          "education": "子女在县内就读义务教育阶段学校，按本人意愿优先安排；",
+          "other": "县委、县政府主要领导联系服务；享受人才新政“三十六条”A类津贴。"},
+    "B": {"housing": "优先入住县人才公寓，或按规定享受租房补贴；",
+          "medical": "县级公立医院就医绿色通道，每年一次免费健康体检；",
+          "education": "子女入学由县教育局统筹，优先安排；",
+          "other": "享受人才新政“三十六条”B类津贴。"},
+    "C": {"housing": "符合条件的可申请人才公寓或租房补贴；",
+          "medical": "县级公立医院就医绿色通道；",
+          "education": "子女入学按规定给予照顾；",
+          "other": "享受人才新政“三十六条”相关待遇。"},
+}
+
+
+def benefits_by_tier() -> dict[str, list[TierBenefit]]:
+    order = list(BENEFIT_KINDS)
+    grouped: dict[str, list[TierBenefit]] = {}
+    for benefit in db.session.scalars(select(TierBenefit).order_by(TierBenefit.tier)):
+        grouped.setdefault(benefit.tier, []).append(benefit)
+    for items in grouped.values():
+        items.sort(key=lambda b: order.index(b.kind) if b.kind in order else len(order))
+    return grouped
+
+
+def update_benefits(actor, texts: dict[tuple[str, str], str]) -> int:
+    changed = 0
+    current = {(b.tier, b.kind): b for b in db.session.scalars(select(TierBenefit))}
+    for key, text in texts.items():
+        benefit = current.get(key) or TierBenefit(tier=key[0], kind=key[1], text="")
+        if benefit.id is None:
+            db.session.add(benefit)
+            db.session.flush()
+        changes = audit.apply_changes(benefit, {"text": text.strip()})
+        if changes:
+            db.session.flush()
+            audit.record(actor, "update", benefit, changes, summary=f"{key[0]}档{BENEFIT_KINDS[key[1]]}")
+            changed += 1
+    return changed
+
+
+# --- eligibility --------------------------------------------------------------------------------
+
+def eligibility(talent: Talent, on: date | None = None) -> card_rules.Eligibility:
+    return card_rules.evaluate(talent, current_rule_set(on).rules)
+
+
+def recommended_query(on: date | None = None):
+    """Talents who qualify but hold no card: the 推荐发放名单, as one SQL query."""
+    rules = current_rule_set(on).rules
+    has_card = exists().where(Card.talent_id == Talent.id, Card.status == "active")
+    return (select(Talent).where(card_rules.eligible_condition(rules), ~has_card)
+            .order_by(Talent.id))
+
+
+def stale_cards(on: date | None = None) -> list[tuple[Card, card_rules.Eligibility]]:
+    """Valid cards whose holders, under the rules now in force, no longer qualify for their tier."""
+    rules = current_rule_set(on).rules
+    day = on or today()
+    cards = db.session.scalars(select(Card).where(Card.status == "active", Card.expires_on >= day)
+                               .order_by(Card.number))
+    stale = []
+    for card in cards:
+        verdict = card_rules.evaluate(card.talent, rules)
+        if card_rules.tier_rank(rules, verdict.tier) > card_rules.tier_rank(rules, card.tier):
+            stale.append((card, verdict))
+    return stale
+
+
+# --- life cycle ---------------------------------------------------------------------------------
+
+def _add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def next_number(year: int) -> str:
+    """LBYC-<year>-<6 digits>: an atomic increment, so two clerks never get the same number."""
+    bumped = db.session.execute(
+        update(CardCounter).where(CardCounter.year == year)
+        .values(last=CardCounter.last + 1).returning(CardCounter.last)
+    ).scalar()
+    if bumped is None:
+        db.session.add(CardCounter(year=year, last=1))
+        db.session.flush()
+        bumped = 1
+    return f"LBYC-{year}-{bumped:06d}"
+
+
+def active_card(talent: Talent) -> Card | None:
+    return db.session.scalar(select(Card).where(Card.talent_id == talent.id, Card.status == "active"))
+
+
+def cards_of(talent: Talent) -> list[Card]:
+    return list(db.session.scalars(select(Card).where(Card.talent_id == talent.id)
+                                   .order_by(Card.created_at.desc(), Card.id.desc())))
+
+
+def issue_card(actor, talent: Talent, on: date | None = None) -> Card:
+    day = on or today()
+    existing = active_card(talent)
+    if existing is not None:
+        if existing.status_on(day) == "expired":
+            raise CardError(f"{talent.name} 的卡 {existing.number} 已过期，请办理续期")
+        raise CardError(f"{talent.name} 已持有有效卡 {existing.number}")
+    rule_set = current_rule_set(day)
+    verdict = card_rules.evaluate(talent, rule_set.rules)
+    if not verdict.eligible:
+        raise NotEligible(verdict)
+    card = Card(number=next_number(day.year), talent_id=talent.id, tier=verdict.tier, issued_on=day,
+                expires_on=_add_years(day, current_app.config["CARD_VALID_YEARS"]),
+                status="active", rule_set_id=rule_set.id)
+    db.session.add(card)
+    db.session.flush()
+    audit.record(actor, "issue", card, audit.snapshot(
+        {"number": card.number, "talent_id": talent.id, "tier": card.tier,
+         "expires_on": card.expires_on, "rule_version": rule_set.version}), summary=talent.name)
+    return card
+
+
+def _require_active(card: Card) -> None:
+    if card.status != "active":
+        raise CardError(f"卡 {card.number} 状态为“{card.status_label}”，不能办理此业务")
+
+
+def renew_card(actor, card: Card, on: date | None = None) -> Card:
+    """Same number, a new three-year term, the tier the current rules give."""
+    _require_active(card)
+    day = on or today()
+    rule_set = current_rule_set(day)
+    verdict = card_rules.evaluate(card.talent, rule_set.rules)
+    if not verdict.eligible:
+        raise NotEligible(verdict)
+    start = max(day, card.expires_on)
+    changes = audit.apply_changes(card, {
+        "expires_on": _add_years(start, current_app.config["CARD_VALID_YEARS"]),
+        "tier": verdict.tier, "rule_set_id": rule_set.id})
+    db.session.flush()
+    audit.record(actor, "renew", card, changes, summary=card.number)
+    return card
+
+
+def revoke_card(actor, card: Card, reason: str, on: date | None = None) -> Card:
+    reason = (reason or "").strip()
+    if not reason:
+        raise CardError("注销必须填写原因")
+    if card.status == "revoked":
+        raise CardError(f"卡 {card.number} 已注销")
+    _require_active(card)
+    changes = audit.apply_changes(card, {"status": "revoked", "revoked_on": on or today(),
+                                         "revoke_reason": reason[:200]})
+    db.session.flush()
+    audit.record(actor, "revoke", card, changes, summary=card.number)
+    return card
+
+
+def reissue_card(actor, card: Card, on: date | None = None) -> Card:
+    """A lost card: the old number stops verifying; a new number keeps tier and expiry."""
+    _require_active(card)
+    day = on or today()
+    if card.status_on(day) == "expired":
+        raise CardError("卡已过期，请办理续期而不是补办")
+    card.status = "replaced"
+    db.session.flush()  # free the one-active-card slot before the new card takes it
+    new = Card(number=next_number(day.year), talent_id=card.talent_id, tier=card.tier, issued_on=day,
+               expires_on=card.expires_on, status="active", rule_set_id=card.rule_set_id,
+               replaces_id=card.id)
+    db.session.add(new)
+    db.session.flush()
+    audit.record(actor, "replace", card, {"status": ["active", "replaced"]}, summary=card.number)
+    audit.record(actor, "reissue", new, audit.snapshot({"number": new.number, "replaces": card.number}),
+                 summary=card.talent.name)
+    return new
+
+
+# --- tokens and verification --------------------------------------------------------------------
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["CARD_SIGNING_KEY"], salt=TOKEN_SALT)
+
+
+def make_token(card: Card) -> str:
+    return _serializer().dumps([card.id, card.number])
+
+
+def verify_url(card: Card, root: str) -> str:
+    base = current_app.config.get("PUBLIC_BASE_URL") or root.rstrip("/")
+    return f"{base}/cards/verify/{make_token(card)}"
+
+
+@dataclass(frozen=True)
+class Verification:
+    valid: bool
+    status: str  # active / expired / revoked / replaced / invalid
+    tier: str | None
+    tier_name: str
+    holder: str
+    expires_on: date | None
+
+    STATUS_TEXT: ClassVar = {"active": "有效", "expired": "已过期", "revoked": "已注销",
+                   "replaced": "已补办，此卡作废", "invalid": "无效二维码"}
+
+    @property
+    def status_text(self) -> str:
+        return self.STATUS_TEXT[self.status]
+
+    def as_dict(self) -> dict:
+        return {"valid": self.valid, "status": self.status, "tier": self.tier, "holder": self.holder,
+                "expires_on": self.expires_on.isoformat() if self.expires_on else None}
+
+
+INVALID = Verification(False, "invalid", None, "", "", None)
+
+
+def verify_token(token: str, channel: str = "page", on: date | None = None) -> Verification:
+    """Check a token's signature, then the card's state; every scan is logged, whatever it shows."""
+    card = None
+    try:
+        card_id, number = _serializer().loads(token)
+        card = db.session.get(Card, int(card_id))
+        if card is not None and card.number != number:
+            card = None
+    except (BadSignature, ValueError, TypeError):
+        card = None
+    if card is None:
+        result = INVALID
+    else:
+        status = card.status_on(on)
+        rules = card.rule_set.rules
+        result = Verification(status == "active", status, card.tier,
+                              card_rules.tier_name(rules, card.tier), mask_name(card.talent.name),
+                              card.expires_on)
+    db.session.add(CardScan(card_id=card.id if card else None, result=result.status, channel=channel))
+    db.session.flush()
+    return result

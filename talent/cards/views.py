@@ -1,0 +1,269 @@
+"""Card pages for 县委组织部 and the admin, and the public verification page."""
+from datetime import datetime
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from sqlalchemy import or_, select
+
+from talent.cards import operations as cards
+from talent.cards import rules as card_rules
+from talent.cards.forms import BenefitForm, CardRuleForm, RevokeForm
+from talent.cards.models import BENEFIT_KINDS, SHOWN_STATUSES, Card, CardScan
+from talent.cards.qr import qr_png
+from talent.core import audit
+from talent.core.forms import EmptyForm
+from talent.core.pagination import paginate
+from talent.core.permissions import Permission, acting_user, public, require
+from talent.core.ratelimit import RateLimiter
+from talent.core.spreadsheet import XLSX_MIMETYPE, write_xlsx
+from talent.core.timeutil import today
+from talent.extensions import db
+from talent.registry import choices
+from talent.registry.models import Talent
+
+bp = Blueprint("cards", __name__, url_prefix="/cards")
+
+
+def _load_card(card_id: int) -> Card:
+    return db.session.get(Card, card_id) or abort(404)
+
+
+def _load_talent(talent_id: int) -> Talent:
+    return db.session.get(Talent, talent_id) or abort(404)
+
+
+def qr_response(card: Card, download: bool = False):
+    """The card's QR as PNG; shared by the page route, the API and the portal."""
+    from io import BytesIO
+
+    png = qr_png(cards.verify_url(card, request.url_root))
+    return send_file(BytesIO(png), mimetype="image/png", as_attachment=download,
+                     download_name=f"{card.number}.png", max_age=0)
+
+
+def verify_limiter() -> RateLimiter:
+    limiter = current_app.extensions.get("card_verify_limiter")
+    if limiter is None:
+        config = current_app.config
+        limiter = RateLimiter(config["CARD_VERIFY_LIMIT"], config["CARD_VERIFY_WINDOW_SECONDS"])
+        current_app.extensions["card_verify_limiter"] = limiter
+    return limiter
+
+
+def verify_allowed() -> bool:
+    """Public verification is rate-limited per client address."""
+    return verify_limiter().allow(request.remote_addr or "unknown")
+
+
+# --- lists --------------------------------------------------------------------------------------
+
+@bp.get("")
+@require(Permission.CARDS_READ)
+def card_list():
+    q = (request.args.get("q") or "").strip()[:50]
+    status = request.args.get("status", "")
+    tier = request.args.get("tier", "")
+    query = select(Card).join(Card.talent).order_by(Card.id.desc())
+    if q:
+        query = query.where(or_(Card.number.contains(q.upper()), Talent.name.contains(q)))
+    day = today()
+    if status == "expired":
+        query = query.where(Card.status == "active", Card.expires_on < day)
+    elif status == "active":
+        query = query.where(Card.status == "active", Card.expires_on >= day)
+    elif status in ("revoked", "replaced"):
+        query = query.where(Card.status == status)
+    if tier in card_rules.TIER_CODES:
+        query = query.where(Card.tier == tier)
+    page = paginate(query, request.args)
+    return render_template("cards/list.html", page=page, q=q, status=status, tier=tier,
+                           statuses=SHOWN_STATUSES, tiers=card_rules.TIER_CODES)
+
+
+@bp.get("/recommended")
+@require(Permission.CARDS_READ)
+def recommended():
+    page = paginate(cards.recommended_query(), request.args)
+    rules = cards.current_rule_set().rules
+    verdicts = {t.id: card_rules.evaluate(t, rules) for t in page.items}
+    return render_template("cards/recommended.html", page=page, verdicts=verdicts)
+
+
+@bp.get("/recommended.xlsx")
+@require(Permission.CARDS_READ)
+def recommended_export():
+    rules = cards.current_rule_set().rules
+    reveal = acting_user().can(Permission.ID_NUMBERS_FULL)
+    talents = db.session.scalars(cards.recommended_query().execution_options(yield_per=1000))
+
+    def rows():
+        for talent in talents:
+            verdict = card_rules.evaluate(talent, rules)
+            met = next(t for t in verdict.tiers if t.code == verdict.tier)
+            yield [talent.id, talent.name, talent.shown_id_number(reveal), talent.employer,
+                   talent.label_of("field"), talent.label_of("category"), talent.label_of("title_level"),
+                   talent.label_of("education"), talent.label_of("programme_level"), verdict.tier_name,
+                   "；".join(c.text for c in met.checks if c.met), talent.phone]
+
+    output = write_xlsx("推荐发放名单", ["人才编号", "姓名", "证件号码", "工作单位", "专业领域", "人才类别",
+                                    "职称等级", "学历", "入选人才计划", "建议档次", "符合条件", "联系电话"],
+                        rows(), [10, 10, 22, 28, 20, 14, 10, 12, 14, 16, 40, 14])
+    stamp = datetime.now().strftime("%Y%m%d")
+    return send_file(output, mimetype=XLSX_MIMETYPE, as_attachment=True,
+                     download_name=f"泷泊英才VIP卡推荐发放名单-{stamp}.xlsx")
+
+
+@bp.get("/stale")
+@require(Permission.CARDS_READ)
+def stale():
+    return render_template("cards/stale.html", stale=cards.stale_cards(),
+                           rule_set=cards.current_rule_set())
+
+
+# --- one talent, one card -----------------------------------------------------------------------
+
+@bp.get("/talents/<int:talent_id>")
+@require(Permission.CARDS_READ)
+def talent_cards(talent_id: int):
+    talent = _load_talent(talent_id)
+    return render_template("cards/talent.html", talent=talent, verdict=cards.eligibility(talent),
+                           cards=cards.cards_of(talent), active=cards.active_card(talent),
+                           rule_set=cards.current_rule_set())
+
+
+@bp.post("/talents/<int:talent_id>/issue")
+@require(Permission.CARDS_ISSUE)
+def issue(talent_id: int):
+    talent = _load_talent(talent_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            card = cards.issue_card(acting_user(), talent)
+        except cards.CardError as error:
+            flash(str(error), "danger")
+        else:
+            db.session.commit()
+            flash(f"已向 {talent.name} 发放 {card.number}（{card.tier}档）", "success")
+            return redirect(url_for(".card_detail", card_id=card.id))
+    return redirect(url_for(".talent_cards", talent_id=talent.id))
+
+
+@bp.get("/<int:card_id>")
+@require(Permission.CARDS_READ)
+def card_detail(card_id: int):
+    card = _load_card(card_id)
+    scans = db.session.scalar(select(db.func.count(CardScan.id)).where(CardScan.card_id == card.id))
+    return render_template(
+        "cards/detail.html", card=card, benefits=cards.benefits_by_tier().get(card.tier, []),
+        tier_name=card_rules.tier_name(card.rule_set.rules, card.tier), revoke_form=RevokeForm(),
+        history=audit.history("cards", card.id), action_labels=audit.ACTION_LABELS, scans=scans,
+        verify_url=cards.verify_url(card, request.url_root))
+
+
+def _card_action(card_id: int, action, done: str):
+    card = _load_card(card_id)
+    try:
+        result = action(card)
+    except cards.CardError as error:
+        flash(str(error), "danger")
+        return redirect(url_for(".card_detail", card_id=card.id))
+    db.session.commit()
+    flash(done.format(card=result), "success")
+    return redirect(url_for(".card_detail", card_id=result.id))
+
+
+@bp.post("/<int:card_id>/renew")
+@require(Permission.CARDS_ISSUE)
+def renew(card_id: int):
+    return _card_action(card_id, lambda c: cards.renew_card(acting_user(), c),
+                        "已续期：{card.number} 有效期至 {card.expires_on}")
+
+
+@bp.post("/<int:card_id>/reissue")
+@require(Permission.CARDS_ISSUE)
+def reissue(card_id: int):
+    return _card_action(card_id, lambda c: cards.reissue_card(acting_user(), c),
+                        "已补办新卡 {card.number}，原卡二维码已失效")
+
+
+@bp.post("/<int:card_id>/revoke")
+@require(Permission.CARDS_ISSUE)
+def revoke(card_id: int):
+    form = RevokeForm()
+    if not form.validate_on_submit():
+        _load_card(card_id)
+        flash("注销必须填写原因", "danger")
+        return redirect(url_for(".card_detail", card_id=card_id))
+    return _card_action(card_id, lambda c: cards.revoke_card(acting_user(), c, form.reason.data),
+                        "已注销 {card.number}")
+
+
+@bp.get("/<int:card_id>/print")
+@require(Permission.CARDS_READ)
+def print_card(card_id: int):
+    card = _load_card(card_id)
+    size = "cr80" if request.args.get("size") == "cr80" else "a4"
+    return render_template("cards/print.html", card=card, size=size,
+                           benefits=cards.benefits_by_tier().get(card.tier, []),
+                           tier_name=card_rules.tier_name(card.rule_set.rules, card.tier))
+
+
+@bp.get("/<int:card_id>/qr.png")
+@require(Permission.CARDS_READ)
+def card_qr(card_id: int):
+    return qr_response(_load_card(card_id), download=request.args.get("download") == "1")
+
+
+# --- rules and benefits (admin) -----------------------------------------------------------------
+
+@bp.get("/rules")
+@require(Permission.CARD_RULES_MANAGE)
+def rules_page():
+    return render_template("cards/rules.html", versions=cards.rule_versions(),
+                           current=cards.current_rule_set(), benefits=cards.benefits_by_tier(),
+                           kinds=BENEFIT_KINDS, list_criteria=card_rules.LIST_CRITERIA,
+                           choices=choices, today=today())
+
+
+@bp.route("/rules/new", methods=["GET", "POST"])
+@require(Permission.CARD_RULES_MANAGE)
+def rules_new():
+    current = cards.current_rule_set()
+    form = CardRuleForm(data={**CardRuleForm.data_from(current.rules), "effective_on": today()})
+    if form.validate_on_submit():
+        try:
+            rule_set = cards.create_rule_version(acting_user(), form.rules(), form.effective_on.data,
+                                                 form.note.data or "")
+        except cards.CardError as error:
+            flash(str(error), "danger")
+        else:
+            db.session.commit()
+            flash(f"已保存发卡规则第 {rule_set.version} 版，{rule_set.effective_on} 起生效", "success")
+            return redirect(url_for(".rules_page"))
+    return render_template("cards/rule_form.html", form=form, current=current,
+                           list_keys=CardRuleForm.LIST_KEYS)
+
+
+@bp.route("/benefits", methods=["GET", "POST"])
+@require(Permission.CARD_RULES_MANAGE)
+def benefits_edit():
+    grouped = cards.benefits_by_tier()
+    data = {f"{b.tier}_{b.kind}": b.text for items in grouped.values() for b in items}
+    form = BenefitForm(data=data)
+    if form.validate_on_submit():
+        changed = cards.update_benefits(acting_user(), form.texts())
+        db.session.commit()
+        flash(f"已保存待遇说明（修改 {changed} 项）", "success")
+        return redirect(url_for(".rules_page"))
+    return render_template("cards/benefits.html", form=form, kinds=BENEFIT_KINDS,
+                           tiers=card_rules.TIER_CODES)
+
+
+# --- public verification ------------------------------------------------------------------------
+
+@bp.get("/verify/<token>")
+@public
+def verify(token: str):
+    if not verify_allowed():
+        return render_template("cards/verify.html", result=None, limited=True), 429
+    result = cards.verify_token(token[:500], channel="page")
+    db.session.commit()
+    return render_template("cards/verify.html", result=result, limited=False)

@@ -1,0 +1,63 @@
+"""The talent's own portal: profile, card and QR, benefits, eligibility, correction requests."""
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+
+from talent.cards import operations as cards
+from talent.cards import rules as card_rules
+from talent.cards.views import qr_response
+from talent.core import audit
+from talent.core.permissions import Permission, acting_user, require
+from talent.extensions import db
+from talent.portal.forms import CorrectionForm
+from talent.registry import operations as registry
+from talent.registry.models import CorrectionRequest, Talent
+
+bp = Blueprint("portal", __name__, url_prefix="/me")
+
+
+def _own_talent() -> Talent:
+    talent = db.session.get(Talent, acting_user().talent_id or 0)
+    if talent is None:
+        abort(404)
+    return talent
+
+
+@bp.get("")
+@require(Permission.PORTAL)
+def home():
+    talent = _own_talent()
+    card = cards.active_card(talent)
+    history = cards.cards_of(talent)
+    corrections = db.session.scalars(
+        db.select(CorrectionRequest).where(CorrectionRequest.talent_id == talent.id)
+        .order_by(CorrectionRequest.created_at.desc())).all()
+    tier_name = card_rules.tier_name(card.rule_set.rules, card.tier) if card else ""
+    return render_template(
+        "portal/home.html", talent=talent, card=card, history=history, tier_name=tier_name,
+        verdict=cards.eligibility(talent),
+        benefits=cards.benefits_by_tier().get(card.tier, []) if card else [],
+        events={c.id: audit.history("cards", c.id) for c in history},
+        action_labels=audit.ACTION_LABELS, form=CorrectionForm(), corrections=corrections)
+
+
+@bp.get("/qr.png")
+@require(Permission.PORTAL)
+def qr():
+    card = cards.active_card(_own_talent())
+    if card is None or card.shown_status != "active":
+        abort(404)
+    return qr_response(card)
+
+
+@bp.post("/corrections")
+@require(Permission.PORTAL)
+def correction():
+    talent = _own_talent()
+    form = CorrectionForm()
+    if form.validate_on_submit():
+        registry.request_correction(acting_user(), talent, form.text.data)
+        db.session.commit()
+        flash("已提交更正申请，县委组织部核实后会更新您的档案", "success")
+    else:
+        for message in form.text.errors:
+            flash(message, "danger")
+    return redirect(url_for(".home"))
