@@ -1,12 +1,11 @@
 """Forms of the card feature: revoke reason, rule versions, tier benefits."""
-from datetime import date
-
 from wtforms import BooleanField, DateField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from talent.cards.models import BENEFIT_KINDS
 from talent.cards.rules import LIST_CRITERIA, TIER_CODES
+from talent.core import timeutil
 from talent.core.forms import BaseForm, ChoiceField, options
 from talent.registry import choices
 
@@ -55,7 +54,7 @@ class CardRuleForm(_rule_form_class()):
     LIST_KEYS = tuple(LIST_CRITERIA)
 
     def validate_effective_on(self, field):
-        if field.data and field.data < date.today():
+        if field.data and field.data < timeutil.today():
             from wtforms.validators import ValidationError
 
             raise ValidationError("生效日期不能早于今天（已生效的规则不可追溯修改）")

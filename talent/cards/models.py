@@ -5,7 +5,8 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from talent.core.timeutil import today, utcnow
+from talent.core import timeutil
+from talent.core.timeutil import utcnow
 from talent.extensions import db
 from talent.registry.models import Talent
 
@@ -84,7 +85,7 @@ class Card(db.Model):
 
     def status_on(self, day: date | None = None) -> str:
         """What the card is on a given day: a stored status, or expired by its date."""
-        if self.status == "active" and self.expires_on < (day or today()):
+        if self.status == "active" and self.expires_on < (day or timeutil.today()):
             return "expired"
         return self.status
 

@@ -9,9 +9,8 @@ from sqlalchemy import exists, func, select, update
 
 from talent.cards import rules as card_rules
 from talent.cards.models import BENEFIT_KINDS, Card, CardCounter, CardRuleSet, CardScan, TierBenefit
-from talent.core import audit
+from talent.core import audit, timeutil
 from talent.core.masking import mask_name
-from talent.core.timeutil import today
 from talent.extensions import db
 from talent.registry.models import Talent
 
@@ -33,7 +32,7 @@ class NotEligible(CardError):
 
 def current_rule_set(on: date | None = None) -> CardRuleSet:
     """The version in force on a day: the newest one whose effective date has come."""
-    on = on or today()
+    on = on or timeutil.today()
     query = (select(CardRuleSet).where(CardRuleSet.effective_on <= on)
              .order_by(CardRuleSet.effective_on.desc(), CardRuleSet.version.desc()).limit(1))
     rule_set = db.session.scalar(query)
@@ -137,13 +136,14 @@ def recommended_query(on: date | None = None):
 def stale_cards(on: date | None = None) -> list[tuple[Card, card_rules.Eligibility]]:
     """Valid cards whose holders, under the rules now in force, no longer qualify for their tier."""
     rules = current_rule_set(on).rules
-    day = on or today()
+    day = on or timeutil.today()
     cards = db.session.scalars(select(Card).where(Card.status == "active", Card.expires_on >= day)
                                .order_by(Card.number))
     stale = []
     for card in cards:
         verdict = card_rules.evaluate(card.talent, rules)
-        if card_rules.tier_rank(rules, verdict.tier) > card_rules.tier_rank(rules, card.tier):
+        lower = card_rules.tier_rank(rules, verdict.tier) > card_rules.tier_rank(rules, card.tier)
+        if not verdict.eligible or lower:
             stale.append((card, verdict))
     return stale
 
@@ -180,7 +180,7 @@ def cards_of(talent: Talent) -> list[Card]:
 
 
 def issue_card(actor, talent: Talent, on: date | None = None) -> Card:
-    day = on or today()
+    day = on or timeutil.today()
     existing = active_card(talent)
     if existing is not None:
         if existing.status_on(day) == "expired":
@@ -209,7 +209,7 @@ def _require_active(card: Card) -> None:
 def renew_card(actor, card: Card, on: date | None = None) -> Card:
     """Same number, a new three-year term, the tier the current rules give."""
     _require_active(card)
-    day = on or today()
+    day = on or timeutil.today()
     rule_set = current_rule_set(day)
     verdict = card_rules.evaluate(card.talent, rule_set.rules)
     if not verdict.eligible:
@@ -230,7 +230,7 @@ def revoke_card(actor, card: Card, reason: str, on: date | None = None) -> Card:
     if card.status == "revoked":
         raise CardError(f"卡 {card.number} 已注销")
     _require_active(card)
-    changes = audit.apply_changes(card, {"status": "revoked", "revoked_on": on or today(),
+    changes = audit.apply_changes(card, {"status": "revoked", "revoked_on": on or timeutil.today(),
                                          "revoke_reason": reason[:200]})
     db.session.flush()
     audit.record(actor, "revoke", card, changes, summary=card.number)
@@ -240,7 +240,7 @@ def revoke_card(actor, card: Card, reason: str, on: date | None = None) -> Card:
 def reissue_card(actor, card: Card, on: date | None = None) -> Card:
     """A lost card: the old number stops verifying; a new number keeps tier and expiry."""
     _require_active(card)
-    day = on or today()
+    day = on or timeutil.today()
     if card.status_on(day) == "expired":
         raise CardError("卡已过期，请办理续期而不是补办")
     card.status = "replaced"

@@ -9,13 +9,12 @@ from talent.cards import rules as card_rules
 from talent.cards.forms import BenefitForm, CardRuleForm, RevokeForm
 from talent.cards.models import BENEFIT_KINDS, SHOWN_STATUSES, Card, CardScan
 from talent.cards.qr import qr_png
-from talent.core import audit
+from talent.core import audit, timeutil
 from talent.core.forms import EmptyForm
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, public, require
 from talent.core.ratelimit import RateLimiter
 from talent.core.spreadsheet import XLSX_MIMETYPE, write_xlsx
-from talent.core.timeutil import today
 from talent.extensions import db
 from talent.registry import choices
 from talent.registry.models import Talent
@@ -65,7 +64,7 @@ def card_list():
     query = select(Card).join(Card.talent).order_by(Card.id.desc())
     if q:
         query = query.where(or_(Card.number.contains(q.upper()), Talent.name.contains(q)))
-    day = today()
+    day = timeutil.today()
     if status == "expired":
         query = query.where(Card.status == "active", Card.expires_on < day)
     elif status == "active":
@@ -220,14 +219,14 @@ def rules_page():
     return render_template("cards/rules.html", versions=cards.rule_versions(),
                            current=cards.current_rule_set(), benefits=cards.benefits_by_tier(),
                            kinds=BENEFIT_KINDS, list_criteria=card_rules.LIST_CRITERIA,
-                           choices=choices, today=today())
+                           choices=choices, today=timeutil.today())
 
 
 @bp.route("/rules/new", methods=["GET", "POST"])
 @require(Permission.CARD_RULES_MANAGE)
 def rules_new():
     current = cards.current_rule_set()
-    form = CardRuleForm(data={**CardRuleForm.data_from(current.rules), "effective_on": today()})
+    form = CardRuleForm(data={**CardRuleForm.data_from(current.rules), "effective_on": timeutil.today()})
     if form.validate_on_submit():
         try:
             rule_set = cards.create_rule_version(acting_user(), form.rules(), form.effective_on.data,

@@ -1,9 +1,8 @@
 """The talent and team forms; the talent form also validates API bodies and import rows."""
-from datetime import date
-
 from wtforms import BooleanField, DateField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from talent.core import timeutil
 from talent.core.forms import ApiForm, BaseForm, ChoiceField, LinesField, optional_int
 from talent.core.validators import (
     COUNTRY_RE,
@@ -22,7 +21,7 @@ def _options(values: dict, blank: str | None = None) -> list[tuple]:
 
 
 def _past_date(field):
-    if field.data and field.data > date.today():
+    if field.data and field.data > timeutil.today():
         raise ValidationError("日期不能晚于今天")
 
 

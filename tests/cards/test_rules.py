@@ -1,0 +1,96 @@
+"""Every default rule of DESIGN.md, the highest-tier choice, and SQL agreeing with Python."""
+import itertools
+
+import pytest
+from sqlalchemy import select
+
+from talent.cards.rules import DEFAULT_RULES, eligible_condition, evaluate, validate_rules
+from talent.extensions import db
+from talent.registry.models import Talent
+from tests.factories import TalentFactory
+
+BASE = {"programme_level": "none", "title_level": "none", "education": "bachelor", "category": "none",
+        "nationality": "CN", "source": "local", "status": "active", "works_in_county": True}
+
+
+def talent(**overrides):
+    return Talent(**{**BASE, **overrides})
+
+
+@pytest.mark.parametrize(("overrides", "tier"), [
+    ({"programme_level": "academician"}, "A"),
+    ({"programme_level": "national"}, "A"),
+    ({"title_level": "senior", "education": "doctorate"}, "A"),
+    ({"programme_level": "provincial"}, "B"),
+    ({"title_level": "senior"}, "B"),
+    ({"education": "doctorate"}, "B"),
+    ({"category": "leading"}, "B"),
+    ({"programme_level": "municipal"}, "C"),
+    ({"title_level": "vice_senior"}, "C"),
+    ({"education": "master"}, "C"),
+    ({"category": "young"}, "C"),
+    ({"category": "engineer"}, "C"),
+    ({"category": "craftsman"}, "C"),
+    ({"category": "innovator"}, "C"),
+    ({"nationality": "DE", "source": "introduced"}, "C"),
+    ({}, None),
+    ({"title_level": "intermediate", "education": "college"}, None),
+    ({"nationality": "DE", "source": "local"}, None),  # foreign but not introduced
+    ({"nationality": "CN", "source": "introduced"}, None),  # introduced but not foreign
+])
+def test_default_tiers(overrides, tier):
+    assert evaluate(talent(**overrides), DEFAULT_RULES).tier == tier
+
+
+def test_highest_tier_wins_when_several_fit():
+    verdict = evaluate(talent(programme_level="national", education="master", category="leading"),
+                       DEFAULT_RULES)
+    assert verdict.tier == "A"
+    assert [t.met for t in verdict.tiers] == [True, True, True]
+
+
+@pytest.mark.parametrize("overrides", [{"status": "left"}, {"works_in_county": False}])
+def test_shared_requirements_block_every_tier(overrides):
+    verdict = evaluate(talent(programme_level="academician", **overrides), DEFAULT_RULES)
+    assert verdict.tier is None
+    assert verdict.tiers[0].met  # the tier itself is met; the shared requirement is not
+    assert verdict.unmet_requirements
+    assert "暂不符合" in verdict.summary()
+
+
+def test_explanations_are_plain_chinese():
+    verdict = evaluate(talent(title_level="vice_senior"), DEFAULT_RULES)
+    c_checks = {c.text: c for c in verdict.tiers[2].checks}
+    assert c_checks["职称等级为副高级"].met
+    assert c_checks["职称等级为副高级"].detail == "您的职称等级：副高级"
+    a_combo = next(c for c in verdict.tiers[0].checks if "且" in c.text)
+    assert a_combo.text == "具有正高级职称且学历为博士研究生" and not a_combo.met
+    assert verdict.as_dict()["tier"] == "C"
+
+
+def test_sql_condition_agrees_with_evaluate(app):
+    values = {"programme_level": ["national", "provincial", "none"], "title_level": ["senior", "none"],
+              "education": ["doctorate", "master", "bachelor"], "category": ["leading", "none"],
+              "nationality": ["CN", "US"], "source": ["introduced", "local"],
+              "status": ["active", "left"], "works_in_county": [True, False]}
+    keys = list(values)
+    for index, combo in enumerate(itertools.product(*values.values())):
+        fields = dict(zip(keys, combo, strict=True))
+        if fields["nationality"] != "CN":
+            TalentFactory(**fields, id_type="passport", id_number=f"P{index:07d}", gender="male")
+        else:
+            TalentFactory(**fields)
+    db.session.flush()
+    chosen = set(db.session.scalars(select(Talent.id).where(eligible_condition(DEFAULT_RULES))))
+    expected = {t.id for t in db.session.scalars(select(Talent)) if evaluate(t, DEFAULT_RULES).eligible}
+    assert len(expected) > 50
+    assert chosen == expected
+
+
+def test_rule_validation():
+    assert validate_rules(DEFAULT_RULES) == []
+    assert "至少需要一个档次" in validate_rules({"tiers": []})
+    bad = {"tiers": [{"code": "A", "name": "", "educations": ["phd"]}]}
+    problems = validate_rules(bad)
+    assert any("需要名称" in p for p in problems)
+    assert any("取值无效" in p for p in problems)

@@ -1,0 +1,126 @@
+"""The QR code and its verification: real PNG decoded, forged, revoked, expired, superseded."""
+from datetime import date
+from io import BytesIO
+
+import pytest
+import zxingcpp
+from PIL import Image
+from sqlalchemy import select
+
+from talent.cards import operations as cards
+from talent.cards.models import CardScan
+from talent.extensions import db
+from tests.factories import TalentFactory, UserFactory
+
+
+@pytest.fixture
+def card(app):
+    clerk = UserFactory(role="org")
+    holder = TalentFactory(name="欧阳湘云", education="doctorate")
+    issued = cards.issue_card(clerk, holder)
+    db.session.commit()
+    return issued
+
+
+def _decode(png: bytes) -> str:
+    results = zxingcpp.read_barcodes(Image.open(BytesIO(png)))
+    assert len(results) == 1
+    return results[0].text
+
+
+def test_qr_png_decodes_to_the_verification_url(client, api_token, card):
+    response = client.get(f"/api/v1/cards/{card.id}/qr.png", headers=api_token("org"))
+    assert response.status_code == 200 and response.mimetype == "image/png"
+    url = _decode(response.data)
+    assert url == f"http://localhost/cards/verify/{cards.make_token(card)}"
+    page = client.get(url.replace("http://localhost", ""))
+    assert page.status_code == 200
+    body = page.get_data(as_text=True)
+    assert 'data-status="active"' in body and "有效" in body
+    assert "欧**云" in body and "欧阳湘云" not in body
+    assert card.talent.id_number not in body and card.talent.phone not in body
+
+
+def test_public_base_url_is_used_when_configured(client, auth, app, card):
+    app.config["PUBLIC_BASE_URL"] = "https://rc.shuangpai.gov.cn"
+    auth.login_as("org")
+    url = _decode(client.get(f"/cards/{card.id}/qr.png").data)
+    assert url.startswith("https://rc.shuangpai.gov.cn/cards/verify/")
+
+
+def test_api_verify_shape(client, card):
+    body = client.get(f"/api/v1/cards/verify/{cards.make_token(card)}").get_json()
+    assert body == {"valid": True, "status": "active", "tier": "B", "holder": "欧**云",
+                    "expires_on": card.expires_on.isoformat()}
+
+
+@pytest.mark.parametrize("mangle", [
+    lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),  # altered signature
+    lambda t: "W1sxLCJMQllDLTIwMjYtMDAwMDAxIl0" + t[t.index("."):],  # altered payload
+    lambda t: "garbage",
+    lambda t: t + "x" * 600,
+])
+def test_forged_or_altered_tokens_read_invalid(client, card, mangle):
+    token = mangle(cards.make_token(card))
+    body = client.get(f"/api/v1/cards/verify/{token}").get_json()
+    assert body == {"valid": False, "status": "invalid", "tier": None, "holder": "", "expires_on": None}
+    assert "无效二维码" in client.get(f"/cards/verify/{token}").get_data(as_text=True)
+
+
+def test_token_signed_with_another_key_is_invalid(client, app, card):
+    good = cards.make_token(card)
+    app.config["CARD_SIGNING_KEY"] = "another-key-" * 4
+    assert client.get(f"/api/v1/cards/verify/{good}").get_json()["status"] == "invalid"
+
+
+def test_revoked_card_reads_revoked(client, card):
+    token = cards.make_token(card)
+    cards.revoke_card(None, card, "调离")
+    db.session.commit()
+    body = client.get(f"/api/v1/cards/verify/{token}").get_json()
+    assert (body["valid"], body["status"]) == (False, "revoked")
+    assert "已注销" in client.get(f"/cards/verify/{token}").get_data(as_text=True)
+
+
+def test_expired_card_reads_expired(client, card, freeze_today):
+    token = cards.make_token(card)
+    freeze_today(card.expires_on)
+    assert client.get(f"/api/v1/cards/verify/{token}").get_json()["status"] == "active"
+    freeze_today(date.fromordinal(card.expires_on.toordinal() + 1))
+    body = client.get(f"/api/v1/cards/verify/{token}").get_json()
+    assert (body["valid"], body["status"]) == (False, "expired")
+
+
+def test_reissued_card_makes_the_old_qr_invalid(client, card):
+    old_token = cards.make_token(card)
+    new = cards.reissue_card(None, card)
+    db.session.commit()
+    assert client.get(f"/api/v1/cards/verify/{old_token}").get_json()["status"] == "replaced"
+    assert client.get(f"/api/v1/cards/verify/{cards.make_token(new)}").get_json()["valid"] is True
+
+
+def test_every_scan_is_logged(client, card):
+    client.get(f"/cards/verify/{cards.make_token(card)}")
+    client.get("/api/v1/cards/verify/nonsense")
+    scans = list(db.session.scalars(select(CardScan).order_by(CardScan.id)))
+    assert [(s.card_id, s.result, s.channel) for s in scans] == [(card.id, "active", "page"),
+                                                                 (None, "invalid", "api")]
+
+
+def test_verification_is_rate_limited_per_client(client, app, card):
+    app.config["CARD_VERIFY_LIMIT"] = 3
+    token = cards.make_token(card)
+    answers = [client.get(f"/api/v1/cards/verify/{token}").status_code for _ in range(4)]
+    assert answers == [200, 200, 200, 429]
+    assert client.get(f"/cards/verify/{token}").status_code == 429
+    other = client.get(f"/api/v1/cards/verify/{token}", environ_base={"REMOTE_ADDR": "10.9.8.7"})
+    assert other.status_code == 200
+
+
+def test_rate_limiter_window():
+    from talent.core.ratelimit import RateLimiter
+
+    limiter = RateLimiter(2, 60)
+    assert limiter.allow("a", now=0) and limiter.allow("a", now=1)
+    assert not limiter.allow("a", now=2)
+    assert limiter.allow("a", now=61)
