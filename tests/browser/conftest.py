@@ -13,7 +13,7 @@ from werkzeug.serving import make_server
 from talent.extensions import db
 from talent.reference import seed_reference
 from tests.conftest import make_app
-from tests.factories import UserFactory
+from tests.factories import TalentFactory, UserFactory
 
 CHROMIUM_ARGS = [
     "--no-sandbox",  # CI runs as root
@@ -49,8 +49,8 @@ def browser():
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """The real application with CSRF on, served over HTTP on a free local port."""
+def live_app(tmp_path_factory):
+    """The real application with CSRF on, on a SQLite file, with a clerk, a unit user and a talent."""
     database = tmp_path_factory.mktemp("live") / "live.sqlite"
     app = make_app(f"sqlite:///{database}", WTF_CSRF_ENABLED=True, TESTING=False)
     with app.app_context():
@@ -58,9 +58,18 @@ def live_server(tmp_path_factory):
         seed_reference()
         UserFactory(username="zzb", role="org", display_name="组织部 周敏")
         UserFactory(username="kgxj", role="unit", display_name="科工信局 唐志刚")
+        leader = TalentFactory(name="李明", education="doctorate", title_level="senior",
+                               employer="湖南双牌竹木科技有限公司")
+        UserFactory(username="rencai", role="talent", talent_id=leader.id, display_name="李明")
         db.session.commit()
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    return app
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    """The application served over HTTP on a free local port."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
@@ -87,11 +96,11 @@ def phone(browser, live_server):
     context.close()
 
 
-def sign_in(page, username: str) -> None:
+def sign_in(page, username: str, landing: str = "**/") -> None:
     from tests.factories import TEST_PASSWORD
 
     page.goto("/login")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(TEST_PASSWORD)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/")
+    page.wait_for_url(landing)

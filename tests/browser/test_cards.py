@@ -1,0 +1,93 @@
+"""The VIP card in a real browser: issue and print, the talent's portal, scanning the QR."""
+import pytest
+import zxingcpp
+from PIL import Image
+
+from talent.cards import operations as cards
+from talent.extensions import db
+from talent.registry.models import Talent
+from tests.browser.conftest import sign_in
+from tests.factories import TalentFactory
+
+pytestmark = pytest.mark.browser
+
+
+def _talent(live_app, **values) -> int:
+    with live_app.app_context():
+        talent = TalentFactory(**values)
+        db.session.commit()
+        talent_id = talent.id
+        db.session.remove()
+    return talent_id
+
+
+def test_org_issues_a_card_and_prints_it(page, live_app):
+    talent_id = _talent(live_app, name="蒋丽华", education="master", employer="双牌县人民医院")
+    sign_in(page, "zzb")
+    page.goto(f"/cards/talents/{talent_id}")
+    assert page.locator("#eligibility-summary").inner_text().strip().startswith("符合")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="发放 C类（骨干人才） VIP卡").click()
+    page.wait_for_url("**/cards/*")
+    assert page.get_by_text("已向 蒋丽华 发放").is_visible()
+    number = page.locator("h1 .font-monospace").inner_text()
+    assert number.startswith("LBYC-")
+
+    with page.context.expect_page() as popup:
+        page.get_by_role("link", name="打印（卡片尺寸）").click()
+    printable = popup.value
+    printable.wait_for_load_state()
+    assert number in printable.locator(".front").inner_text()
+    assert printable.locator(".back img.qr").evaluate("img => img.naturalWidth") > 0
+    printable.emulate_media(media="print")
+    assert printable.locator(".toolbar").is_hidden()
+    box = printable.locator(".front").bounding_box()
+    # CR80 is 85.6 mm × 54 mm: 323.5 × 204.1 CSS px at 96 dpi
+    assert abs(box["width"] - 323.5) < 2 and abs(box["height"] - 204.1) < 2
+    assert printable.pdf(format="A4")[:4] == b"%PDF"
+
+
+def test_talent_sees_qr_and_benefits(page, live_app):
+    with live_app.app_context():
+        leader = db.session.scalar(db.select(Talent).where(Talent.name == "李明"))
+        if cards.active_card(leader) is None:
+            cards.issue_card(None, leader)
+        db.session.commit()
+        db.session.remove()
+    sign_in(page, "rencai", landing="**/me")
+    card = page.locator("#my-card")
+    assert "A类（顶尖人才）" in card.inner_text()
+    assert "住房保障" in card.inner_text() and "子女教育" in card.inner_text()
+    assert page.locator("#my-qr").evaluate("img => img.naturalWidth") > 100
+
+
+def test_scan_the_qr_then_see_it_revoked(page, phone, tmp_path, live_app):
+    talent_id = _talent(live_app, name="欧阳湘云", education="doctorate")
+    sign_in(page, "zzb")
+    page.goto(f"/cards/talents/{talent_id}")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="发放 B类（领军人才） VIP卡").click()
+    page.wait_for_url("**/cards/*")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="下载二维码").click()
+    png = tmp_path / "qr.png"
+    download_info.value.save_as(png)
+    decoded = zxingcpp.read_barcodes(Image.open(png))
+    url = decoded[0].text
+    assert "/cards/verify/" in url
+
+    phone.goto(url)
+    result = phone.locator("#verify-result")
+    assert result.get_attribute("data-status") == "active"
+    assert "有效" in result.inner_text() and "欧**云" in result.inner_text()
+    assert "欧阳湘云" not in phone.content()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+
+    page.get_by_placeholder("注销原因（必填）").fill("本人调离双牌县")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="注销").click()
+    assert page.get_by_text("已注销").first.is_visible()
+
+    phone.reload()
+    assert phone.locator("#verify-result").get_attribute("data-status") == "revoked"
+    assert "已注销" in phone.locator("#verify-result").inner_text()
