@@ -21,6 +21,11 @@ from talent.registry.models import Talent
 
 bp = Blueprint("cards", __name__, url_prefix="/cards")
 
+# Chinese names of what the card history records.
+FIELD_LABELS = {"number": "卡号", "talent_id": "人才编号", "tier": "档次", "expires_on": "有效期至",
+                "rule_version": "规则版本", "rule_set_id": "规则", "status": "状态",
+                "revoked_on": "注销日期", "revoke_reason": "注销原因", "replaces": "原卡号"}
+
 
 def _load_card(card_id: int) -> Card:
     return db.session.get(Card, card_id) or abort(404)
@@ -154,6 +159,7 @@ def card_detail(card_id: int):
         "cards/detail.html", card=card, benefits=cards.benefits_by_tier().get(card.tier, []),
         tier_name=card_rules.tier_name(card.rule_set.rules, card.tier), revoke_form=RevokeForm(),
         history=audit.history("cards", card.id), action_labels=audit.ACTION_LABELS, scans=scans,
+        field_labels=FIELD_LABELS,
         verify_url=cards.verify_url(card, request.url_root))
 
 

@@ -27,8 +27,15 @@ def _demo_accounts_exist() -> bool:
     return bool(db.session.scalar(select(exists().where(User.is_demo.is_(True)))))
 
 
-def change_value(field: str, value) -> str:
+# Values whose meaning depends on the object they belong to.
+OBJECT_VALUE_LABELS = {("cards", "status"): {"active": "有效", "revoked": "已注销", "replaced": "已补办作废"}}
+
+
+def change_value(field: str, value, object_type: str = "") -> str:
     """A logged value as a person reads it: labels for codes, 是/否, lists joined."""
+    specific = OBJECT_VALUE_LABELS.get((object_type, field))
+    if specific and value in specific:
+        return specific[value]
     if value in (None, "", []):
         return "（空）"
     if isinstance(value, bool):

@@ -16,9 +16,11 @@ bp = Blueprint("core", __name__)
 def _field_labels() -> dict[str, dict[str, str]]:
     """Chinese field names per logged object type, from the forms that edit them."""
     from talent.auth.forms import UserForm
+    from talent.cards.views import FIELD_LABELS as CARD_FIELD_LABELS
     from talent.registry.views import FIELD_LABELS, TEAM_FIELD_LABELS
 
-    return {"talents": FIELD_LABELS, "teams": TEAM_FIELD_LABELS, "users": form_labels(UserForm)}
+    return {"talents": FIELD_LABELS, "teams": TEAM_FIELD_LABELS, "users": form_labels(UserForm),
+            "cards": CARD_FIELD_LABELS}
 
 
 def _talent_summary() -> dict:

@@ -77,3 +77,10 @@ def test_logged_values_read_as_labels():
     assert change_value("nationality", "DE") == "德国"
     assert change_value("role", "unit") == "单位经办人"
     assert change_value("employer", None) == "（空）"
+
+
+def test_card_status_reads_as_card_words():
+    from talent.core.templating import change_value
+
+    assert change_value("status", "active", "cards") == "有效"
+    assert change_value("status", "active", "talents") == "在县工作"
