@@ -69,6 +69,8 @@ def load(instance_path: str) -> dict:
         "CARD_VALID_YEARS": 3,
         "CARD_VERIFY_LIMIT": int(os.environ.get("CARD_VERIFY_LIMIT", "30")),
         "CARD_VERIFY_WINDOW_SECONDS": 60,
+        "CARD_SCAN_BATCH": int(os.environ.get("CARD_SCAN_BATCH", "20")),
+        "CARD_SCAN_MAX_DELAY": 5.0,
         "PRODUCTION": production,
         "SQLALCHEMY_DATABASE_URI": _database_url(path),
         "SESSION_COOKIE_HTTPONLY": True,

@@ -58,6 +58,7 @@ def make_app(database_url: str, **overrides):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "CARD_SCAN_BATCH": 1,  # every scan written at once, so tests can read it back
         "SECRET_KEY": "test-secret-key-0123456789abcdef0123456789",
         **overrides,
     }

@@ -114,6 +114,4 @@ def card_qr(card_id: int):
 def verify(token: str):
     if not verify_allowed():
         raise ApiError(429, "核验过于频繁，请稍后再试")
-    result = cards.verify_token(token[:500], channel="api")
-    db.session.commit()
-    return result.as_dict()
+    return cards.verify_token(token[:500], channel="api").as_dict()

@@ -17,6 +17,13 @@ BENEFIT_KINDS = {"housing": "住房保障", "medical": "医疗服务", "educatio
                  "other": "其他待遇"}
 
 
+def status_on(status: str, expires_on: date, day: date | None = None) -> str:
+    """What a card is on a day: its stored status, or "expired" once its date has passed."""
+    if status == "active" and expires_on < (day or timeutil.today()):
+        return "expired"
+    return status
+
+
 class CardRuleSet(db.Model):
     """One version of the eligibility rules; never edited, only superseded by a newer version."""
 
@@ -84,10 +91,7 @@ class Card(db.Model):
     rule_set: Mapped[CardRuleSet] = relationship()
 
     def status_on(self, day: date | None = None) -> str:
-        """What the card is on a given day: a stored status, or expired by its date."""
-        if self.status == "active" and self.expires_on < (day or timeutil.today()):
-            return "expired"
-        return self.status
+        return status_on(self.status, self.expires_on, day)
 
     @property
     def shown_status(self) -> str:

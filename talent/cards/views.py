@@ -270,5 +270,4 @@ def verify(token: str):
     if not verify_allowed():
         return render_template("cards/verify.html", result=None, limited=True), 429
     result = cards.verify_token(token[:500], channel="page")
-    db.session.commit()
     return render_template("cards/verify.html", result=result, limited=False)

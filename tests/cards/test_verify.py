@@ -124,3 +124,38 @@ def test_rate_limiter_window():
     assert limiter.allow("a", now=0) and limiter.allow("a", now=1)
     assert not limiter.allow("a", now=2)
     assert limiter.allow("a", now=61)
+
+
+def test_scans_are_written_in_batches_and_at_exit(client, app, card):
+    from talent.cards.operations import scan_log
+
+    app.config["CARD_SCAN_BATCH"] = 3
+    token = cards.make_token(card)
+
+    def logged() -> int:
+        db.session.rollback()  # read afresh, outside any earlier snapshot
+        return db.session.scalar(select(db.func.count(CardScan.id)))
+
+    client.get(f"/api/v1/cards/verify/{token}")
+    client.get(f"/api/v1/cards/verify/{token}")
+    assert logged() == 0
+    client.get(f"/api/v1/cards/verify/{token}")
+    assert logged() == 3
+    client.get(f"/api/v1/cards/verify/{token}")
+    scan_log.flush_at_exit()
+    assert logged() == 4
+
+
+def test_an_old_scan_is_written_with_the_next_one(client, app, card, monkeypatch):
+    from talent.cards import operations
+
+    app.config["CARD_SCAN_BATCH"] = 100
+    app.config["CARD_SCAN_MAX_DELAY"] = 5.0
+    token = cards.make_token(card)
+    clock = [1000.0]
+    monkeypatch.setattr(operations.time, "monotonic", lambda: clock[0])
+    client.get(f"/api/v1/cards/verify/{token}")
+    clock[0] += 6
+    client.get(f"/api/v1/cards/verify/{token}")
+    db.session.rollback()
+    assert db.session.scalar(select(db.func.count(CardScan.id))) == 2
