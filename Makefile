@@ -37,6 +37,7 @@ lint: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(BIN)/python benchmarks/talent_list.py
+	$(BIN)/python benchmarks/card_verify.py
 
 clean-db:
 	rm -f instance/talent.sqlite instance/talent.sqlite-wal instance/talent.sqlite-shm
