@@ -19,7 +19,15 @@ def is_production() -> bool:
     return os.environ.get("TALENT_ENV", "development").lower() == "production"
 
 
-def _instance_secret(instance_path: Path, name: str = "secret_key") -> str:
+def _secret(variable: str, instance_path: Path, production: bool) -> str:
+    """A key from the environment; production insists on one, development keeps its own in instance/."""
+    value = os.environ.get(variable, "")
+    if production and len(value) < MIN_SECRET_LENGTH:
+        raise ConfigError(f"TALENT_ENV=production 需要至少 {MIN_SECRET_LENGTH} 个字符的 {variable} 环境变量")
+    return value or _instance_secret(instance_path, variable.lower())
+
+
+def _instance_secret(instance_path: Path, name: str) -> str:
     key_file = instance_path / name
     if not key_file.exists():
         instance_path.mkdir(parents=True, exist_ok=True)
@@ -44,27 +52,11 @@ def _database_url(instance_path: Path) -> str:
 def load(instance_path: str) -> dict:
     path = Path(instance_path)
     production = is_production()
-    secret = os.environ.get("SECRET_KEY", "")
-    if production:
-        if len(secret) < MIN_SECRET_LENGTH:
-            raise ConfigError(
-                f"TALENT_ENV=production 需要至少 {MIN_SECRET_LENGTH} 个字符的 SECRET_KEY 环境变量"
-            )
-    elif not secret:
-        secret = _instance_secret(path)
-    # Cards are signed with their own key, so rotating SECRET_KEY (and with it every
-    # session) does not void the QR codes printed on cards already in people's wallets.
-    card_key = os.environ.get("CARD_SIGNING_KEY", "")
-    if production:
-        if len(card_key) < MIN_SECRET_LENGTH:
-            raise ConfigError(
-                f"TALENT_ENV=production 需要至少 {MIN_SECRET_LENGTH} 个字符的 CARD_SIGNING_KEY 环境变量"
-            )
-    elif not card_key:
-        card_key = _instance_secret(path, "card_signing_key")
     return {
-        "SECRET_KEY": secret,
-        "CARD_SIGNING_KEY": card_key,
+        "SECRET_KEY": _secret("SECRET_KEY", path, production),
+        # Cards are signed with their own key, so rotating SECRET_KEY (and with it every
+        # session) does not void the QR codes printed on cards already in people's wallets.
+        "CARD_SIGNING_KEY": _secret("CARD_SIGNING_KEY", path, production),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "").rstrip("/"),
         "CARD_VALID_YEARS": 3,
         "CARD_VERIFY_LIMIT": int(os.environ.get("CARD_VERIFY_LIMIT", "30")),

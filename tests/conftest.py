@@ -16,7 +16,8 @@ from tests.pg import ThrowawayPostgres, find_bindir
 BACKENDS = ["sqlite", "postgresql"]
 
 
-def _required(name: str) -> bool:
+def required_by_ci(name: str) -> bool:
+    """CI sets REQUIRE_BROWSER and REQUIRE_POSTGRES: there a missing tool fails instead of skipping."""
     return os.environ.get(name, "") not in ("", "0")
 
 
@@ -24,7 +25,7 @@ def _required(name: str) -> bool:
 def postgresql_url():
     bindir = find_bindir()
     if bindir is None:
-        if _required("REQUIRE_POSTGRES"):
+        if required_by_ci("REQUIRE_POSTGRES"):
             pytest.fail("REQUIRE_POSTGRES is set but no PostgreSQL server binaries were found")
         pytest.skip("PostgreSQL server binaries not installed")
     server = ThrowawayPostgres(bindir)

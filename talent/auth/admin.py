@@ -9,7 +9,6 @@ from talent.core.forms import EmptyForm
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, require
 from talent.extensions import db
-from talent.registry.models import Talent
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -25,11 +24,7 @@ def _load_user(user_id: int) -> User:
 def _talent_id(form: UserForm) -> int | None:
     if form.role.data != "talent" or not form.talent_id.data:
         return None
-    talent_id = int(form.talent_id.data)
-    if db.session.get(Talent, talent_id) is None:
-        form.talent_id.errors.append("没有这个人才编号")
-        raise operations.AccountError("")
-    return talent_id
+    return int(form.talent_id.data)
 
 
 @bp.get("/users")
@@ -58,8 +53,7 @@ def user_new():
                 display_name=form.display_name.data or "",
             )
         except operations.AccountError as error:
-            if str(error):
-                form.username.errors.append(str(error))
+            form.username.errors.append(str(error))
         else:
             db.session.commit()
             flash(f"已创建用户 {user.username}", "success")
@@ -85,8 +79,7 @@ def user_edit(user_id: int):
                 "talent_id": _talent_id(form),
             })
         except operations.AccountError as error:
-            if str(error):
-                form.role.errors.append(str(error))
+            form.role.errors.append(str(error))
         else:
             db.session.commit()
             flash("用户信息已保存", "success")

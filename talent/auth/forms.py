@@ -1,8 +1,10 @@
 from wtforms import BooleanField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
 
 from talent.core.forms import BaseForm, ChoiceField, optional_int
 from talent.core.permissions import ROLE_LABELS
+from talent.extensions import db
+from talent.registry.models import Talent
 
 
 class LoginForm(BaseForm):
@@ -41,3 +43,7 @@ class UserForm(BaseForm):
     def __init__(self, *args, unit_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.unit_id.set_options([(None, "（无）"), *(unit_choices or [])])
+
+    def validate_talent_id(self, field):
+        if self.role.data == "talent" and field.data and db.session.get(Talent, int(field.data)) is None:
+            raise ValidationError("没有这个人才编号")

@@ -1,6 +1,6 @@
 """Forms of the card feature: revoke reason, rule versions, tier benefits."""
 from wtforms import BooleanField, DateField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from talent.cards.models import BENEFIT_KINDS
@@ -22,8 +22,6 @@ class MultiCheckboxField(SelectMultipleField):
     def pre_validate(self, form):
         allowed = {c.value for c in self.choices}
         if any(value not in allowed for value in self.data or []):
-            from wtforms.validators import ValidationError
-
             raise ValidationError("包含无效的选项")
 
 
@@ -55,8 +53,6 @@ class CardRuleForm(_rule_form_class()):
 
     def validate_effective_on(self, field):
         if field.data and field.data < timeutil.today():
-            from wtforms.validators import ValidationError
-
             raise ValidationError("生效日期不能早于今天（已生效的规则不可追溯修改）")
 
     @staticmethod

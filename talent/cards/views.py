@@ -1,5 +1,6 @@
 """Card pages for 县委组织部 and the admin, and the public verification page."""
 from datetime import datetime
+from io import BytesIO
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from sqlalchemy import or_, select
@@ -37,8 +38,6 @@ def _load_talent(talent_id: int) -> Talent:
 
 def qr_response(card: Card, download: bool = False):
     """The card's QR as PNG; shared by the page route, the API and the portal."""
-    from io import BytesIO
-
     png = qr_png(cards.verify_url(card, request.url_root))
     return send_file(BytesIO(png), mimetype="image/png", as_attachment=download,
                      download_name=f"{card.number}.png", max_age=0)

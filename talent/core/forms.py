@@ -23,10 +23,6 @@ class BaseForm(FlaskForm):
         locales = ("zh",)
 
 
-class ApiForm(BaseForm):
-    """Marker base for forms reused by the API; CSRF is switched off per instance there."""
-
-
 class EmptyForm(BaseForm):
     """A POST-only button (disable, mark as left …) still carries a CSRF token."""
 

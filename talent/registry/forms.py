@@ -3,7 +3,7 @@ from wtforms import BooleanField, DateField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from talent.core import timeutil
-from talent.core.forms import ApiForm, BaseForm, ChoiceField, LinesField, optional_int
+from talent.core.forms import BaseForm, ChoiceField, LinesField, optional_int
 from talent.core.validators import (
     COUNTRY_RE,
     InvalidValue,
@@ -25,7 +25,9 @@ def _past_date(field):
         raise ValidationError("日期不能晚于今天")
 
 
-class TalentForm(ApiForm):
+class TalentForm(BaseForm):
+    """Validates the page form, API bodies (through ``core.api.validated``) and import rows alike."""
+
     name = StringField(
         "姓名", validators=[DataRequired("请填写姓名"), Length(max=50, message="姓名不超过50个字")]
     )

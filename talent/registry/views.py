@@ -1,5 +1,6 @@
 """Pages of the 科技人才信息库: list, detail with history, forms, import and export."""
 from datetime import datetime
+from io import BytesIO
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from sqlalchemy import select
@@ -120,8 +121,6 @@ def talent_export():
 @bp.get("/talents/import/template.xlsx")
 @require(Permission.TALENTS_WRITE)
 def talent_import_template():
-    from io import BytesIO
-
     output = BytesIO()
     spreadsheet.template_workbook().save(output)
     output.seek(0)

@@ -12,7 +12,7 @@ from werkzeug.serving import make_server
 
 from talent.extensions import db
 from talent.reference import seed_reference
-from tests.conftest import make_app
+from tests.conftest import make_app, required_by_ci
 from tests.factories import TalentFactory, UserFactory
 
 CHROMIUM_ARGS = [
@@ -37,7 +37,7 @@ def chromium_path() -> str | None:
 def browser():
     path = chromium_path()
     if path is None:
-        if os.environ.get("REQUIRE_BROWSER", "") not in ("", "0"):
+        if required_by_ci("REQUIRE_BROWSER"):
             pytest.fail("REQUIRE_BROWSER is set but Debian's chromium is not installed")
         pytest.skip("chromium not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
