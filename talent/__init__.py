@@ -2,6 +2,7 @@
 import logging
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from talent import config as settings
 from talent.extensions import csrf, db, login_manager, migrate
@@ -57,9 +58,19 @@ def register_extensions(app: Flask) -> None:
         return user if user is not None and user.active else None
 
 
+class DatabaseIdConverter(IntegerConverter):
+    """``<int:…>`` bounded to what an integer primary key can hold: a larger number is a 404,
+    not an overflow inside the database driver."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def register_blueprints(app: Flask) -> None:
     from importlib import import_module
 
+    app.url_map.converters["int"] = DatabaseIdConverter
     for name in BLUEPRINT_MODULES:
         module = import_module(name)
         app.register_blueprint(module.bp)

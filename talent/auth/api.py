@@ -5,6 +5,7 @@ from talent.auth import operations
 from talent.core.api import json_body
 from talent.core.errors import ApiError
 from talent.core.permissions import public
+from talent.core.timeutil import iso_utc
 from talent.extensions import db
 
 bp = Blueprint("auth_api", __name__, url_prefix="/api/v1/auth")
@@ -27,5 +28,5 @@ def token():
         raise ApiError(401, str(error)) from None
     issued = operations.issue_token(user)
     db.session.commit()
-    return {"token": issued.token, "expires_at": issued.expires_at.isoformat() + "Z",
+    return {"token": issued.token, "expires_at": iso_utc(issued.expires_at),
             "role": user.role}

@@ -33,7 +33,7 @@ def _talent_schema() -> dict:
             "nationality": {"type": "string", "pattern": "^[A-Z]{2}$", "default": "CN"},
             "birth_date": date,
             "phone": {"type": "string"},
-            "email": {"type": "string", "format": "email"},
+            "email": {"type": "string", "description": "an e-mail address, or empty"},
             "education": _enum(choices.EDUCATIONS),
             "title_level": _enum(choices.TITLE_LEVELS),
             "title_name": {"type": "string"},
@@ -120,7 +120,8 @@ def build_document() -> dict:
                                           "properties": {"username": {"type": "string"},
                                                          "password": {"type": "string"}}}),
                     "responses": {"200": _json({"type": "object", "properties": {
-                        "token": {"type": "string"}, "expires_at": {"type": "string"},
+                        "token": {"type": "string"},
+                        "expires_at": {"type": "string", "format": "date-time"},
                         "role": {"type": "string"}}}), "400": ERROR, "401": ERROR, "422": ERROR},
                 }
             },

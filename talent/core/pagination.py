@@ -8,6 +8,7 @@ from talent.extensions import db
 
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
+MAX_PAGE = 100_000  # far past any real list; keeps OFFSET inside what databases accept
 
 
 def _positive_int(raw, default: int, upper: int | None = None) -> int:
@@ -47,7 +48,7 @@ class Page:
 
 
 def paginate(query: Select, args, count_query: Select | None = None) -> Page:
-    page = _positive_int(args.get("page"), 1)
+    page = _positive_int(args.get("page"), 1, MAX_PAGE)
     per_page = _positive_int(args.get("per_page"), DEFAULT_PER_PAGE, MAX_PER_PAGE)
     if count_query is None:
         count_query = select(func.count()).select_from(query.order_by(None).subquery())

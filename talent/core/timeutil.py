@@ -13,6 +13,11 @@ def today() -> date:
     return datetime.now(CHINA).date()
 
 
+def iso_utc(value: datetime | None) -> str | None:
+    """RFC 3339 with the zone, as JSON clients expect: ``2026-11-26T06:51:39Z``."""
+    return value.replace(microsecond=0).isoformat() + "Z" if value else None
+
+
 def local(value: datetime | None) -> str:
     if value is None:
         return ""

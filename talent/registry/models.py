@@ -5,7 +5,7 @@ from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from talent.core.masking import mask_id_number
-from talent.core.timeutil import utcnow
+from talent.core.timeutil import iso_utc, utcnow
 from talent.extensions import db
 from talent.registry.choices import CHOICE_SETS, label, sql_in
 
@@ -117,8 +117,8 @@ class Talent(db.Model):
             "team_id": self.team_id,
             "honors": list(self.honors or []),
             "status": self.status,
-            "created_at": self.created_at.isoformat() if self.created_at else None,
-            "updated_at": self.updated_at.isoformat() if self.updated_at else None,
+            "created_at": iso_utc(self.created_at),
+            "updated_at": iso_utc(self.updated_at),
         }
 
     def __repr__(self) -> str:

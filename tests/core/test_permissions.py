@@ -80,3 +80,13 @@ def test_route_answers_each_role(client, auth, api_token, role, path, method, pe
         assert status not in (401, 403)
     else:
         assert status == 403
+
+
+def test_ids_too_large_for_the_database_are_404(client, auth, api_token):
+    huge = 2**70
+    headers = api_token("org")
+    assert client.get(f"/api/v1/cards/{huge}/qr.png", headers=headers).status_code == 404
+    assert client.get(f"/api/v1/talents/{huge}", headers=headers).status_code == 404
+    auth.login_as("org")
+    assert client.get(f"/talents/{huge}").status_code == 404
+    assert client.get("/talents?page=949951193367").status_code == 200
