@@ -82,8 +82,10 @@ def register_blueprints(app: Flask) -> None:
 
 def register_errorhandlers(app: Flask) -> None:
     from talent.core.errors import register_errorhandlers as register
+    from talent.core.headers import register as register_headers
 
     register(app)
+    register_headers(app)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -5,3 +5,10 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+
+// Print buttons (no inline handlers: the Content-Security-Policy allows only our own scripts).
+document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-print]")) {
+    window.print();
+  }
+});

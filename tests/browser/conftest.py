@@ -76,13 +76,24 @@ def live_server(live_app):
     server.shutdown()
 
 
+def _watched(context):
+    """A page whose console errors (CSP violations, failed loads, script errors) fail the test."""
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.console_errors = []
+    page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+    return page
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server, accept_downloads=True, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    page = _watched(context)
     yield page
+    errors = page.console_errors
     context.close()
+    assert errors == []
 
 
 @pytest.fixture
@@ -90,10 +101,11 @@ def phone(browser, live_server):
     context = browser.new_context(base_url=live_server, viewport={"width": 375, "height": 740},
                                   is_mobile=True, has_touch=True, device_scale_factor=2,
                                   locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    page = _watched(context)
     yield page
+    errors = page.console_errors
     context.close()
+    assert errors == []
 
 
 def sign_in(page, username: str, landing: str = "**/") -> None:

@@ -45,3 +45,15 @@ def test_postgres_urls_use_psycopg3(monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db/talent")
     app = create_app(instance_path=str(tmp_path))
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@db/talent"
+
+
+def test_security_headers(client):
+    page = client.get("/login")
+    assert page.headers["X-Frame-Options"] == "DENY"
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    assert page.headers["Cache-Control"] == "no-store"
+    assert page.headers["Referrer-Policy"] == "same-origin"
+    static = client.get("/static/css/app.css")
+    assert static.headers.get("Cache-Control") != "no-store"
+    static.close()
