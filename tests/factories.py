@@ -59,10 +59,12 @@ class TalentFactory(BaseFactory):
         model = Talent
 
     name = factory.Iterator(["李明", "王建国", "张秀英", "刘海涛", "陈立新", "欧阳湘云", "唐志刚"])
-    birth_date = factory.LazyFunction(lambda: date(1975, 1, 1) + timedelta(days=_rng.randrange(0, 9000)))
+    # Birth date and ID follow the sequence, so no two talents of a session share an ID number.
+    birth_date = factory.Sequence(lambda n: date(1960, 1, 1) + timedelta(days=n % 15_000))
     gender = "male"
     id_type = "resident_id"
-    id_number = factory.LazyAttribute(lambda o: resident_id(o.birth_date, o.gender == "male"))
+    id_number = factory.LazyAttributeSequence(
+        lambda o, n: resident_id(o.birth_date, o.gender == "male", sequence=(n // 15_000) % 499))
     nationality = "CN"
     phone = factory.Sequence(lambda n: f"138{n:08d}")
     email = ""

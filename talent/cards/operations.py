@@ -382,17 +382,18 @@ class ScanLog:
         self._oldest = 0.0
         self._lock = threading.Lock()
         self._app = None
+        self.clock = time.monotonic
         atexit.register(self.flush_at_exit)
 
     def add(self, row: dict) -> None:
         config = current_app.config
         with self._lock:
             if not self._rows:
-                self._oldest = time.monotonic()
+                self._oldest = self.clock()
                 self._app = current_app._get_current_object()
             self._rows.append(row)
             due = (len(self._rows) >= config["CARD_SCAN_BATCH"]
-                   or time.monotonic() - self._oldest >= config["CARD_SCAN_MAX_DELAY"])
+                   or self.clock() - self._oldest >= config["CARD_SCAN_MAX_DELAY"])
             batch = self._take() if due else []
         if batch:
             self._write(batch)
