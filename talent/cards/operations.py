@@ -146,9 +146,15 @@ def recommended_query(on: date | None = None):
             .order_by(Talent.id))
 
 
-def stale_cards(on: date | None = None) -> list[tuple[Card, card_rules.Eligibility]]:
-    """Valid cards whose holders, under the rules now in force, no longer qualify for their tier."""
-    rules = current_rule_set(on).rules
+def rule_version(version: int) -> CardRuleSet | None:
+    return db.session.scalar(select(CardRuleSet).where(CardRuleSet.version == version))
+
+
+def stale_cards(on: date | None = None, rule_set: CardRuleSet | None = None
+                ) -> list[tuple[Card, card_rules.Eligibility]]:
+    """Valid cards whose holders no longer qualify for their tier under the rules in force —
+    or, given ``rule_set``, under a version still to come, to see its effect before it applies."""
+    rules = (rule_set or current_rule_set(on)).rules
     day = on or timeutil.today()
     cards = db.session.scalars(select(Card).where(Card.status == "active", Card.expires_on >= day)
                                .order_by(Card.number))

@@ -118,8 +118,12 @@ def recommended_export():
 @bp.get("/stale")
 @require(Permission.CARDS_READ)
 def stale():
-    return render_template("cards/stale.html", stale=cards.stale_cards(),
-                           rule_set=cards.current_rule_set())
+    current = cards.current_rule_set()
+    requested = request.args.get("version", "")
+    rule_set = cards.rule_version(int(requested)) if requested.isdigit() else None
+    rule_set = rule_set or current
+    return render_template("cards/stale.html", stale=cards.stale_cards(rule_set=rule_set),
+                           rule_set=rule_set, current=current, versions=cards.rule_versions())
 
 
 # --- one talent, one card -----------------------------------------------------------------------

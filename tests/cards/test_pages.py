@@ -238,3 +238,17 @@ def test_eligibility_api_for_staff_and_for_the_talent_themself(client, api_token
     assert client.get(f"/api/v1/talents/{other.id}/eligibility", headers=own).status_code == 403
     assert client.get(f"/api/v1/talents/{other.id}/eligibility",
                       headers=api_token("unit")).status_code == 403
+
+
+def test_stale_list_previews_a_version_before_it_applies(client, auth):
+    from talent.cards.rules import DEFAULT_RULES
+
+    user = auth.login_as("org")
+    card = cards.issue_card(user, TalentFactory(name="邓红梅", education="master"))
+    without_c = {**DEFAULT_RULES, "tiers": DEFAULT_RULES["tiers"][:2]}
+    cards.create_rule_version(user, without_c, timeutil.today() + timedelta(days=10), "取消C档")
+    db.session.commit()
+    assert card.number not in client.get("/cards/stale").get_data(as_text=True)
+    preview = client.get("/cards/stale?version=2").get_data(as_text=True)
+    assert card.number in preview and "届时将" in preview
+    assert client.get("/cards/stale?version=99").status_code == 200
