@@ -106,6 +106,8 @@ def measure(path: Path, requests: int) -> dict:
         "(c) filtered /talents?field&category&education": (
             "/talents?field=bamboo_wood&category=leading&education=doctorate", {}),
         "(d) API /api/v1/talents": ("/api/v1/talents", bearer),
+        "(e) dashboard / (counts by category, field, education)": ("/", {}),
+        "(f) 推荐发放名单 /cards/recommended": ("/cards/recommended", {}),
     }
     results = {}
     for label, (url, headers) in cases.items():

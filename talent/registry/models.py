@@ -57,6 +57,8 @@ class Talent(db.Model):
             )
         ),
         Index("ix_talents_status_id", "status", "id"),
+        # Covers the dashboard's one GROUP BY, so it reads this index instead of the table.
+        Index("ix_talents_summary", "status", "category", "field", "education", "source", "nationality"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -57,3 +57,25 @@ def test_create_user_command(runner):
     no_talent = runner.invoke(args=["create-user", "t1", "--role", "talent", "--talent-id", "999",
                                     "--password", "Abcdefg123"])
     assert "没有编号为 999 的人才" in no_talent.output
+
+
+def test_dashboard_figures(client, auth):
+    from tests.factories import TalentFactory, TeamFactory
+
+    auth.login_as("unit")
+    TalentFactory(category="leading", field="healthcare", education="doctorate", source="introduced",
+                  introduced_on=__import__("datetime").date(2024, 1, 1))
+    TalentFactory(category="leading", field="bamboo_wood", education="master")
+    TalentFactory(category="young", status="left")
+    TalentFactory(nationality="US", id_type="passport", id_number="P7654321", category="engineer")
+    TeamFactory()
+    db.session.commit()
+    page = client.get("/").get_data(as_text=True)
+    import re
+
+    def figure(label: str) -> str:
+        return re.search(label + r'</div>\s*<div class="display-6">(\d+)<', page).group(1)
+
+    assert (figure("在县人才"), figure("引进人才"), figure("外籍人才"), figure("人才团队"),
+            figure("已离开")) == ("3", "1", "1", "1", "1")
+    assert re.search(r"产业领军人才</span><span[^>]*>2<", page)
