@@ -22,6 +22,7 @@ from talent.cards.models import (
     status_on,
 )
 from talent.core import audit, timeutil
+from talent.core.db import guarded_flush
 from talent.core.masking import mask_name
 from talent.core.timeutil import utcnow
 from talent.extensions import db
@@ -178,14 +179,16 @@ def _add_years(day: date, years: int) -> date:
 
 def next_number(year: int) -> str:
     """LBYC-<year>-<6 digits>: an atomic increment, so two clerks never get the same number."""
-    bumped = db.session.execute(
-        update(CardCounter).where(CardCounter.year == year)
-        .values(last=CardCounter.last + 1).returning(CardCounter.last)
-    ).scalar()
-    if bumped is None:
-        db.session.add(CardCounter(year=year, last=1))
-        db.session.flush()
-        bumped = 1
+    bump = (update(CardCounter).where(CardCounter.year == year)
+            .values(last=CardCounter.last + 1).returning(CardCounter.last))
+    bumped = db.session.execute(bump).scalar()
+    if bumped is None:  # the year's first card
+        try:
+            with guarded_flush(lambda: CardError("")):
+                db.session.add(CardCounter(year=year, last=1))
+            bumped = 1
+        except CardError:  # another clerk started the year at the same moment
+            bumped = db.session.execute(bump).scalar()
     return f"LBYC-{year}-{bumped:06d}"
 
 
@@ -212,8 +215,9 @@ def issue_card(actor, talent: Talent, on: date | None = None) -> Card:
     card = Card(number=next_number(day.year), talent_id=talent.id, tier=verdict.tier, issued_on=day,
                 expires_on=_add_years(day, current_app.config["CARD_VALID_YEARS"]),
                 status="active", rule_set_id=rule_set.id)
-    db.session.add(card)
-    db.session.flush()
+    # The one-active-card index settles two clerks issuing to the same talent at once.
+    with guarded_flush(lambda: CardError(f"{talent.name} 刚刚已由他人发卡，请刷新页面查看")):
+        db.session.add(card)
     audit.record(actor, "issue", card, audit.snapshot(
         {"number": card.number, "talent_id": talent.id, "tier": card.tier,
          "expires_on": card.expires_on, "rule_version": rule_set.version}), summary=talent.name)

@@ -6,6 +6,7 @@ from typing import ClassVar
 from sqlalchemy import Select, func, or_, select
 
 from talent.core import audit
+from talent.core.db import guarded_flush
 from talent.core.timeutil import today, utcnow
 from talent.extensions import db
 from talent.registry import choices
@@ -35,13 +36,18 @@ def _refuse_duplicate(values: Mapping, exclude_id: int | None = None) -> None:
         raise DuplicateIdNumber(existing)
 
 
+def _raced_duplicate(id_number: str):
+    """The exception for a duplicate that slipped past the check: someone registered it meanwhile."""
+    return lambda: DuplicateIdNumber(find_by_id_number(id_number) or Talent(id=0, id_number=id_number))
+
+
 def create_talent(actor, values: Mapping) -> Talent:
     _refuse_duplicate(values)
     talent = Talent(**values)
     if talent.status == "left" and talent.left_on is None:
         talent.left_on = today()
-    db.session.add(talent)
-    db.session.flush()
+    with guarded_flush(_raced_duplicate(talent.id_number)):
+        db.session.add(talent)
     audit.record(actor, "create", talent, audit.snapshot(dict(values)), summary=talent.name)
     return talent
 
@@ -54,9 +60,9 @@ def update_talent(actor, talent: Talent, values: Mapping) -> dict:
         values["left_on"] = today()
     elif values.get("status") == "active":
         values["left_on"] = None
-    changes = audit.apply_changes(talent, values)
+    with guarded_flush(_raced_duplicate(values["id_number"])):
+        changes = audit.apply_changes(talent, values)
     if changes:
-        db.session.flush()
         audit.record(actor, "update", talent, changes, summary=talent.name)
     return changes
 
