@@ -186,3 +186,7 @@ class TeamForm(BaseForm):
             "introduced_on": self.introduced_on.data,
             "description": (self.description.data or "").strip(),
         }
+
+
+class CorrectionReplyForm(BaseForm):
+    reply = StringField("答复", validators=[Length(max=500, message="答复不超过500个字")])

@@ -12,7 +12,7 @@ from talent.core.permissions import Permission, acting_user, require
 from talent.core.spreadsheet import XLSX_MIMETYPE, SpreadsheetError, read_xlsx
 from talent.extensions import db
 from talent.registry import choices, operations, spreadsheet
-from talent.registry.forms import TalentForm, TeamForm
+from talent.registry.forms import CorrectionReplyForm, TalentForm, TeamForm
 from talent.registry.models import CorrectionRequest, Talent, Team
 from talent.registry.operations import DuplicateIdNumber, TalentQuery
 
@@ -212,7 +212,11 @@ def correction_list():
 @require(Permission.TALENTS_WRITE)
 def correction_handled(correction_id: int):
     correction = db.session.get(CorrectionRequest, correction_id) or abort(404)
-    operations.handle_correction(acting_user(), correction, request.form.get("reply", ""))
-    db.session.commit()
-    flash("已标记为已处理", "success")
+    form = CorrectionReplyForm()
+    if form.validate_on_submit():
+        operations.handle_correction(acting_user(), correction, form.reply.data or "")
+        db.session.commit()
+        flash("已标记为已处理", "success")
+    else:
+        flash("；".join(form.reply.errors), "danger")
     return redirect(url_for(".correction_list"))

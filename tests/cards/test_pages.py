@@ -192,6 +192,11 @@ def test_correction_request_round_trip(client, auth, make_user):
     client.post("/logout")
     auth.login_as("org")
     assert "职称已评为正高级" in client.get("/talents/corrections").get_data(as_text=True)
+    too_long = client.post(f"/talents/corrections/{correction.id}/handled", data={"reply": "长" * 501},
+                           follow_redirects=True)
+    assert "答复不超过500个字" in too_long.get_data(as_text=True)
+    db.session.refresh(correction)
+    assert correction.handled_at is None
     client.post(f"/talents/corrections/{correction.id}/handled", data={"reply": "已更新"})
     db.session.refresh(correction)
     assert correction.handled_at is not None and correction.reply == "已更新"
