@@ -25,6 +25,16 @@ def _refused(error: cards.CardError) -> ApiError:
     return ApiError(409, str(error))
 
 
+def _carried_out(action, *args) -> Card:
+    """Run a card operation and commit it; a refusal becomes the API's 409/422."""
+    try:
+        result = action(acting_user(), *args)
+    except cards.CardError as error:
+        raise _refused(error) from None
+    db.session.commit()
+    return result
+
+
 def _card_body(card: Card) -> dict:
     return {**card.to_dict(), "qr_png": url_for(".card_qr", card_id=card.id)}
 
@@ -51,11 +61,7 @@ def issue():
     talent = db.session.get(Talent, talent_id)
     if talent is None:
         raise ApiError(422, fields={"talent_id": ["没有这个人才编号"]})
-    try:
-        card = cards.issue_card(acting_user(), talent)
-    except cards.CardError as error:
-        raise _refused(error) from None
-    db.session.commit()
+    card = _carried_out(cards.issue_card, talent)
     return _card_body(card), 201, {"Location": url_for(".card_show", card_id=card.id)}
 
 
@@ -72,34 +78,19 @@ def revoke(card_id: int):
     reason = json_body().get("reason")
     if not isinstance(reason, str) or not reason.strip():
         raise ApiError(422, fields={"reason": ["注销必须填写原因"]})
-    try:
-        cards.revoke_card(acting_user(), card, reason)
-    except cards.CardError as error:
-        raise _refused(error) from None
-    db.session.commit()
-    return _card_body(card)
+    return _card_body(_carried_out(cards.revoke_card, card, reason))
 
 
 @bp.post("/cards/<int:card_id>/renew")
 @require(Permission.CARDS_ISSUE)
 def renew(card_id: int):
-    card = _card(card_id)
-    try:
-        cards.renew_card(acting_user(), card)
-    except cards.CardError as error:
-        raise _refused(error) from None
-    db.session.commit()
-    return _card_body(card)
+    return _card_body(_carried_out(cards.renew_card, _card(card_id)))
 
 
 @bp.post("/cards/<int:card_id>/reissue")
 @require(Permission.CARDS_ISSUE)
 def reissue(card_id: int):
-    try:
-        new = cards.reissue_card(acting_user(), _card(card_id))
-    except cards.CardError as error:
-        raise _refused(error) from None
-    db.session.commit()
+    new = _carried_out(cards.reissue_card, _card(card_id))
     return _card_body(new), 201, {"Location": url_for(".card_show", card_id=new.id)}
 
 
