@@ -1,6 +1,7 @@
 """What every template can use: labels, local times, the navigation, the demo banner."""
-from flask import request
+from flask import g, request
 from sqlalchemy import exists, select
+from werkzeug.local import LocalProxy
 
 from talent.core.forms import EmptyForm
 from talent.core.permissions import ROLE_LABELS, Permission, acting_user
@@ -19,6 +20,12 @@ NAVIGATION = [
     ("admin.user_list", "用户管理", "person-gear", Permission.USERS_MANAGE),
     ("core.audit_log", "操作日志", "journal-text", Permission.AUDIT_READ),
 ]
+
+
+def _button_form() -> EmptyForm:
+    if "button_form" not in g:
+        g.button_form = EmptyForm()
+    return g.button_form
 
 
 def _demo_accounts_exist() -> bool:
@@ -62,6 +69,8 @@ def register(app):
             "nav_items": nav,
             "user": user,
             "Permission": Permission,
-            "demo_banner": _demo_accounts_exist(),
-            "button_form": EmptyForm(),
+            # Both lazy: pages that do not show them (the public verification page) neither
+            # query for demo accounts nor get a CSRF token — and so no session cookie.
+            "demo_banner": _demo_accounts_exist,
+            "button_form": LocalProxy(_button_form),
         }

@@ -160,3 +160,15 @@ def test_an_old_scan_is_written_with_the_next_one(client, app, card, monkeypatch
     client.get(f"/api/v1/cards/verify/{token}")
     db.session.rollback()
     assert db.session.scalar(select(db.func.count(CardScan.id))) == 2
+
+
+def test_public_verification_sets_no_cookie(database_url, card):
+    from tests.conftest import make_app
+
+    protected = make_app(database_url, WTF_CSRF_ENABLED=True)
+    client = protected.test_client()
+    token = cards.make_token(card)
+    for url in (f"/cards/verify/{token}", f"/api/v1/cards/verify/{token}"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "Set-Cookie" not in response.headers, url
