@@ -1,9 +1,8 @@
 """Helpers the feature APIs share: JSON bodies, validation through forms, list envelopes."""
 from flask import request
-from werkzeug.datastructures import MultiDict
 
 from talent.core.errors import ApiError
-from talent.core.forms import JsonTypeError, json_to_formdata
+from talent.core.forms import JsonTypeError, form_labels, json_to_formdata
 from talent.core.pagination import Page
 
 # What a client may echo back from a GET without meaning to change it.
@@ -26,8 +25,7 @@ def validated(form_class, data: dict, *, base: dict | None = None, **form_kwargs
     and the whole record is checked as it will be saved.
     """
     data = {k: v for k, v in data.items() if k not in READ_ONLY_FIELDS}
-    known = {f.name for f in form_class(meta={"csrf": False}, formdata=MultiDict())}
-    unknown = sorted(set(data) - known)
+    unknown = sorted(set(data) - set(form_labels(form_class)))
     if unknown:
         raise ApiError(422, fields={name: ["未知字段"] for name in unknown})
     merged = {**(base or {}), **data}
