@@ -76,4 +76,5 @@ def load(instance_path: str) -> dict:
         "API_TOKEN_DAYS": 7,
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_LOCK_MINUTES": 15,
+        "LOGIN_CLIENT_MAX_FAILURES": 20,
     }

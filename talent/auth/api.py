@@ -1,5 +1,5 @@
 """POST /api/v1/auth/token: a Bearer token for a username and password."""
-from flask import Blueprint
+from flask import Blueprint, request
 
 from talent.auth import operations
 from talent.core.api import json_body
@@ -22,7 +22,7 @@ def token():
     if fields:
         raise ApiError(422, fields=fields)
     try:
-        user = operations.authenticate(username, password)
+        user = operations.authenticate(username, password, client=request.remote_addr or "")
     except operations.AuthError as error:
         db.session.commit()  # the failure count must survive
         raise ApiError(401, str(error)) from None

@@ -4,12 +4,15 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 
 from flask import current_app
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from talent.auth.models import ApiToken, Unit, User
 from talent.core import audit
+from talent.core.ratelimit import RateLimiter
 from talent.core.timeutil import utcnow
 from talent.extensions import db
 
@@ -34,17 +37,46 @@ def find_user(username: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
 
 
-def authenticate(username: str, password: str) -> User:
-    """Check a password; after too many failures the account is locked for a while.
+def _client_failures() -> RateLimiter:
+    limiter = current_app.extensions.get("login_client_failures")
+    if limiter is None:
+        config = current_app.config
+        limiter = RateLimiter(config["LOGIN_CLIENT_MAX_FAILURES"], config["LOGIN_LOCK_MINUTES"] * 60)
+        current_app.extensions["login_client_failures"] = limiter
+    return limiter
 
-    The failure count is committed by the caller even when sign-in fails, so the
-    view commits in both cases.
+
+@lru_cache(maxsize=4)
+def _dummy_hash(method: str) -> str:
+    """Checked when the username is unknown, so that case takes as long as a wrong password."""
+    return generate_password_hash("not-a-password", method=method)
+
+
+def authenticate(username: str, password: str, client: str = "") -> User:
+    """Check a password; too many failures lock the account, and slow down the client, for a while.
+
+    The account lock stops guessing one password; the per-client limit stops one
+    machine trying a common password against every account. The failure count is
+    committed by the caller even when sign-in fails, so the view commits in both cases.
     """
+    config = current_app.config
+    failures = _client_failures()
+    if failures.blocked(client):
+        raise AuthError(f"该终端登录失败次数过多，请 {config['LOGIN_LOCK_MINUTES']} 分钟后再试")
+    try:
+        return _check_credentials(username, password)
+    except AuthError:
+        failures.allow(client)
+        raise
+
+
+def _check_credentials(username: str, password: str) -> User:
     config = current_app.config
     user = find_user(username or "")
     now = utcnow()
     generic = AuthError("用户名或密码错误")
     if user is None:
+        check_password_hash(_dummy_hash(config.get("PASSWORD_HASH_METHOD", "scrypt")), password or "")
         raise generic
     if user.locked_until and user.locked_until > now:
         minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)

@@ -32,7 +32,8 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = operations.authenticate(form.username.data, form.password.data)
+            user = operations.authenticate(form.username.data, form.password.data,
+                                           client=request.remote_addr or "")
         except operations.AuthError as error:
             db.session.commit()  # keep the failure count even though sign-in failed
             form.password.errors.append(str(error))

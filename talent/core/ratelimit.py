@@ -33,6 +33,13 @@ class RateLimiter:
             hits.append(now)
             return True
 
+    def blocked(self, key: str, now: float | None = None) -> bool:
+        """Whether the next ``allow`` would refuse, without counting a hit."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            hits = self._hits.get(key)
+            return bool(hits) and sum(1 for t in hits if t > now - self.window) >= self.limit
+
     def _forget_idle(self, now: float) -> None:
         for key in [k for k, h in self._hits.items() if not h or h[-1] <= now - self.window]:
             del self._hits[key]

@@ -106,3 +106,19 @@ def test_change_own_password(client, auth):
     assert ok.status_code == 302
     db.session.refresh(user)
     assert user.check_password("NewPass123")
+
+
+def test_one_client_failing_across_many_accounts_is_slowed(client, app, make_user):
+    app.config["LOGIN_CLIENT_MAX_FAILURES"] = 3
+    make_user("org", username="victim")
+    db.session.commit()
+    for name in ("a1", "a2", "a3"):  # a spray: one wrong password per account
+        assert "用户名或密码错误" in client.post(
+            "/login", data={"username": name, "password": "Password1"}).get_data(as_text=True)
+    blocked = client.post("/login", data={"username": "victim", "password": TEST_PASSWORD})
+    assert "该终端登录失败次数过多" in blocked.get_data(as_text=True)
+    assert client.post("/api/v1/auth/token",
+                       json={"username": "victim", "password": TEST_PASSWORD}).status_code == 401
+    other = client.post("/login", data={"username": "victim", "password": TEST_PASSWORD},
+                        environ_base={"REMOTE_ADDR": "10.20.30.40"})
+    assert other.status_code == 302
