@@ -13,9 +13,9 @@ def register(app):
         """Insert the reference data (units); safe to run again."""
         from talent.reference import seed_reference
 
-        added = seed_reference()
+        seeded = seed_reference()
         db.session.commit()
-        click.echo(f"单位：新增 {added} 个；发卡规则与待遇已就绪")
+        click.echo(f"参考数据已就绪（{'、'.join(seeded)}）；单位新增 {seeded.get('auth', 0)} 个")
 
     @app.cli.command("demo")
     @click.option("--count", default=40, show_default=True, help="演示人才数量")

@@ -1,49 +1,7 @@
-"""Reference data every installation has: the county units of DESIGN.md."""
-from sqlalchemy import select
-
-from talent.auth.models import Unit
-from talent.extensions import db
-
-UNITS = [
-    "县委组织部",
-    "县政府办(金融办)",
-    "县发改局",
-    "县教育局",
-    "县科工信局",
-    "县财政局",
-    "县人社局",
-    "县农业农村局",
-    "县林业局",
-    "县卫健局",
-    "县市场监管局",
-    "县住建局",
-    "县科协",
-    "国家税务局双牌分局",
-    "人民银行双牌支行",
-    "县产业开发区",
-    "各乡镇(管理局)",
-]
+"""Reference data every installation has: whatever the installed features seed (units, card
+rules, towns, the work plan …). ``flask seed`` and every test app call this."""
+from talent.core.features import run_seed
 
 
-def seed_reference() -> int:
-    """All reference data: units, the default card rules and benefits."""
-    from talent.cards.operations import seed_default_rules
-
-    added = seed_units()
-    seed_default_rules()
-    return added
-
-
-def seed_units() -> int:
-    """Insert missing units and keep their order; returns how many were added."""
-    existing = {u.name: u for u in db.session.scalars(select(Unit))}
-    added = 0
-    for order, name in enumerate(UNITS, start=1):
-        unit = existing.get(name)
-        if unit is None:
-            db.session.add(Unit(name=name, sort_order=order))
-            added += 1
-        else:
-            unit.sort_order = order
-    db.session.flush()
-    return added
+def seed_reference() -> dict:
+    return run_seed()

@@ -70,7 +70,7 @@ def make_app(database_url: str, **overrides):
         # The fixture keeps one app context open for the whole test so factories and
         # requests share a session; that would also carry ``g`` from one request to the
         # next, which a real server never does.
-        for key in ("acting_user", "_login_user", "button_form"):
+        for key in ("acting_user", "_login_user", "button_form", "unread_notifications"):
             g.pop(key, None)
 
     return app

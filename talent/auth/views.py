@@ -16,11 +16,11 @@ bp = Blueprint("auth", __name__)
 def safe_next(target: str | None) -> str:
     """Only same-site paths; ``//evil.example`` and ``https://…`` fall back to the dashboard."""
     if not target:
-        return url_for("core.index")
+        return url_for("dashboard.index")
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
             or "\\" in target:
-        return url_for("core.index")
+        return url_for("dashboard.index")
     return target
 
 
@@ -71,5 +71,5 @@ def change_password():
                 db.session.commit()
                 login_user(user)  # the session stays valid after the change
                 flash("密码已修改", "success")
-                return redirect(url_for("core.index"))
+                return redirect(url_for("dashboard.index"))
     return render_template("auth/password.html", form=form)

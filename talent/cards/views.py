@@ -10,7 +10,7 @@ from talent.cards import rules as card_rules
 from talent.cards.forms import BenefitForm, CardRuleForm, RevokeForm
 from talent.cards.models import BENEFIT_KINDS, SHOWN_STATUSES, Card, CardScan
 from talent.cards.qr import qr_png
-from talent.core import audit, timeutil
+from talent.core import audit, features, timeutil
 from talent.core.forms import EmptyForm
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, public, require
@@ -161,7 +161,7 @@ def card_detail(card_id: int):
     return render_template(
         "cards/detail.html", card=card, benefits=cards.benefits_by_tier().get(card.tier, []),
         tier_name=card_rules.tier_name(card.rule_set.rules, card.tier), revoke_form=RevokeForm(),
-        history=audit.history("cards", card.id), action_labels=audit.ACTION_LABELS, scans=scans,
+        history=audit.history("cards", card.id), action_labels=features.audit_actions(), scans=scans,
         field_labels=FIELD_LABELS,
         verify_url=cards.verify_url(card, request.url_root))
 

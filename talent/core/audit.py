@@ -85,21 +85,11 @@ def history(object_type: str, object_id: int) -> list[AuditEntry]:
     return list(db.session.scalars(query))
 
 
-ACTION_LABELS = {
+# Actions every feature may log; features add their own through ``Feature.audit_actions``.
+BASE_ACTION_LABELS = {
     "create": "新建",
     "update": "修改",
-    "leave": "标记离开",
+    "delete": "删除",
     "import": "批量导入",
-    "disable": "停用",
-    "enable": "启用",
-    "reset_password": "重置密码",
-    "change_password": "修改密码",
-    "lock": "登录锁定",
-    "issue": "发卡",
-    "renew": "续期",
-    "revoke": "注销",
-    "replace": "挂失作废",
-    "reissue": "补办",
+    "export": "导出",
 }
-OBJECT_LABELS = {"talents": "人才", "teams": "人才团队", "users": "用户", "cards": "VIP卡",
-                 "card_rule_sets": "发卡规则", "tier_benefits": "卡待遇", "correction_requests": "更正申请"}

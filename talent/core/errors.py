@@ -1,7 +1,7 @@
 """Error answers: JSON in the DESIGN.md shape for the API, friendly pages for people."""
 import logging
 
-from flask import jsonify, render_template, request
+from flask import flash, jsonify, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -22,6 +22,22 @@ CODES = {
     429: ("too_many_requests", "请求过于频繁，请稍后再试"),
     500: ("server_error", "服务器内部错误，请稍后再试"),
 }
+
+
+class Refused(Exception):
+    """An operation that cannot be done as asked: a conflict with existing data (409) or a rule
+    the request breaks (422). Operations raise a subclass; the app answers it once, here: a
+    flash message and a redirect back on pages, the error JSON in the API.
+    """
+
+    status = 409
+
+    def __init__(self, message: str, *, fields: dict | None = None, status: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+        if status is not None:
+            self.status = status
 
 
 class ApiError(Exception):
@@ -49,11 +65,24 @@ def _page(status: int, message: str | None = None):
     return render_template("errors.html", status=status, message=message or default_message), status
 
 
+def _same_site_referrer() -> str | None:
+    referrer = request.referrer or ""
+    return referrer if referrer.startswith(request.host_url) else None
+
+
 def register_errorhandlers(app):
     @app.errorhandler(ApiError)
     def handle_api_error(error: ApiError):
         db.session.rollback()
         return api_error_response(error)
+
+    @app.errorhandler(Refused)
+    def handle_refused(error: Refused):
+        db.session.rollback()
+        if is_api_request():
+            return api_error_response(ApiError(error.status, error.message, fields=error.fields))
+        flash(error.message, "danger")
+        return redirect(_same_site_referrer() or request.script_root + "/")
 
     @app.errorhandler(CSRFError)
     def handle_csrf(error):

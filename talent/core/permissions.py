@@ -6,7 +6,7 @@ prove that no route was left without one.
 from enum import StrEnum
 from functools import wraps
 
-from flask import abort, g, redirect, request, url_for
+from flask import abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 
 
@@ -73,6 +73,15 @@ def role_can(role: str | None, permission: Permission) -> bool:
     return permission in ROLE_PERMISSIONS.get(Role(role), frozenset())
 
 
+# The accounts feature hands core its Bearer-token lookup at start-up (``set_token_resolver``),
+# so core needs no import of it.
+TOKEN_RESOLVER_KEY = "talent_token_resolver"
+
+
+def set_token_resolver(app, resolve) -> None:
+    app.extensions[TOKEN_RESOLVER_KEY] = resolve
+
+
 def is_api_request() -> bool:
     return request.path.startswith("/api/")
 
@@ -85,9 +94,9 @@ def acting_user():
     """
     if "acting_user" not in g:
         if is_api_request():
-            from talent.auth.operations import user_for_token
-
-            g.acting_user = user_for_token(request.headers.get("Authorization", ""))
+            resolve = current_app.extensions.get(TOKEN_RESOLVER_KEY)
+            authorization = request.headers.get("Authorization", "")
+            g.acting_user = resolve(authorization) if resolve is not None else None
         else:
             g.acting_user = current_user if current_user.is_authenticated else None
     return g.acting_user

@@ -5,7 +5,7 @@ from io import BytesIO
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from sqlalchemy import select
 
-from talent.core import audit
+from talent.core import audit, features
 from talent.core.forms import EmptyForm, form_labels
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, require
@@ -56,7 +56,7 @@ def talent_detail(talent_id: int):
     talent = _load_talent(talent_id)
     return render_template(
         "registry/talent_detail.html", talent=talent, reveal=_reveal_ids(),
-        history=audit.history("talents", talent.id), action_labels=audit.ACTION_LABELS,
+        history=audit.history("talents", talent.id), action_labels=features.audit_actions(),
         field_labels=FIELD_LABELS,
     )
 
@@ -168,7 +168,7 @@ def team_detail(team_id: int):
     team = _load_team(team_id)
     return render_template("registry/team_detail.html", team=team, reveal=_reveal_ids(),
                            history=audit.history("teams", team.id),
-                           action_labels=audit.ACTION_LABELS, field_labels=TEAM_FIELD_LABELS)
+                           action_labels=features.audit_actions(), field_labels=TEAM_FIELD_LABELS)
 
 
 def _team_form_page(team: Team | None):

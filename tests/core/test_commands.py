@@ -1,8 +1,8 @@
 from sqlalchemy import func, select
 
 from talent.auth.models import Unit, User
+from talent.auth.units import UNITS
 from talent.extensions import db
-from talent.reference import UNITS
 from talent.registry.models import Talent
 
 

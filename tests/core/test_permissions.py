@@ -4,12 +4,10 @@ import re
 import pytest
 
 from talent.auth.models import User
-from talent.cards.operations import issue_card, make_token
 from talent.core.permissions import Permission, Role, role_can
 from talent.extensions import db
-from talent.registry.operations import request_correction
 from tests.conftest import make_app
-from tests.factories import TalentFactory, TeamFactory, UserFactory
+from tests.routes import example_ids
 
 ROLES = [None, *[r.value for r in Role]]
 
@@ -53,15 +51,7 @@ def test_route_answers_each_role(client, auth, api_token, role, path, method, pe
             user = db.session.scalar(db.select(User).order_by(User.id.desc()))
         else:
             user = auth.login_as(role)
-    team = TeamFactory()
-    holder = TalentFactory(team=team, education="doctorate")
-    card = issue_card(None, holder)
-    correction = request_correction(None, holder, "职称有误")
-    # A talent's object-level routes are tried on their own record.
-    own_talent = user.talent_id if role == "talent" else holder.id
-    ids = {"talent_id": own_talent, "team_id": team.id, "card_id": card.id,
-           "user_id": UserFactory(role="commissioner").id, "correction_id": correction.id,
-           "token": make_token(card)}
+    ids = example_ids(user, role)
     db.session.commit()
     url = _fill(path, ids)
     is_api = url_is_api

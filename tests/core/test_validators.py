@@ -68,7 +68,7 @@ def test_masks():
     assert mask_phone("13874600001") == "138****0001"
 
 
-def test_logged_values_read_as_labels():
+def test_logged_values_read_as_labels(app):
     from talent.core.templating import change_value
 
     assert change_value("field", "bamboo_wood") == "农林产品(竹木)精深加工"
@@ -79,7 +79,7 @@ def test_logged_values_read_as_labels():
     assert change_value("employer", None) == "（空）"
 
 
-def test_card_status_reads_as_card_words():
+def test_card_status_reads_as_card_words(app):
     from talent.core.templating import change_value
 
     assert change_value("status", "active", "cards") == "有效"

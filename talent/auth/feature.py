@@ -1,0 +1,43 @@
+from flask import Flask
+from sqlalchemy import exists, select
+
+from talent.auth import admin, api, openapi, operations, views
+from talent.auth.forms import UserForm
+from talent.auth.models import User
+from talent.auth.units import seed_units
+from talent.core.features import Feature, MenuEntry
+from talent.core.forms import form_labels
+from talent.core.permissions import ROLE_LABELS, Permission, set_token_resolver
+from talent.core.templating import DEMO_CHECK_KEY
+from talent.extensions import db, login_manager
+
+
+def _load_user(user_id: str):
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.active else None
+
+
+def _demo_accounts_exist() -> bool:
+    return bool(db.session.scalar(select(exists().where(User.is_demo.is_(True)))))
+
+
+def _setup(app: Flask) -> None:
+    login_manager.user_loader(_load_user)
+    set_token_resolver(app, operations.user_for_token)
+    app.extensions[DEMO_CHECK_KEY] = _demo_accounts_exist
+
+
+feature = Feature(
+    name="auth",
+    blueprints=(views.bp, admin.bp),
+    api_blueprints=(api.bp,),
+    menu=(MenuEntry("admin.user_list", "用户管理", "person-gear", Permission.USERS_MANAGE, order=90),),
+    audit_objects={"users": "用户"},
+    audit_actions={"disable": "停用", "enable": "启用", "reset_password": "重置密码",
+                   "change_password": "修改密码", "lock": "登录锁定"},
+    audit_fields=lambda: {"users": form_labels(UserForm)},
+    audit_values={("users", "role"): {str(k): v for k, v in ROLE_LABELS.items()}},
+    openapi=openapi.openapi,
+    seed=seed_units,
+    setup=_setup,
+)

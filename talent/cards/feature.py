@@ -1,0 +1,21 @@
+from talent.cards import api, openapi, views
+from talent.cards.operations import seed_default_rules
+from talent.core.features import Feature, MenuEntry
+from talent.core.permissions import Permission
+
+feature = Feature(
+    name="cards",
+    blueprints=(views.bp,),
+    api_blueprints=(api.bp,),
+    menu=(
+        MenuEntry("cards.card_list", "VIP卡", "credit-card-2-front", Permission.CARDS_READ, order=20),
+        MenuEntry("cards.rules_page", "发卡规则", "sliders", Permission.CARD_RULES_MANAGE, order=21),
+    ),
+    audit_objects={"cards": "VIP卡", "card_rule_sets": "发卡规则", "tier_benefits": "卡待遇"},
+    audit_actions={"issue": "发卡", "renew": "续期", "revoke": "注销", "replace": "挂失作废",
+                   "reissue": "补办"},
+    audit_fields=lambda: {"cards": views.FIELD_LABELS},
+    audit_values={("cards", "status"): {"active": "有效", "revoked": "已注销", "replaced": "已补办作废"}},
+    openapi=openapi.openapi,
+    seed=seed_default_rules,
+)

@@ -1,0 +1,168 @@
+"""The feature contract: what a feature tells the application about itself.
+
+``core`` never imports a feature. Each ``talent/<feature>/__init__.py`` exposes a
+``feature = Feature(...)``; ``create_app`` imports the modules named in
+``talent.FEATURES`` and hands each one to :func:`install`. Everything the
+application shows across features — the menu, dashboard panels, audit labels,
+the OpenAPI document, seed and demo data — is assembled here from what the
+features declared, in the order of that list.
+
+This is the plain-Python form of Indico's signals (``signals.menu.items``) and
+CTFd's ``register_admin_plugin_menu_bar``: one explicit list instead of import
+side effects, so a reader sees every feature in one place. See
+``docs/architecture.md``.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Blueprint, Flask, current_app
+
+from talent.core.permissions import Permission
+
+EXTENSION_KEY = "talent_features"
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """A navigation link; a user sees it when they hold ``permission`` and ``visible(user)`` agrees."""
+
+    endpoint: str
+    text: str
+    icon: str
+    permission: Permission
+    order: int = 50
+    visible: Callable[[Any], bool] | None = None
+
+    def shown_to(self, user) -> bool:
+        if user is None or not user.can(self.permission):
+            return False
+        return self.visible is None or bool(self.visible(user))
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A block on the 工作台: ``context(user)`` returns the template's variables, or None to hide it.
+
+    Panels are rendered in ``order`` from all features; each role sees the panels whose
+    context function answers for it, so the dashboard shows that role's own work.
+    """
+
+    template: str
+    context: Callable[[Any], Mapping | None]
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class Feature:
+    name: str
+    # Page blueprints carry CSRF; API blueprints authenticate by Bearer token only and are
+    # CSRF-exempt by kind, so a new API never needs its name added to an exemption list.
+    blueprints: tuple[Blueprint, ...] = ()
+    api_blueprints: tuple[Blueprint, ...] = ()
+    menu: tuple[MenuEntry, ...] = ()
+    panels: tuple[Panel, ...] = ()
+    # Audit log: table name → label, action → label, and per table the field labels (a callable,
+    # because they usually come from form classes built lazily), plus value labels per field:
+    # ``{(table or "*", field): {code: label}}``.
+    audit_objects: Mapping[str, str] = field(default_factory=dict)
+    audit_actions: Mapping[str, str] = field(default_factory=dict)
+    audit_fields: Callable[[], Mapping[str, Mapping[str, str]]] | None = None
+    audit_values: Mapping[tuple[str, str], Mapping[str, str]] = field(default_factory=dict)
+    # OpenAPI: a callable returning ``(paths, schemas)``; built per request so enumerations
+    # always come from the live choice tables.
+    openapi: Callable[[], tuple[dict, dict]] | None = None
+    # Reference data (``flask seed`` and every test app) and first-run demo data.
+    seed: Callable[[], Any] | None = None
+    demo: Callable[[DemoContext], Any] | None = None
+    template_globals: Mapping[str, Any] = field(default_factory=dict)
+    template_filters: Mapping[str, Callable] = field(default_factory=dict)
+    # Anything else the feature wires at start-up (a user loader, CLI commands, a hook).
+    setup: Callable[[Flask], None] | None = None
+
+
+@dataclass
+class DemoContext:
+    """What demo hooks share: a seeded random generator and the demo accounts by username."""
+
+    rng: Any
+    accounts: dict[str, Any] = field(default_factory=dict)
+    results: dict[str, Any] = field(default_factory=dict)
+
+
+def install(app: Flask, features: Iterable[Feature]) -> None:
+    from talent.extensions import csrf
+
+    installed = list(features)
+    names = [f.name for f in installed]
+    if len(names) != len(set(names)):
+        raise RuntimeError(f"feature names must be unique: {names}")
+    app.extensions[EXTENSION_KEY] = installed
+    for feature in installed:
+        for blueprint in feature.blueprints:
+            app.register_blueprint(blueprint)
+        for blueprint in feature.api_blueprints:
+            app.register_blueprint(blueprint)
+            csrf.exempt(blueprint)
+        app.jinja_env.globals.update(feature.template_globals)
+        app.jinja_env.filters.update(feature.template_filters)
+        if feature.setup is not None:
+            feature.setup(app)
+
+
+def installed_features(app: Flask | None = None) -> list[Feature]:
+    return (app or current_app).extensions.get(EXTENSION_KEY, [])
+
+
+def menu_for(user) -> list[MenuEntry]:
+    entries = [entry for f in installed_features() for entry in f.menu]
+    return sorted((e for e in entries if e.shown_to(user)), key=lambda e: e.order)
+
+
+def panels_for(user) -> list[tuple[Panel, Mapping]]:
+    shown = []
+    for panel in sorted((p for f in installed_features() for p in f.panels), key=lambda p: p.order):
+        context = panel.context(user)
+        if context is not None:
+            shown.append((panel, context))
+    return shown
+
+
+def audit_objects() -> dict[str, str]:
+    return {k: v for f in installed_features() for k, v in f.audit_objects.items()}
+
+
+def audit_actions() -> dict[str, str]:
+    from talent.core.audit import BASE_ACTION_LABELS
+
+    merged = dict(BASE_ACTION_LABELS)
+    for f in installed_features():
+        merged.update(f.audit_actions)
+    return merged
+
+
+def audit_fields() -> dict[str, dict[str, str]]:
+    merged: dict[str, dict[str, str]] = {}
+    for f in installed_features():
+        if f.audit_fields is not None:
+            for table, labels in f.audit_fields().items():
+                merged.setdefault(table, {}).update(labels)
+    return merged
+
+
+def audit_values() -> dict[tuple[str, str], Mapping[str, str]]:
+    return {k: v for f in installed_features() for k, v in f.audit_values.items()}
+
+
+def run_seed(app: Flask | None = None) -> dict[str, Any]:
+    """Every feature's reference data, in feature order; safe to run again."""
+    return {f.name: f.seed() for f in installed_features(app) if f.seed is not None}
+
+
+def run_demo(context: DemoContext, app: Flask | None = None) -> DemoContext:
+    for f in installed_features(app):
+        if f.demo is not None:
+            context.results[f.name] = f.demo(context)
+    return context

@@ -1,0 +1,28 @@
+from talent.core.features import Feature, MenuEntry, Panel
+from talent.core.permissions import Permission
+from talent.registry import api, choices, openapi, operations, views
+
+
+def _summary_panel(user):
+    if not user.can(Permission.TALENTS_READ):
+        return None
+    return {"summary": operations.talent_summary()}
+
+
+feature = Feature(
+    name="registry",
+    blueprints=(views.bp,),
+    api_blueprints=(api.bp,),
+    menu=(
+        MenuEntry("registry.talent_list", "人才信息库", "people", Permission.TALENTS_READ, order=10),
+        MenuEntry("registry.team_list", "人才团队", "diagram-3", Permission.TALENTS_READ, order=11),
+    ),
+    panels=(Panel("registry/panels/summary.html", _summary_panel, order=10),),
+    audit_objects={"talents": "人才", "teams": "人才团队", "correction_requests": "更正申请"},
+    audit_actions={"leave": "标记离开"},
+    audit_fields=lambda: {"talents": views.FIELD_LABELS, "teams": views.TEAM_FIELD_LABELS},
+    audit_values={**{("*", kind): labels for kind, labels in choices.CHOICE_SETS.items()},
+                  ("*", "nationality"): choices.NATIONALITIES},
+    openapi=openapi.openapi,
+    template_globals={"label": choices.label},
+)
