@@ -10,6 +10,7 @@ from stdnum.cn import ric
 
 from talent.auth import operations as accounts
 from talent.auth.models import User
+from talent.core.features import DemoContext, run_demo
 from talent.extensions import db
 from talent.reference import seed_reference
 from talent.registry import operations as registry
@@ -158,10 +159,12 @@ def load_demo(count: int = 40, seed: int = 2026) -> dict:
         registry.create_talent(admin, values)
         created += 1
     _issue_demo_cards(admin, leader)
+    demo_accounts = {"admin": admin}
     for username, role, unit_name, display in DEMO_ACCOUNTS[1:]:
         unit = accounts.unit_by_name(unit_name) if unit_name else None
-        accounts.create_user(admin, username, DEMO_PASSWORD, role,
-                             unit_id=unit.id if unit else None,
-                             talent_id=leader.id if role == "talent" else None,
-                             display_name=display, is_demo=True)
+        demo_accounts[username] = accounts.create_user(
+            admin, username, DEMO_PASSWORD, role, unit_id=unit.id if unit else None,
+            talent_id=leader.id if role == "talent" else None, display_name=display, is_demo=True)
+    # Then each installed feature adds its own demo records (commissioners, requests, tasks …).
+    run_demo(DemoContext(rng=rng, accounts=demo_accounts))
     return {"skipped": False, "talents": db.session.scalar(select(func.count(Talent.id)))}
