@@ -1,6 +1,8 @@
+from flask import url_for
+
 from talent.cards import api, openapi, views
-from talent.cards.operations import seed_default_rules
-from talent.core.features import Feature, MenuEntry
+from talent.cards.operations import cards_issued, seed_default_rules
+from talent.core.features import Feature, MenuEntry, Metric
 from talent.core.permissions import Permission
 
 feature = Feature(
@@ -18,4 +20,6 @@ feature = Feature(
     audit_values={("cards", "status"): {"active": "有效", "revoked": "已注销", "replaced": "已补办作废"}},
     openapi=openapi.openapi,
     seed=seed_default_rules,
+    metrics={"cards.cards_issued": Metric("发放泷泊英才VIP卡", "张", cards_issued,
+                                          link=lambda year: url_for("cards.card_list"))},
 )

@@ -427,3 +427,9 @@ class ScanLog:
 
 _LOG_SCAN = insert(CardScan.__table__)
 scan_log = ScanLog()
+
+
+def cards_issued(year: int) -> int:
+    """泷泊英才VIP卡 issued in ``year`` (first issues and re-issues: cards handed out)."""
+    return db.session.scalar(select(func.count(Card.id)).where(
+        Card.issued_on.between(date(year, 1, 1), date(year, 12, 31)))) or 0

@@ -56,6 +56,21 @@ class Panel:
 
 
 @dataclass(frozen=True)
+class Metric:
+    """A figure a feature computes from its own data for a year — what the task tracker shows as a
+    *computed* indicator (外国人才引进数, VIP卡发放数 …) instead of a number someone typed.
+
+    Looked up by key (``"registry.foreign_talents_introduced"``) so the tracker never imports
+    the feature that owns the data.
+    """
+
+    label: str
+    measure: str  # 人, 家, 个, 项, 张, 件, %, 万元 …
+    compute: Callable[[int], float | int]  # year → value
+    link: Callable[[int], str] | None = None  # year → URL of the list behind the number
+
+
+@dataclass(frozen=True)
 class Feature:
     name: str
     # Page blueprints carry CSRF; API blueprints authenticate by Bearer token only and are
@@ -77,6 +92,8 @@ class Feature:
     # Reference data (``flask seed`` and every test app) and first-run demo data.
     seed: Callable[[], Any] | None = None
     demo: Callable[[DemoContext], Any] | None = None
+    # Figures for computed indicators: ``{"<feature>.<name>": Metric}``.
+    metrics: Mapping[str, Metric] = field(default_factory=dict)
     template_globals: Mapping[str, Any] = field(default_factory=dict)
     template_filters: Mapping[str, Callable] = field(default_factory=dict)
     # Anything else the feature wires at start-up (a user loader, CLI commands, a hook).
@@ -154,6 +171,15 @@ def audit_fields() -> dict[str, dict[str, str]]:
 
 def audit_values() -> dict[tuple[str, str], Mapping[str, str]]:
     return {k: v for f in installed_features() for k, v in f.audit_values.items()}
+
+
+def metrics() -> dict[str, Metric]:
+    return {k: v for f in installed_features() for k, v in f.metrics.items()}
+
+
+def metric(key: str) -> Metric | None:
+    """The metric behind a computed indicator, or None when its feature is not installed."""
+    return metrics().get(key)
 
 
 def run_seed(app: Flask | None = None) -> dict[str, Any]:

@@ -1,4 +1,6 @@
-from talent.core.features import Feature, MenuEntry, Panel
+from flask import url_for
+
+from talent.core.features import Feature, MenuEntry, Metric, Panel
 from talent.core.permissions import Permission
 from talent.registry import api, choices, openapi, operations, views
 
@@ -24,5 +26,13 @@ feature = Feature(
     audit_values={**{("*", kind): labels for kind, labels in choices.CHOICE_SETS.items()},
                   ("*", "nationality"): choices.NATIONALITIES},
     openapi=openapi.openapi,
+    metrics={
+        "registry.foreign_talents_introduced": Metric(
+            "引进外国人才", "人", operations.foreign_talents_introduced,
+            link=lambda year: url_for("registry.talent_list", source="introduced")),
+        "registry.teams_introduced": Metric(
+            "引进高端科技创新人才团队", "个", operations.teams_introduced,
+            link=lambda year: url_for("registry.team_list")),
+    },
     template_globals={"label": choices.label},
 )

@@ -2,6 +2,7 @@
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import ClassVar
 
 from sqlalchemy import Select, func, or_, select
@@ -231,3 +232,21 @@ def talent_summary() -> dict:
         "teams": db.session.scalar(select(func.count(Team.id))) or 0,
         "by": by,
     }
+
+
+def _year_bounds(year: int) -> tuple[date, date]:
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def foreign_talents_introduced(year: int) -> int:
+    """外国人才 introduced in ``year``: nationality not CN, source introduced, introduced_on that year."""
+    first, last = _year_bounds(year)
+    return db.session.scalar(select(func.count()).where(
+        Talent.nationality != "CN", Talent.source == "introduced",
+        Talent.introduced_on.between(first, last))) or 0
+
+
+def teams_introduced(year: int) -> int:
+    """高端科技创新人才团队 introduced in ``year``."""
+    first, last = _year_bounds(year)
+    return db.session.scalar(select(func.count()).where(Team.introduced_on.between(first, last))) or 0

@@ -1,0 +1,39 @@
+"""The feature contract: what the features declare is what the app shows."""
+from datetime import date
+
+from talent.core import features
+from talent.core.features import Metric
+from tests.factories import TalentFactory, TeamFactory
+
+
+def test_core_imports_no_feature():
+    import pathlib
+    import re
+
+    core = pathlib.Path(__file__).parents[2] / "talent" / "core"
+    offenders = [str(p) for p in core.glob("*.py")
+                 if re.search(r"^\s*(from|import) talent\.(?!core|extensions)", p.read_text(), re.M)]
+    assert offenders == []
+
+
+def test_menu_follows_permissions(app, make_user):
+    assert [e.endpoint for e in features.menu_for(make_user("talent"))] == ["portal.home"]
+    admin_menu = [e.endpoint for e in features.menu_for(make_user("admin"))]
+    assert admin_menu[0] == "dashboard.index" and "dashboard.audit_log" in admin_menu
+
+
+def test_metrics_count_from_the_registry(app):
+    TalentFactory(nationality="DE", source="introduced", introduced_on=date(2026, 3, 1))
+    TalentFactory(nationality="DE", source="introduced", introduced_on=date(2025, 3, 1))
+    TalentFactory(nationality="CN", source="introduced", introduced_on=date(2026, 3, 1))
+    TeamFactory(introduced_on=date(2026, 5, 1))
+    foreign = features.metric("registry.foreign_talents_introduced")
+    assert isinstance(foreign, Metric) and foreign.compute(2026) == 1
+    assert features.metric("registry.teams_introduced").compute(2026) == 1
+    assert features.metric("nonexistent.metric") is None
+
+
+def test_every_declared_audit_object_is_a_table(app):
+    from talent.extensions import db
+
+    assert set(features.audit_objects()) <= set(db.metadata.tables)
