@@ -7,6 +7,7 @@ from flask import g
 from sqlalchemy import text
 
 from talent import create_app
+from talent.core import timeutil
 from talent.extensions import db
 from talent.reference import seed_reference
 from tests import factories
@@ -162,3 +163,13 @@ def api_token(client, make_user):
         return {"Authorization": f"Bearer {response.get_json()['token']}"}
 
     return token_for
+
+
+@pytest.fixture
+def freeze_today(monkeypatch):
+    """Make the county's calendar say a given day, for everything that asks ``timeutil.today()``."""
+
+    def freeze(day) -> None:
+        monkeypatch.setattr(timeutil, "today", lambda: day)
+
+    return freeze
