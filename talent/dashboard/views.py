@@ -1,11 +1,10 @@
 """The 工作台 and the audit log: both show what the installed features declare."""
 from flask import Blueprint, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from talent.core import features
-from talent.core.audit import AuditEntry
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, require
+from talent.dashboard.queries import AuditQuery
 
 bp = Blueprint("dashboard", __name__)
 
@@ -22,17 +21,10 @@ def index():
 @bp.get("/audit")
 @require(Permission.AUDIT_READ)
 def audit_log():
-    object_labels = features.audit_objects()
-    object_type = request.args.get("object_type", "")
-    actor = (request.args.get("actor") or "").strip()
-    query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-    if object_type in object_labels:
-        query = query.where(AuditEntry.object_type == object_type)
-    if actor:
-        query = query.where(AuditEntry.actor_name == actor)
-    page = paginate(query, request.args)
+    object_labels, action_labels = features.audit_objects(), features.audit_actions()
+    query = AuditQuery.from_labels(request.args, object_labels, action_labels)
+    page = paginate(query.select(), request.args, query.count())
     return render_template(
-        "dashboard/audit.html", page=page, object_labels=object_labels,
-        action_labels=features.audit_actions(), object_type=object_type, actor=actor,
-        field_labels=features.audit_fields(),
+        "dashboard/audit.html", page=page, query=query, object_labels=object_labels,
+        action_labels=action_labels, field_labels=features.audit_fields(),
     )

@@ -1,0 +1,72 @@
+"""The audit-log list as a query object (see core/listing.py)."""
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import ClassVar
+
+from sqlalchemy import Select
+
+from talent.core.audit import AuditEntry
+from talent.core.listing import ListQuery
+from talent.core.timeutil import CHINA
+
+
+def _day(raw) -> date | None:
+    try:
+        return date.fromisoformat(str(raw)) if raw else None
+    except ValueError:
+        return None
+
+
+def _utc_midnight(day: date) -> datetime:
+    """The UTC instant at which ``day`` begins in China, as stored (naive UTC)."""
+    start = datetime(day.year, day.month, day.day, tzinfo=CHINA)
+    return start.astimezone(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class AuditQuery(ListQuery):
+    object_type: str = ""
+    actor: str = ""
+    action: str = ""
+    object_id: int | None = None
+    since: date | None = None
+    until: date | None = None
+
+    MODEL: ClassVar = AuditEntry
+    SORTS: ClassVar = {"at": AuditEntry.at, "id": AuditEntry.id}
+    DEFAULT_SORT: ClassVar = "-at"
+
+    @classmethod
+    def parse(cls, args: Mapping, object_labels: Mapping = (), action_labels: Mapping = ()) -> dict:
+        object_type = args.get("object_type") or ""
+        action = args.get("action") or ""
+        raw_id = str(args.get("object_id") or "")
+        return {
+            "object_type": object_type if object_type in object_labels else "",
+            "action": action if action in action_labels else "",
+            "actor": (args.get("actor") or "").strip()[:80],
+            "object_id": int(raw_id) if raw_id.isdigit() and len(raw_id) < 10 else None,
+            "since": _day(args.get("since")),
+            "until": _day(args.get("until")),
+        }
+
+    @classmethod
+    def from_labels(cls, args: Mapping, object_labels: Mapping, action_labels: Mapping) -> "AuditQuery":
+        values = cls.parse(args, object_labels, action_labels)
+        return cls(**values)
+
+    def where(self, query: Select) -> Select:
+        if self.object_type:
+            query = query.where(AuditEntry.object_type == self.object_type)
+        if self.object_id is not None:
+            query = query.where(AuditEntry.object_id == self.object_id)
+        if self.action:
+            query = query.where(AuditEntry.action == self.action)
+        if self.actor:
+            query = query.where(AuditEntry.actor_name == self.actor)
+        if self.since:
+            query = query.where(AuditEntry.at >= _utc_midnight(self.since))
+        if self.until:
+            query = query.where(AuditEntry.at < _utc_midnight(self.until + timedelta(days=1)))
+        return query

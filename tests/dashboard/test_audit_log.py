@@ -1,0 +1,39 @@
+"""The audit-log page: filters that survive paging, bad input ignored, labels from the features."""
+from datetime import datetime
+
+from talent.core import audit
+from talent.core.listing import like_pattern
+from talent.dashboard.queries import AuditQuery
+from talent.extensions import db
+from tests.factories import TalentFactory
+
+
+def test_filters_by_object_action_actor_and_china_day(client, auth):
+    admin = auth.login_as("admin")
+    talent = TalentFactory(name="欧阳湘云")
+    audit.record(admin, "create", talent, summary="欧阳湘云")
+    late = audit.record(admin, "leave", talent, summary="欧阳湘云")
+    # 2026-11-26 17:30 UTC is 2026-11-27 01:30 in 双牌.
+    late.at = datetime(2026, 11, 26, 17, 30)
+    db.session.commit()
+    page = client.get("/audit?object_type=talents&action=leave&since=2026-11-27&until=2026-11-27")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "标记离开" in text and "新建" not in text.split("<tbody>")[1]
+    none = client.get("/audit?object_type=talents&since=2026-11-28").get_data(as_text=True)
+    assert "没有符合条件的操作记录" in none
+
+
+def test_bad_filters_are_ignored_not_errors(client, auth):
+    auth.login_as("admin")
+    for query in ("object_type=nope", "action=<script>", "since=2026-13-40", "object_id=99999999999999",
+                  "page=abc", "sort=evil"):
+        assert client.get(f"/audit?{query}").status_code == 200
+
+
+def test_query_args_keep_only_what_was_chosen():
+    query = AuditQuery.from_labels({"object_type": "talents", "sort": "-at"}, {"talents": "人才"}, {})
+    assert query.args() == {"object_type": "talents"}
+
+
+def test_like_wildcards_are_literal():
+    assert like_pattern("50%_a") == "%50\\%\\_a%"
