@@ -21,12 +21,12 @@ DEMO_PASSWORD = "Demo2026!"
 # (username, role, unit, display name)
 DEMO_ACCOUNTS = [
     ("admin", "admin", None, "系统管理员"),
-    ("zzb", "org", "县委组织部", "组织部人才办 周敏"),
-    ("kgxj", "unit", "县科工信局", "科工信局 唐志刚"),
-    ("zjj", "unit", "县住建局", "住建局 蒋丽华"),
-    ("wjj", "unit", "县卫健局", "卫健局 何建平"),
-    ("tpy", "commissioner", None, "科技特派员 陈立新"),
-    ("rencai", "talent", None, "人才 李明"),
+    ("zzb", "org", "县委组织部", "周敏"),
+    ("kgxj", "unit", "县科工信局", "唐志刚"),
+    ("zjj", "unit", "县住建局", "蒋丽华"),
+    ("wjj", "unit", "县卫健局", "何建平"),
+    ("tpy", "commissioner", None, "陈立新"),
+    ("rencai", "talent", None, "李明"),
 ]
 
 SURNAMES = "李王张刘陈杨黄赵周吴徐孙胡朱高林何郭马罗梁宋郑谢唐蒋邓伍欧阳"

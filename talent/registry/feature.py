@@ -11,6 +11,13 @@ def _summary_panel(user):
     return {"summary": operations.talent_summary()}
 
 
+def _corrections_panel(user):
+    if not user.can(Permission.TALENTS_WRITE):
+        return None
+    pending = operations.pending_corrections_count()
+    return {"pending": pending} if pending else None
+
+
 feature = Feature(
     name="registry",
     blueprints=(views.bp,),
@@ -19,7 +26,8 @@ feature = Feature(
         MenuEntry("registry.talent_list", "人才信息库", "people", Permission.TALENTS_READ, order=10),
         MenuEntry("registry.team_list", "人才团队", "diagram-3", Permission.TALENTS_READ, order=11),
     ),
-    panels=(Panel("registry/panels/summary.html", _summary_panel, order=10),),
+    panels=(Panel("registry/panels/corrections.html", _corrections_panel, order=5),
+            Panel("registry/panels/summary.html", _summary_panel, order=10)),
     audit_objects={"talents": "人才", "teams": "人才团队", "correction_requests": "更正申请"},
     audit_actions={"leave": "标记离开"},
     audit_fields=lambda: {"talents": views.FIELD_LABELS, "teams": views.TEAM_FIELD_LABELS},

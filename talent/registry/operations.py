@@ -204,6 +204,11 @@ def handle_correction(actor, correction: CorrectionRequest, reply: str) -> None:
     audit.record(actor, "update", correction, changes, summary=correction.talent.name)
 
 
+def pending_corrections_count() -> int:
+    return db.session.scalar(select(func.count(CorrectionRequest.id)).where(
+        CorrectionRequest.handled_at.is_(None))) or 0
+
+
 # --- figures ------------------------------------------------------------------------------------
 
 BREAKDOWNS = ("category", "field", "education")

@@ -57,8 +57,8 @@ def live_app(tmp_path_factory):
         db.create_all()
         seed_reference()
         UserFactory(username="admin", role="admin", display_name="系统管理员")
-        UserFactory(username="zzb", role="org", display_name="组织部 周敏")
-        UserFactory(username="kgxj", role="unit", display_name="科工信局 唐志刚")
+        UserFactory(username="zzb", role="org", display_name="周敏")
+        UserFactory(username="kgxj", role="unit", display_name="唐志刚")
         leader = TalentFactory(name="李明", education="doctorate", title_level="senior",
                                employer="湖南双牌竹木科技有限公司")
         UserFactory(username="rencai", role="talent", talent_id=leader.id, display_name="李明")

@@ -37,3 +37,22 @@ def test_query_args_keep_only_what_was_chosen():
 
 def test_like_wildcards_are_literal():
     assert like_pattern("50%_a") == "%50\\%\\_a%"
+
+
+def test_org_dashboard_shows_pending_corrections_and_hides_them_when_done(client, auth):
+    from talent.registry.operations import request_correction
+
+    auth.login_as("org")
+    request_correction(None, TalentFactory(), "职称有误")
+    db.session.commit()
+    assert "1 条待处理" in client.get("/").get_data(as_text=True)
+    # A unit clerk reads talents but handles no corrections: no such panel.
+    auth.login_as("unit")
+    page = client.get("/").get_data(as_text=True)
+    assert "待处理的档案更正申请" not in page and "在县人才" in page
+
+
+def test_header_names_the_signed_in_user_once(client, auth):
+    auth.login_as("admin", display_name="系统管理员")
+    header = client.get("/").get_data(as_text=True).split('id="signed-in-as">')[1].split("</span>")[0]
+    assert header.count("系统管理员") == 1
