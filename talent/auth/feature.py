@@ -3,7 +3,7 @@ from sqlalchemy import exists, select
 
 from talent.auth import admin, api, openapi, operations, views
 from talent.auth.forms import UserForm
-from talent.auth.models import User
+from talent.auth.models import Unit, User
 from talent.auth.units import seed_units
 from talent.core.features import Feature, MenuEntry
 from talent.core.forms import form_labels
@@ -19,6 +19,11 @@ def _load_user(user_id: str):
 
 def _demo_accounts_exist() -> bool:
     return bool(db.session.scalar(select(exists().where(User.is_demo.is_(True)))))
+
+
+def _unit_name(value):
+    unit = db.session.get(Unit, value) if str(value).isdigit() else None
+    return unit.name if unit is not None else None
 
 
 def _setup(app: Flask) -> None:
@@ -37,6 +42,7 @@ feature = Feature(
                    "change_password": "修改密码", "lock": "登录锁定"},
     audit_fields=lambda: {"users": form_labels(UserForm)},
     audit_values={("users", "role"): {str(k): v for k, v in ROLE_LABELS.items()}},
+    audit_references={("*", "unit_id"): _unit_name},
     openapi=openapi.openapi,
     seed=seed_units,
     setup=_setup,

@@ -71,12 +71,23 @@ class Eligibility:
     def unmet_requirements(self) -> list[Check]:
         return [c for c in self.requirements if not c.met]
 
+    @property
+    def requirements_met(self) -> bool:
+        """When a shared requirement fails, no tier applies, whatever its own criteria say."""
+        return not self.unmet_requirements
+
+    def reasons(self) -> list[str]:
+        """The person's own values that earned the tier ("学历：硕士研究生"), for lists and exports."""
+        granted = next((t for t in self.tiers if t.code == self.tier), None)
+        return [c.detail for c in granted.checks if c.met] if granted else []
+
     def summary(self) -> str:
+        """One line in the third person, naming the facts that failed, not the rules restated."""
         if self.eligible:
             return f"符合 {self.tier_name} 条件"
         if self.unmet_requirements:
-            return "暂不符合：" + "；".join(c.text for c in self.unmet_requirements)
-        return "暂不符合任一档次的发卡条件"
+            return "暂不符合：" + "；".join(c.detail for c in self.unmet_requirements)
+        return "暂不符合任一类别的发卡条件"
 
     def as_dict(self) -> dict:
         def check(c: Check) -> dict:
@@ -108,12 +119,12 @@ def _tier_checks(tier: dict, talent) -> list[Check]:
         if codes:
             checks.append(Check(f"{title}为{_names(values, codes)}",
                                 getattr(talent, column) in codes,
-                                f"您的{title}：{_label(column, talent)}"))
+                                f"{title}：{_label(column, talent)}"))
     for combo in tier.get("combined") or []:
         text = "且".join(_PHRASES[column].format(choices.label(column, value))
                         for column, value in combo.items())
         met = all(getattr(talent, column) == value for column, value in combo.items())
-        detail = "您的" + "、".join(f"{_TITLES[column]}：{_label(column, talent)}" for column in combo)
+        detail = "、".join(f"{_TITLES[column]}：{_label(column, talent)}" for column in combo)
         checks.append(Check(text, met, detail))
     if tier.get("foreign_introduced"):
         met = talent.nationality != "CN" and talent.source == "introduced"
@@ -133,7 +144,7 @@ def evaluate(talent, rules: dict) -> Eligibility:
     requirements = []
     if rules.get("require_active", True):
         requirements.append(Check("人才档案状态为在县工作", talent.status == "active",
-                                  f"当前状态：{_label('status', talent)}"))
+                                  "在县工作" if talent.status == "active" else "已离开双牌"))
     if rules.get("require_in_county", True):
         requirements.append(Check("目前在双牌县内工作", bool(talent.works_in_county),
                                   "在县内工作" if talent.works_in_county else "不在县内工作"))

@@ -101,14 +101,13 @@ def recommended_export():
     def rows():
         for talent in talents:
             verdict = card_rules.evaluate(talent, rules)
-            met = next(t for t in verdict.tiers if t.code == verdict.tier)
             yield [talent.id, talent.name, talent.shown_id_number(reveal), talent.employer,
                    talent.label_of("field"), talent.label_of("category"), talent.label_of("title_level"),
                    talent.label_of("education"), talent.label_of("programme_level"), verdict.tier_name,
-                   "；".join(c.text for c in met.checks if c.met), talent.phone]
+                   "；".join(verdict.reasons()), talent.phone]
 
     output = write_xlsx("推荐发放名单", ["人才编号", "姓名", "证件号码", "工作单位", "专业领域", "人才类别",
-                                    "职称等级", "学历", "入选人才计划", "建议档次", "符合条件", "联系电话"],
+                                    "职称等级", "学历", "入选人才计划", "建议类别", "符合依据", "联系电话"],
                         rows(), [10, 10, 22, 28, 20, 14, 10, 12, 14, 16, 40, 14])
     stamp = datetime.now().strftime("%Y%m%d")
     return send_file(output, mimetype=XLSX_MIMETYPE, as_attachment=True,

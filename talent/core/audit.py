@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from talent.core.masking import mask_id_number
 from talent.core.timeutil import utcnow
@@ -30,6 +30,15 @@ class AuditEntry(db.Model):
     object_id: Mapped[int] = mapped_column()
     summary: Mapped[str] = mapped_column(String(200), default="")
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    # The account by its table's class name, so core needs no import of the accounts feature.
+    actor = relationship("User", lazy="joined", viewonly=True)
+
+    @property
+    def actor_label(self) -> str:
+        """Who did it as people know them: the display name, else the username kept in the entry."""
+        label = getattr(self.actor, "label", None)
+        return label or self.actor_name
 
 
 def _jsonable(value):

@@ -86,6 +86,8 @@ class Feature:
     audit_actions: Mapping[str, str] = field(default_factory=dict)
     audit_fields: Callable[[], Mapping[str, Mapping[str, str]]] | None = None
     audit_values: Mapping[tuple[str, str], Mapping[str, str]] = field(default_factory=dict)
+    # Ids in the log read as names: ``{(table or "*", field): lookup(id) -> name or None}``.
+    audit_references: Mapping[tuple[str, str], Callable[[Any], str | None]] = field(default_factory=dict)
     # OpenAPI: a callable returning ``(paths, schemas)``; built per request so enumerations
     # always come from the live choice tables.
     openapi: Callable[[], tuple[dict, dict]] | None = None
@@ -180,6 +182,10 @@ def metrics() -> dict[str, Metric]:
 def metric(key: str) -> Metric | None:
     """The metric behind a computed indicator, or None when its feature is not installed."""
     return metrics().get(key)
+
+
+def audit_references() -> dict[tuple[str, str], Callable[[Any], str | None]]:
+    return {k: v for f in installed_features() for k, v in f.audit_references.items()}
 
 
 def run_seed(app: Flask | None = None) -> dict[str, Any]:

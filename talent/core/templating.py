@@ -28,11 +28,16 @@ def _demo_accounts_exist() -> bool:
 
 def change_value(field: str, value, object_type: str = "") -> str:
     """A logged value as a person reads it: labels for codes, 是/否, lists joined."""
-    value_labels = features.audit_values()
+    value_labels, references = features.audit_values(), features.audit_references()
     for key in ((object_type, field), ("*", field)):
         labels = value_labels.get(key)
         if labels is not None and isinstance(value, str) and value in labels:
             return labels[value]
+        lookup = references.get(key)
+        if lookup is not None and value not in (None, ""):
+            name = lookup(value)
+            if name:
+                return name
     if value in (None, "", []):
         return "（空）"
     if isinstance(value, bool):

@@ -2,13 +2,23 @@ from flask import url_for
 
 from talent.core.features import Feature, MenuEntry, Metric, Panel
 from talent.core.permissions import Permission
+from talent.extensions import db
 from talent.registry import api, choices, openapi, operations, views
+from talent.registry.models import Talent, Team
 
 
 def _summary_panel(user):
     if not user.can(Permission.TALENTS_READ):
         return None
     return {"summary": operations.talent_summary()}
+
+
+def _name_of(model):
+    def lookup(value):
+        obj = db.session.get(model, value) if str(value).isdigit() else None
+        return obj.name if obj is not None else None
+
+    return lookup
 
 
 def _corrections_panel(user):
@@ -33,6 +43,8 @@ feature = Feature(
     audit_fields=lambda: {"talents": views.FIELD_LABELS, "teams": views.TEAM_FIELD_LABELS},
     audit_values={**{("*", kind): labels for kind, labels in choices.CHOICE_SETS.items()},
                   ("*", "nationality"): choices.NATIONALITIES},
+    audit_references={("*", "team_id"): _name_of(Team), ("*", "talent_id"): _name_of(Talent),
+                      ("*", "leader_id"): _name_of(Talent)},
     openapi=openapi.openapi,
     metrics={
         "registry.foreign_talents_introduced": Metric(

@@ -62,7 +62,7 @@ def test_explanations_are_plain_chinese():
     verdict = evaluate(talent(title_level="vice_senior"), DEFAULT_RULES)
     c_checks = {c.text: c for c in verdict.tiers[2].checks}
     assert c_checks["职称等级为副高级"].met
-    assert c_checks["职称等级为副高级"].detail == "您的职称等级：副高级"
+    assert c_checks["职称等级为副高级"].detail == "职称等级：副高级"
     a_combo = next(c for c in verdict.tiers[0].checks if "且" in c.text)
     assert a_combo.text == "具有正高级职称且学历为博士研究生" and not a_combo.met
     assert verdict.as_dict()["tier"] == "C"
@@ -94,3 +94,23 @@ def test_rule_validation():
     problems = validate_rules(bad)
     assert any("需要名称" in p for p in problems)
     assert any("取值无效" in p for p in problems)
+
+
+def test_ineligible_summary_states_the_facts_not_the_rules():
+    verdict = evaluate(talent(status="left"), DEFAULT_RULES)
+    assert verdict.summary() == "暂不符合：已离开双牌"
+    assert not verdict.requirements_met
+    outside = evaluate(talent(works_in_county=False), DEFAULT_RULES)
+    assert outside.summary() == "暂不符合：不在县内工作"
+
+
+def test_staff_page_speaks_of_the_person_and_tiers_read_not_applicable(client, auth):
+    from talent.extensions import db
+    from tests.factories import TalentFactory
+
+    auth.login_as("org")
+    person = TalentFactory(programme_level="national", status="left")
+    db.session.commit()
+    page = client.get(f"/cards/talents/{person.id}").get_data(as_text=True)
+    assert "您的" not in page and "暂不符合：已离开双牌" in page
+    assert "不适用（基本条件未满足）" in page

@@ -25,7 +25,7 @@ def test_portal_explains_eligibility_without_a_card(client, auth):
     talent.education, talent.title_level, talent.category = "bachelor", "none", "none"
     db.session.commit()
     page = client.get("/me").get_data(as_text=True)
-    assert "您暂不符合任一档次的发卡条件" in page
+    assert "您暂不符合任一类别的发卡条件" in page
     assert "学历为博士研究生" in page and "您的学历：大学本科" in page
     assert client.get("/me/qr.png").status_code == 404
 
