@@ -56,3 +56,21 @@ def test_header_names_the_signed_in_user_once(client, auth):
     auth.login_as("admin", display_name="系统管理员")
     header = client.get("/").get_data(as_text=True).split('id="signed-in-as">')[1].split("</span>")[0]
     assert header.count("系统管理员") == 1
+
+
+def test_history_reads_names_for_ids_and_a_creation_lists_its_values(client, auth):
+    from talent.registry import operations as registry
+    from tests.factories import TeamFactory
+
+    admin = auth.login_as("admin", display_name="管理员王")
+    team = TeamFactory(name="吴义强院士团队")
+    talent = TalentFactory(team=None, employer="")
+    registry.update_talent(admin, talent, {**{c: getattr(talent, c) for c in ("id_number", "name")},
+                                           "team_id": team.id})
+    audit.record(admin, "create", team, audit.snapshot({"name": team.name, "description": ""}))
+    db.session.commit()
+    page = client.get("/audit").get_data(as_text=True)
+    assert "吴义强院士团队" in page and "→ <ins>1</ins>" not in page
+    assert "管理员王" in page
+    creation = page.split("新建")[1].split("</tr>")[0]
+    assert "<del>" not in creation
