@@ -140,7 +140,11 @@ class TalentQuery:
         column = self.SORTS[self.sort.lstrip("-")]
         order = column.desc() if self.sort.startswith("-") else column.asc()
         tie = Talent.id.desc() if self.sort.startswith("-") else Talent.id.asc()
-        return self.where(select(Talent)).order_by(order, tie)
+        query = self.where(select(Talent))
+        if self.sort == "-id" and not self.status:
+            # The default view puts people working in the county first ('active' < 'left').
+            query = query.order_by(Talent.status.asc())
+        return query.order_by(order, tie)
 
     def count(self) -> Select:
         return self.where(select(func.count(Talent.id)))

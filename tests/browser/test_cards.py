@@ -1,4 +1,6 @@
 """The VIP card in a real browser: issue and print, the talent's portal, scanning the QR."""
+import re
+
 import pytest
 import zxingcpp
 from PIL import Image
@@ -19,6 +21,13 @@ def _talent(live_app, **values) -> int:
         talent_id = talent.id
         db.session.remove()
     return talent_id
+
+
+def _page_sizes_mm(pdf: bytes) -> list[tuple[float, float]]:
+    """Page sizes from the PDF's /MediaBox entries (points → mm)."""
+    boxes = re.findall(rb"/MediaBox\s*\[\s*([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)
+    return [((float(x2) - float(x1)) * 25.4 / 72, (float(y2) - float(y1)) * 25.4 / 72)
+            for x1, y1, x2, y2 in boxes]
 
 
 def test_org_issues_a_card_and_prints_it(page, live_app):
@@ -42,9 +51,14 @@ def test_org_issues_a_card_and_prints_it(page, live_app):
     printable.emulate_media(media="print")
     assert printable.locator(".toolbar").is_hidden()
     box = printable.locator(".front").bounding_box()
-    # CR80 is 85.6 mm × 54 mm: 323.5 × 204.1 CSS px at 96 dpi
-    assert abs(box["width"] - 323.5) < 2 and abs(box["height"] - 204.1) < 2
-    assert printable.pdf(format="A4")[:4] == b"%PDF"
+    # CR80 is 85.6 mm × 53.98 mm: 323.5 × 204.0 CSS px at 96 dpi
+    assert abs(box["width"] - 323.5) < 2 and abs(box["height"] - 204.0) < 2
+    assert printable.locator(".front .photo").count() == 0  # no empty photo box
+    # Print-to-PDF honours the sheet's @page: two card-size pages (front, back), not A4.
+    pdf = printable.pdf(prefer_css_page_size=True)
+    sizes = _page_sizes_mm(pdf)
+    assert len(sizes) == 2, sizes
+    assert all(abs(w - 85.6) < 0.5 and abs(h - 53.98) < 0.5 for w, h in sizes), sizes
 
 
 def test_talent_sees_qr_and_benefits(page, live_app):
