@@ -17,6 +17,21 @@ def register(app):
         db.session.commit()
         click.echo(f"参考数据已就绪（{'、'.join(seeded)}）；单位新增 {seeded.get('auth', 0)} 个")
 
+    @app.cli.command("sweep")
+    def sweep():
+        """Daily work of every feature (reminders, overdue marks); run it once a day from cron.
+
+        Safe to run again: a second run the same day changes nothing.
+        """
+        from talent.core.features import run_daily
+        from talent.core.timeutil import today
+
+        results = run_daily(today())
+        db.session.commit()
+        for feature, counts in results.items():
+            summary = "，".join(f"{what} {n}" for what, n in counts.items()) or "无"
+            click.echo(f"{feature}：{summary}")
+
     @app.cli.command("demo")
     @click.option("--count", default=40, show_default=True, help="演示人才数量")
     def demo(count: int):

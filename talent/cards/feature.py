@@ -1,8 +1,8 @@
 from flask import url_for
 
-from talent.cards import api, openapi, views
-from talent.cards.operations import cards_issued, seed_default_rules
-from talent.core.features import Feature, MenuEntry, Metric
+from talent.cards import api, expiry, openapi, views
+from talent.cards.operations import cards_issued, remind_expiring, seed_default_rules
+from talent.core.features import Feature, MenuEntry, Metric, Panel
 from talent.core.permissions import Permission
 
 feature = Feature(
@@ -13,6 +13,8 @@ feature = Feature(
         MenuEntry("cards.card_list", "VIP卡", "credit-card-2-front", Permission.CARDS_READ, order=20),
         MenuEntry("cards.rules_page", "发卡规则", "sliders", Permission.CARD_RULES_MANAGE, order=21),
     ),
+    panels=(Panel("cards/panels/expiring.html", expiry.expiring_panel, order=6),),
+    daily=remind_expiring,
     audit_objects={"cards": "VIP卡", "card_rule_sets": "发卡规则", "tier_benefits": "卡待遇"},
     audit_actions={"issue": "发卡", "renew": "续期", "revoke": "注销", "replace": "挂失作废",
                    "reissue": "补办"},

@@ -3,7 +3,7 @@ import atexit
 import threading
 import time
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import ClassVar
 
@@ -26,6 +26,7 @@ from talent.core.db import guarded_flush
 from talent.core.masking import mask_name
 from talent.core.timeutil import utcnow
 from talent.extensions import db
+from talent.notifications.operations import notify_talent
 from talent.registry.models import Talent
 
 TOKEN_SALT = "lbyc-card-verify"
@@ -433,3 +434,27 @@ def cards_issued(year: int) -> int:
     """泷泊英才VIP卡 issued in ``year`` (first issues and re-issues: cards handed out)."""
     return db.session.scalar(select(func.count(Card.id)).where(
         Card.issued_on.between(date(year, 1, 1), date(year, 12, 31)))) or 0
+
+
+# --- expiry reminders -----------------------------------------------------------------------------
+
+EXPIRY_NOTICE_DAYS = 60
+
+
+def expiring_query(on: date | None = None, within_days: int = EXPIRY_NOTICE_DAYS):
+    """Active cards that expire within ``within_days`` of ``on`` (not yet expired), soonest first."""
+    day = on or timeutil.today()
+    return (select(Card).where(Card.status == "active", Card.expires_on >= day,
+                               Card.expires_on <= day + timedelta(days=within_days))
+            .order_by(Card.expires_on, Card.id))
+
+
+def remind_expiring(on: date | None = None) -> dict[str, int]:
+    """Tell each holder whose card expires within 60 days, once per card and expiry date."""
+    sent = 0
+    for card in db.session.scalars(expiring_query(on)):
+        sent += notify_talent(
+            card.talent_id, f"您的泷泊英才VIP卡将于 {card.expires_on} 到期",
+            body="请在到期前联系县委组织部人才办办理续期。", link="/me", kind="card_expiry",
+            key=f"card-expiry:{card.id}:{card.expires_on.isoformat()}")
+    return {"到期提醒": sent}

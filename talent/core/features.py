@@ -98,6 +98,9 @@ class Feature:
     metrics: Mapping[str, Metric] = field(default_factory=dict)
     template_globals: Mapping[str, Any] = field(default_factory=dict)
     template_filters: Mapping[str, Callable] = field(default_factory=dict)
+    # Daily work for ``flask sweep`` (cron / systemd timer): ``daily(today) -> {what: count}``.
+    # Must be idempotent: a second run the same day changes nothing.
+    daily: Callable[[Any], Mapping[str, int]] | None = None
     # Anything else the feature wires at start-up (a user loader, CLI commands, a hook).
     setup: Callable[[Flask], None] | None = None
 
@@ -191,6 +194,10 @@ def audit_references() -> dict[tuple[str, str], Callable[[Any], str | None]]:
 def run_seed(app: Flask | None = None) -> dict[str, Any]:
     """Every feature's reference data, in feature order; safe to run again."""
     return {f.name: f.seed() for f in installed_features(app) if f.seed is not None}
+
+
+def run_daily(today, app: Flask | None = None) -> dict[str, Mapping[str, int]]:
+    return {f.name: f.daily(today) for f in installed_features(app) if f.daily is not None}
 
 
 def run_demo(context: DemoContext, app: Flask | None = None) -> DemoContext:

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from talent.cards import operations as cards
 from talent.cards import rules as card_rules
 from talent.cards.views import qr_response
-from talent.core import audit, features
+from talent.core import audit, features, timeutil
 from talent.core.permissions import Permission, acting_user, require
 from talent.extensions import db
 from talent.portal.forms import CorrectionForm
@@ -36,7 +36,9 @@ def home():
         verdict=cards.eligibility(talent),
         benefits=cards.benefits_by_tier().get(card.tier, []) if card else [],
         events={c.id: audit.history("cards", c.id) for c in history},
-        action_labels=features.audit_actions(), form=CorrectionForm(), corrections=corrections)
+        action_labels=features.audit_actions(), form=CorrectionForm(), corrections=corrections,
+        expires_in_days=(card.expires_on - timeutil.today()).days if card else None,
+        expiry_notice_days=cards.EXPIRY_NOTICE_DAYS)
 
 
 @bp.get("/qr.png")
