@@ -43,8 +43,9 @@ PROGRAMME_LEVELS = {
 }
 STATUSES = {"active": "在县工作", "left": "已离开"}
 
-# Common nationalities first; any ISO 3166 alpha-2 code is accepted.
-NATIONALITIES = {
+# Names clerks use for the countries they meet most, listed first; every other ISO 3166 country
+# follows with its Chinese name from pycountry's maintained translations.
+COMMON_NATIONALITIES = {
     "CN": "中国",
     "US": "美国",
     "GB": "英国",
@@ -65,7 +66,46 @@ NATIONALITIES = {
     "NL": "荷兰",
     "UA": "乌克兰",
     "BR": "巴西",
+    # Regions of China that issue their own travel documents.
+    "HK": "中国香港",
+    "MO": "中国澳门",
+    "TW": "中国台湾",
 }
+
+
+def _all_nationalities() -> dict[str, str]:
+    import gettext
+
+    import pycountry
+
+    translation = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["zh_CN"],
+                                      fallback=True)
+    names = dict(COMMON_NATIONALITIES)
+    for country in sorted(pycountry.countries, key=lambda c: c.alpha_2):
+        names.setdefault(country.alpha_2, translation.gettext(country.name))
+    return names
+
+
+NATIONALITIES = _all_nationalities()
+NATIONALITY_BY_NAME = {name: code for code, name in NATIONALITIES.items()}
+
+
+def nationality_code(text: str | None) -> str | None:
+    """A country as a clerk may type it — ``DE``, ``de``, ``德国`` or ``德国（DE）`` — as its code."""
+    value = (text or "").strip()
+    if not value:
+        return None
+    for open_paren, close_paren in (("（", "）"), ("(", ")")):
+        if value.endswith(close_paren) and open_paren in value:
+            value = value[value.rindex(open_paren) + 1:-1].strip()
+    if value.upper() in NATIONALITIES:
+        return value.upper()
+    return NATIONALITY_BY_NAME.get(value)
+
+
+def nationality_display(code: str | None) -> str:
+    return f"{NATIONALITIES[code]}（{code}）" if code in NATIONALITIES else (code or "")
+
 
 CHOICE_SETS = {
     "gender": GENDERS,

@@ -54,5 +54,5 @@ feature = Feature(
             "引进高端科技创新人才团队", "个", operations.teams_introduced,
             link=lambda year: url_for("registry.team_list")),
     },
-    template_globals={"label": choices.label},
+    template_globals={"label": choices.label, "nationalities": choices.NATIONALITIES},
 )

@@ -5,7 +5,6 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 from talent.core import timeutil
 from talent.core.forms import BaseForm, ChoiceField, LinesField, optional_int
 from talent.core.validators import (
-    COUNTRY_RE,
     InvalidValue,
     check_passport,
     check_phone,
@@ -25,6 +24,13 @@ def _past_date(field):
         raise ValidationError("日期不能晚于今天")
 
 
+class CountryField(StringField):
+    """国籍 as a searchable text box (a datalist of ISO 3166 names); shown as 德国（DE）, stored as DE."""
+
+    def _value(self):
+        return choices.nationality_display(self.data) if self.data else ""
+
+
 class TalentForm(BaseForm):
     """Validates the page form, API bodies (through ``core.api.validated``) and import rows alike."""
 
@@ -33,7 +39,7 @@ class TalentForm(BaseForm):
     )
     id_type = ChoiceField("证件类型", choices=_options(choices.ID_TYPES), default="resident_id")
     id_number = StringField("证件号码", validators=[DataRequired("请填写证件号码")])
-    nationality = StringField("国籍", default="CN", validators=[DataRequired("请填写国籍")])
+    nationality = CountryField("国籍", default="CN", validators=[DataRequired("请选择国籍")])
     gender = ChoiceField("性别", choices=_options(choices.GENDERS, "（按身份证自动识别）"))
     birth_date = DateField(
         "出生日期", validators=[Optional()], format="%Y-%m-%d",
@@ -71,9 +77,10 @@ class TalentForm(BaseForm):
         self.team_id.set_options([(None, "无"), *(team_choices or [])])
 
     def validate_nationality(self, field):
-        field.data = (field.data or "").strip().upper()
-        if not COUNTRY_RE.match(field.data):
-            raise ValidationError("国籍请填写两位国家代码，如 CN、US")
+        code = choices.nationality_code(field.data)
+        if code is None:
+            raise ValidationError(f"“{field.data}”不是可识别的国家或地区，请从列表中选择，如 中国、德国")
+        field.data = code
 
     def validate_phone(self, field):
         try:

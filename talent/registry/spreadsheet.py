@@ -43,7 +43,7 @@ COLUMNS = [
 HEADERS = [header for header, _, _ in COLUMNS]
 REQUIRED_HEADERS = ["姓名", "证件号码", "学历", "工作单位", "专业领域"]
 FIELD_HEADERS = {name: header for header, name, _ in COLUMNS}
-NATIONALITY_BY_NAME = {v: k for k, v in choices.NATIONALITIES.items()}
+NATIONALITY_BY_NAME = choices.NATIONALITY_BY_NAME
 
 
 def template_workbook():

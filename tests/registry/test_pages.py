@@ -174,3 +174,26 @@ def test_team_member_listed(client, auth):
     db.session.commit()
     assert "欧阳湘云" in client.get(f"/teams/{team.id}").get_data(as_text=True)
     assert client.get("/teams/99999").status_code == 404
+
+
+def test_nationality_is_chosen_by_name_and_stored_as_code(client, auth):
+    auth.login_as("org")
+    form = client.get("/talents/new").get_data(as_text=True)
+    assert '<option value="德国（DE）">' in form and '<option value="中国台湾（TW）">' in form
+    assert 'list="countries"' in form
+    base = {**GOOD, "name": "Hans Müller", "id_type": "passport", "id_number": "C01X00T47",
+            "gender": "male", "birth_date": "1975-03-02"}
+    bad = client.post("/talents/new", data={**base, "nationality": "火星"}).get_data(as_text=True)
+    assert "“火星”不是可识别的国家或地区" in bad
+    assert client.post("/talents/new", data={**base, "nationality": "德国（DE）"}).status_code == 302
+    hans = db.session.scalar(db.select(Talent).where(Talent.name == "Hans Müller"))
+    assert hans is not None and hans.nationality == "DE"
+    edit = client.get(f"/talents/{hans.id}/edit").get_data(as_text=True)
+    assert 'value="德国（DE）"' in edit
+
+
+def test_nationality_accepts_what_a_clerk_types():
+    from talent.registry.choices import nationality_code
+
+    assert [nationality_code(t) for t in ("de", "德国", "德国（DE）", "德国(DE)", "中国香港", "", "XX")] == \
+        ["DE", "DE", "DE", "DE", "HK", None, None]
