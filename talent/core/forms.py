@@ -6,7 +6,7 @@ the very form the page uses.
 """
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import SelectField, TextAreaField
+from wtforms import DateField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.fields.core import UnboundField
 from wtforms.validators import ValidationError
@@ -85,7 +85,23 @@ class ChoiceField(SelectField):
         if self.data in (None, "") and blank_allowed:
             return
         if self.data not in allowed:
-            raise ValidationError("请从列表中选择有效的选项")
+            # Say what was given and what is allowed: an import row has no list to pick from.
+            given = "" if self.data is None else str(self.data)
+            allowed_labels = "、".join(str(c.label) for c in self.choices if c.value not in (None, ""))
+            if not given or len(allowed_labels) > 200:
+                raise ValidationError("请从列表中选择有效的选项")
+            raise ValidationError(f"“{given[:30]}”不是有效的{self.label.text}，可选：{allowed_labels}")
+
+
+class DayField(DateField):
+    """A calendar date whose bad value says which format is expected."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError("日期格式应为 年-月-日，如 2024-05-01") from None
 
 
 class LinesField(TextAreaField):

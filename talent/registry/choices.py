@@ -107,6 +107,19 @@ def nationality_display(code: str | None) -> str:
     return f"{NATIONALITIES[code]}（{code}）" if code in NATIONALITIES else (code or "")
 
 
+# What clerks type in an import sheet for a choice, where the meaning is unambiguous.
+SYNONYMS = {
+    "source": {"本地": "local", "本土": "local", "本地培养": "local", "引才": "introduced",
+               "外地引进": "introduced"},
+    "education": {"博士": "doctorate", "博士研究生": "doctorate", "硕士": "master", "研究生": "master",
+                  "本科": "bachelor", "大学": "bachelor", "大专": "college", "专科": "college"},
+    "title_level": {"正高": "senior", "正高职称": "senior", "副高": "vice_senior", "副高职称": "vice_senior",
+                    "中级职称": "intermediate", "初级职称": "junior", "无职称": "none"},
+    "gender": {"男性": "male", "女性": "female"},
+    "status": {"在县": "active", "在职": "active", "离开": "left", "已调离": "left"},
+    "id_type": {"身份证": "resident_id", "居民身份证号码": "resident_id"},
+}
+
 CHOICE_SETS = {
     "gender": GENDERS,
     "id_type": ID_TYPES,

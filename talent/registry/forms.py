@@ -1,9 +1,9 @@
 """The talent and team forms; the talent form also validates API bodies and import rows."""
-from wtforms import BooleanField, DateField, StringField
+from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from talent.core import timeutil
-from talent.core.forms import BaseForm, ChoiceField, LinesField, optional_int
+from talent.core.forms import BaseForm, ChoiceField, DayField, LinesField, optional_int
 from talent.core.validators import (
     InvalidValue,
     check_passport,
@@ -41,7 +41,7 @@ class TalentForm(BaseForm):
     id_number = StringField("证件号码", validators=[DataRequired("请填写证件号码")])
     nationality = CountryField("国籍", default="CN", validators=[DataRequired("请选择国籍")])
     gender = ChoiceField("性别", choices=_options(choices.GENDERS, "（按身份证自动识别）"))
-    birth_date = DateField(
+    birth_date = DayField(
         "出生日期", validators=[Optional()], format="%Y-%m-%d",
     )
     phone = StringField("联系电话", validators=[Optional()])
@@ -61,7 +61,7 @@ class TalentForm(BaseForm):
                         validators=[DataRequired("请选择专业领域")])
     category = ChoiceField("人才类别", choices=_options(choices.CATEGORIES), default="none")
     source = ChoiceField("人才来源", choices=_options(choices.SOURCES), default="local")
-    introduced_on = DateField("引进时间", validators=[Optional()], format="%Y-%m-%d")
+    introduced_on = DayField("引进时间", validators=[Optional()], format="%Y-%m-%d")
     programme_level = ChoiceField(
         "入选人才计划", choices=_options(choices.PROGRAMME_LEVELS), default="none"
     )
@@ -175,7 +175,7 @@ class TeamForm(BaseForm):
     leader_id = ChoiceField("团队带头人", coerce=optional_int, choices=[(None, "（暂未指定）")])
     field = ChoiceField("专业领域", choices=_options(choices.FIELDS, "请选择"),
                         validators=[DataRequired("请选择专业领域")])
-    introduced_on = DateField("引进时间", validators=[Optional()], format="%Y-%m-%d")
+    introduced_on = DayField("引进时间", validators=[Optional()], format="%Y-%m-%d")
     description = StringField("简介", validators=[Length(max=1000, message="简介不超过1000个字")])
 
     def __init__(self, *args, leader_choices: list[tuple] | None = None, **kwargs):

@@ -92,12 +92,13 @@ _NOTES = [
 ]
 
 
-def _code(values: dict, raw) -> str:
+def _code(name: str, values: dict, raw) -> str:
+    """A choice as typed: its code, its label, or an unambiguous synonym (本地 → 本土培养)."""
     text = "" if raw is None else str(raw).strip()
     if text in values:
         return text
     by_label = {label: code for code, label in values.items()}
-    return by_label.get(text, text)
+    return by_label.get(text) or choices.SYNONYMS.get(name, {}).get(text, text)
 
 
 def _row_to_formdata(record: dict) -> MultiDict:
@@ -115,7 +116,7 @@ def _row_to_formdata(record: dict) -> MultiDict:
             text = str(raw or "").strip() or "CN"
             data.add(name, NATIONALITY_BY_NAME.get(text, text))
         elif values is not None:
-            code = _code(values, raw)
+            code = _code(name, values, raw)
             data.add(name, code or _DEFAULTS.get(name, ""))
         elif hasattr(raw, "isoformat"):
             data.add(name, raw.isoformat())
@@ -149,25 +150,28 @@ def import_talents(actor, sheet: SheetRows) -> ImportReport:
     seen: dict[str, int] = {}
     for number, record in sheet.rows:
         form = TalentForm(formdata=_row_to_formdata(record), meta={"csrf": False})
-        if not form.validate():
-            for name, messages in form.errors.items():
-                header = FIELD_HEADERS.get(name, name)
-                report.errors.extend((number, f"{header}：{m}") for m in messages)
-            continue
-        values = form.talent_values()
-        values["team_id"] = None
-        id_number = values["id_number"]
-        if id_number in seen:
-            report.errors.append((number, f"证件号码：与第{seen[id_number]}行重复"))
-            continue
-        seen[id_number] = number
-        existing = find_by_id_number(id_number)
-        if existing is not None:
-            report.errors.append(
-                (number, f"证件号码：已登记（{existing.name}，人才编号 {existing.id}）")
-            )
-            continue
-        valid.append(values)
+        row_ok = form.validate()
+        for name, messages in form.errors.items():
+            header = FIELD_HEADERS.get(name, name)
+            report.errors.extend((number, f"{header}：{m}") for m in messages)
+        # Every error of a row is reported at once: a duplicate ID number too, even when
+        # another column of the same row is also wrong.
+        id_number = form.id_number.data if not form.id_number.errors else None
+        if id_number:
+            if id_number in seen:
+                report.errors.append((number, f"证件号码：与第{seen[id_number]}行重复"))
+                row_ok = False
+            else:
+                seen[id_number] = number
+            existing = find_by_id_number(id_number)
+            if existing is not None:
+                report.errors.append(
+                    (number, f"证件号码：已登记（{existing.name}，人才编号 {existing.id}）"))
+                row_ok = False
+        if row_ok:
+            values = form.talent_values()
+            values["team_id"] = None
+            valid.append(values)
     if report.errors:
         return report
     report.created = [create_talent(actor, values) for values in valid]

@@ -34,7 +34,7 @@ def test_user_form_bad_input(client, auth):
     assert "必须选择所属单位" in no_unit
     bad_role = client.post("/admin/users/new", data={"username": "badrole", "role": "root",
                                                      "password": "Abcdefg123"}).get_data(as_text=True)
-    assert "请从列表中选择有效的选项" in bad_role
+    assert "“root”不是有效的角色" in bad_role
     no_talent = client.post("/admin/users/new", data={"username": "talent1", "role": "talent",
                                                       "talent_id": "424242",
                                                       "password": "Abcdefg123"}).get_data(as_text=True)

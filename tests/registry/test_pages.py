@@ -49,7 +49,7 @@ def test_bad_input_shows_chinese_errors_and_saves_nothing(client, auth):
            "email": "not-an-email", "education": "phd", "introduced_on": ""}
     body = client.post("/talents/new", data=bad).get_data(as_text=True)
     for message in ("请填写姓名", "校验位不正确", "请输入11位手机号码", "电子邮箱格式不正确",
-                    "请从列表中选择有效的选项", "引进人才请填写引进时间"):
+                    "“phd”不是有效的学历，可选：博士研究生", "引进人才请填写引进时间"):
         assert message in body
     assert count_talents() == 0
 

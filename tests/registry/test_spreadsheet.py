@@ -124,3 +124,27 @@ def test_exported_file_imports_back_after_removing_the_id_column(client, auth):
     db.session.commit()
     assert _upload(client, rows).status_code == 302
     assert db.session.scalar(select(Talent.name)) == "欧阳湘云"
+
+
+def test_import_errors_say_what_was_given_and_what_is_allowed(client, auth):
+    auth.login_as("org")
+    body = _upload(client, [_row(人才来源="外星", 引进时间="去年三月")]).get_data(as_text=True)
+    assert "“外星”不是有效的人才来源，可选：引进、本土培养" in body
+    assert "日期格式应为 年-月-日，如 2024-05-01" in body
+    assert _count() == 0
+
+
+def test_a_row_with_two_errors_reports_both(client, auth):
+    auth.login_as("org")
+    existing = TalentFactory()
+    db.session.commit()
+    body = _upload(client, [_row(学历="学士后", 证件号码=existing.id_number)]).get_data(as_text=True)
+    assert "“学士后”不是有效的学历" in body and "已登记" in body
+    assert _count() == 1
+
+
+def test_obvious_synonyms_are_accepted(client, auth):
+    auth.login_as("org")
+    _upload(client, [_row(人才来源="本地", 学历="硕士", 职称等级="副高")])
+    talent = db.session.scalar(select(Talent))
+    assert (talent.source, talent.education, talent.title_level) == ("local", "master", "vice_senior")
