@@ -1,5 +1,4 @@
 """Card pages for 县委组织部 and the admin, and the public verification page."""
-from datetime import datetime
 from io import BytesIO
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -109,7 +108,7 @@ def recommended_export():
     output = write_xlsx("推荐发放名单", ["人才编号", "姓名", "证件号码", "工作单位", "专业领域", "人才类别",
                                     "职称等级", "学历", "入选人才计划", "建议类别", "符合依据", "联系电话"],
                         rows(), [10, 10, 22, 28, 20, 14, 10, 12, 14, 16, 40, 14])
-    stamp = datetime.now().strftime("%Y%m%d")
+    stamp = timeutil.file_stamp("%Y%m%d")
     return send_file(output, mimetype=XLSX_MIMETYPE, as_attachment=True,
                      download_name=f"泷泊英才VIP卡推荐发放名单-{stamp}.xlsx")
 

@@ -1,14 +1,14 @@
 """The audit-log list as a query object (see core/listing.py)."""
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import ClassVar
 
 from sqlalchemy import Select
 
 from talent.core.audit import AuditEntry
 from talent.core.listing import ListQuery
-from talent.core.timeutil import CHINA
+from talent.core.timeutil import utc_start_of
 
 
 def _day(raw) -> date | None:
@@ -19,9 +19,7 @@ def _day(raw) -> date | None:
 
 
 def _utc_midnight(day: date) -> datetime:
-    """The UTC instant at which ``day`` begins in China, as stored (naive UTC)."""
-    start = datetime(day.year, day.month, day.day, tzinfo=CHINA)
-    return start.astimezone(UTC).replace(tzinfo=None)
+    return utc_start_of(day)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from talent.core.spreadsheet import SheetRows, iso, write_xlsx
+from talent.core.timeutil import local
 from talent.extensions import db
 from talent.registry import choices
 from talent.registry.forms import TalentForm
@@ -201,7 +202,7 @@ def _export_row(talent: Talent, reveal: bool, teams: dict[int, str]) -> list:
             value = iso(value)
         row.append(value)
     row.append(teams.get(talent.team_id, ""))
-    row.append(talent.created_at.strftime("%Y-%m-%d") if talent.created_at else "")
+    row.append(local(talent.created_at, "%Y-%m-%d %H:%M"))
     return row
 
 

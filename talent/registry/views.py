@@ -1,11 +1,10 @@
 """Pages of the 科技人才信息库: list, detail with history, forms, import and export."""
-from datetime import datetime
 from io import BytesIO
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from sqlalchemy import select
 
-from talent.core import audit, features
+from talent.core import audit, features, timeutil
 from talent.core.forms import EmptyForm, form_labels
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, require
@@ -36,7 +35,7 @@ def _reveal_ids() -> bool:
 
 
 def _stamp() -> str:
-    return datetime.now().strftime("%Y%m%d-%H%M")
+    return timeutil.file_stamp()
 
 
 @bp.get("/talents")

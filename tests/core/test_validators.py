@@ -84,3 +84,22 @@ def test_card_status_reads_as_card_words(app):
 
     assert change_value("status", "active", "cards") == "有效"
     assert change_value("status", "active", "talents") == "在县工作"
+
+
+def test_people_read_county_time_in_names_cells_and_pages(app, monkeypatch):
+    from datetime import UTC, datetime
+
+    from talent.core import timeutil
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            instant = datetime(2026, 11, 26, 20, 56, tzinfo=UTC)  # 04:56 on the 27th in 双牌
+            return instant.astimezone(tz) if tz else instant.replace(tzinfo=None)
+
+    monkeypatch.setattr(timeutil, "datetime", Clock)
+    assert timeutil.file_stamp() == "20261127-0456"
+    assert timeutil.today().isoformat() == "2026-11-27"
+    assert timeutil.local(datetime(2026, 11, 26, 20, 56)) == "2026-11-27 04:56"
+    app.config["TIMEZONE"] = "Europe/Berlin"
+    assert timeutil.local(datetime(2026, 11, 26, 20, 56)) == "2026-11-26 21:56"
