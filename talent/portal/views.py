@@ -10,6 +10,7 @@ from talent.extensions import db
 from talent.portal.forms import CorrectionForm
 from talent.registry import operations as registry
 from talent.registry.models import CorrectionRequest, Talent
+from talent.registry.photos import PhotoForm, save_uploaded_photo
 
 bp = Blueprint("portal", __name__, url_prefix="/me")
 
@@ -63,3 +64,19 @@ def correction():
         for message in form.text.errors:
             flash(message, "danger")
     return redirect(url_for(".home"))
+
+
+@bp.post("/photo")
+@require(Permission.PORTAL)
+def photo():
+    """The talent submits a photo; it is used once 组织部 approves it."""
+    talent = _own_talent()
+    form = PhotoForm()
+    if form.validate_on_submit():
+        registry.submit_photo(acting_user(), talent, save_uploaded_photo(form))
+        db.session.commit()
+        flash("照片已提交，县委组织部审核后将用于您的VIP卡", "success")
+    else:
+        for message in form.photo.errors or ["上传失败，请刷新页面后重试"]:
+            flash(message, "danger")
+    return redirect(url_for("portal.home"))

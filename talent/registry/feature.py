@@ -3,7 +3,7 @@ from flask import url_for
 from talent.core.features import Feature, MenuEntry, Metric, Panel
 from talent.core.permissions import Permission
 from talent.extensions import db
-from talent.registry import api, choices, openapi, operations, views
+from talent.registry import api, choices, openapi, operations, photos, views
 from talent.registry.models import Talent, Team
 
 
@@ -30,7 +30,8 @@ def _corrections_panel(user):
 
 feature = Feature(
     name="registry",
-    blueprints=(views.bp,),
+    blueprints=(views.bp, photos.bp),
+
     api_blueprints=(api.bp,),
     menu=(
         MenuEntry("registry.talent_list", "人才信息库", "people", Permission.TALENTS_READ, order=10),
@@ -39,7 +40,8 @@ feature = Feature(
     panels=(Panel("registry/panels/corrections.html", _corrections_panel, order=5),
             Panel("registry/panels/summary.html", _summary_panel, order=10)),
     audit_objects={"talents": "人才", "teams": "人才团队", "correction_requests": "更正申请"},
-    audit_actions={"leave": "标记离开"},
+    audit_actions={"leave": "标记离开", "photo": "更换照片", "photo_submit": "提交照片",
+                   "photo_approve": "采用照片", "photo_reject": "退回照片"},
     audit_fields=lambda: {"talents": views.FIELD_LABELS, "teams": views.TEAM_FIELD_LABELS},
     audit_values={**{("*", kind): labels for kind, labels in choices.CHOICE_SETS.items()},
                   ("*", "nationality"): choices.NATIONALITIES},

@@ -86,6 +86,10 @@ class Talent(db.Model):
     left_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # A passport-style photo (an upload key, see core/uploads.py); the one a talent submitted
+    # waits in photo_pending_key until 组织部 approves it.
+    photo_key: Mapped[str | None] = mapped_column(String(40))
+    photo_pending_key: Mapped[str | None] = mapped_column(String(40))
 
     team: Mapped[Team | None] = relationship(back_populates="members", foreign_keys=[team_id])
 

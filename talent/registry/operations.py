@@ -9,6 +9,7 @@ from sqlalchemy import Select, func, or_, select
 
 from talent.core import audit
 from talent.core.db import guarded_flush
+from talent.core.permissions import Permission
 from talent.core.timeutil import today, utcnow
 from talent.extensions import db
 from talent.registry import choices
@@ -259,3 +260,39 @@ def teams_introduced(year: int) -> int:
     """高端科技创新人才团队 introduced in ``year``."""
     first, last = _year_bounds(year)
     return db.session.scalar(select(func.count()).where(Team.introduced_on.between(first, last))) or 0
+
+
+# --- photos ---------------------------------------------------------------------------------------
+
+PHOTO_KIND = "photos"
+
+
+def set_photo(actor, talent: Talent, key: str) -> None:
+    """组织部 sets the photo directly; any photo the talent had submitted is superseded."""
+    talent.photo_key, talent.photo_pending_key = key, None
+    db.session.flush()
+    audit.record(actor, "photo", talent, summary=f"{talent.name}：更换照片")
+
+
+def submit_photo(actor, talent: Talent, key: str) -> None:
+    talent.photo_pending_key = key
+    db.session.flush()
+    audit.record(actor, "photo_submit", talent, summary=f"{talent.name}：提交照片待审核")
+
+
+def decide_photo(actor, talent: Talent, approve: bool) -> bool:
+    """Approve or reject the submitted photo; False when there is none to decide."""
+    if talent.photo_pending_key is None:
+        return False
+    if approve:
+        talent.photo_key = talent.photo_pending_key
+    talent.photo_pending_key = None
+    db.session.flush()
+    audit.record(actor, "photo_approve" if approve else "photo_reject", talent,
+                 summary=f"{talent.name}：{'采用' if approve else '退回'}提交的照片")
+    return True
+
+
+def may_see_photo(user, talent: Talent) -> bool:
+    """Staff who read talents (and so verify cards at a window) and the talent themself."""
+    return user.can(Permission.TALENTS_READ) or (user.talent_id is not None and user.talent_id == talent.id)

@@ -37,7 +37,7 @@ def test_every_route_declares_a_permission(app):
 
 
 def _fill(path: str, ids: dict) -> str:
-    return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(ids[m.group(1)]), path)
+    return re.sub(r"<(?:[^:>]+:)?(\w+)>", lambda m: str(ids[m.group(1)]), path)
 
 
 @pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "anonymous")
