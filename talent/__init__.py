@@ -14,6 +14,7 @@ FEATURES = (
     "talent.registry",
     "talent.cards",
     "talent.portal",
+    "talent.benefits",
     "talent.notifications",
     "talent.dashboard",
 )

@@ -64,6 +64,8 @@ def load(instance_path: str) -> dict:
         "CARD_SCAN_BATCH": int(os.environ.get("CARD_SCAN_BATCH", "20")),
         "CARD_SCAN_MAX_DELAY": 5.0,
         "PRODUCTION": production,
+        # Shown on the public verification page for anyone whose card reads invalid.
+        "ORG_CONTACT_PHONE": os.environ.get("ORG_CONTACT_PHONE", ""),
         # The zone every time a person reads is shown in; times are stored in UTC.
         "TIMEZONE": os.environ.get("TIMEZONE", "Asia/Shanghai"),
         "SQLALCHEMY_DATABASE_URI": _database_url(path),

@@ -458,3 +458,12 @@ def remind_expiring(on: date | None = None) -> dict[str, int]:
             body="请在到期前联系县委组织部人才办办理续期。", link="/me", kind="card_expiry",
             key=f"card-expiry:{card.id}:{card.expires_on.isoformat()}")
     return {"到期提醒": sent}
+
+
+def card_for_token(token: str) -> Card | None:
+    """The card a QR token names, for signed-in staff at a window; None when forged or re-issued."""
+    claim = _card_id_from(token[:500])
+    if claim is None:
+        return None
+    card = db.session.get(Card, claim[0])
+    return card if card is not None and card.number == claim[1] else None

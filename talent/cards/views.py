@@ -271,4 +271,22 @@ def verify(token: str):
     if not verify_allowed():
         return render_template("cards/verify.html", result=None, limited=True), 429
     result = cards.verify_token(token[:500], channel="page")
-    return render_template("cards/verify.html", result=result, limited=False)
+    return render_template("cards/verify.html", result=result, limited=False,
+                           staff_window_url=_window_url(token) if result.valid else None,
+                           org_contact_phone=current_app.config.get("ORG_CONTACT_PHONE", ""))
+
+
+def _window_url(token: str) -> str | None:
+    """Signed-in window clerks continue to the full record; the anonymous public never sees it.
+
+    Only a request that already carries a session is asked who it is, so an anonymous scan still
+    gets no session cookie.
+    """
+    if current_app.config["SESSION_COOKIE_NAME"] not in request.cookies:
+        return None
+    user = acting_user()
+    if user is None or not user.can(Permission.BENEFITS_REDEEM):
+        return None
+    if "benefits.window" not in current_app.view_functions:  # the window feature is optional
+        return None
+    return url_for("benefits.window", token=token)

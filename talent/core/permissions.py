@@ -41,6 +41,8 @@ class Permission(StrEnum):
     CARD_RULES_MANAGE = "card_rules_manage"
     PORTAL = "portal"  # a talent's own profile, card and requests
     ELIGIBILITY_READ = "eligibility_read"  # staff for anyone, a talent for themself
+    BENEFITS_REDEEM = "benefits_redeem"  # a window clerk scans a card and records a benefit given
+    BENEFITS_REPORT = "benefits_report"  # every unit's redemptions, for 组织部
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -55,10 +57,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CARDS_READ,
             Permission.CARDS_ISSUE,
             Permission.ELIGIBILITY_READ,
+            Permission.BENEFITS_REDEEM,
+            Permission.BENEFITS_REPORT,
         }
     ),
     Role.UNIT: frozenset(
-        {Permission.SIGNED_IN, Permission.TALENTS_READ, Permission.TALENTS_EXPORT}
+        {Permission.SIGNED_IN, Permission.TALENTS_READ, Permission.TALENTS_EXPORT,
+         Permission.BENEFITS_REDEEM}
     ),
     Role.COMMISSIONER: frozenset({Permission.SIGNED_IN}),
     Role.TALENT: frozenset({Permission.SIGNED_IN, Permission.PORTAL, Permission.ELIGIBILITY_READ}),

@@ -1,6 +1,7 @@
 """The talent's own portal: profile, card and QR, benefits, eligibility, correction requests."""
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
+from talent.benefits import operations as benefits
 from talent.cards import operations as cards
 from talent.cards import rules as card_rules
 from talent.cards.views import qr_response
@@ -39,7 +40,8 @@ def home():
         events={c.id: audit.history("cards", c.id) for c in history},
         action_labels=features.audit_actions(), form=CorrectionForm(), corrections=corrections,
         expires_in_days=(card.expires_on - timeutil.today()).days if card else None,
-        expiry_notice_days=cards.EXPIRY_NOTICE_DAYS)
+        expiry_notice_days=cards.EXPIRY_NOTICE_DAYS,
+        redemptions=benefits.history(acting_user(), limit=20))
 
 
 @bp.get("/qr.png")

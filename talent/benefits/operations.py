@@ -1,0 +1,109 @@
+"""Benefits at the window: what a clerk's unit may give on a card, recording it, and the figures."""
+from collections.abc import Mapping
+from datetime import date
+
+from sqlalchemy import Select, func, select
+
+from talent.auth.models import Unit
+from talent.auth.units import unit_named
+from talent.benefits.models import BenefitProvider, Redemption
+from talent.cards import operations as cards
+from talent.cards.models import BENEFIT_KINDS, Card, TierBenefit
+from talent.core import audit, timeutil
+from talent.core.errors import Refused
+from talent.core.permissions import Permission
+from talent.extensions import db
+
+# Until the county says otherwise: the unit that runs each kind of benefit. 组织部 (the 人才办)
+# gives what no other unit does.
+DEFAULT_PROVIDERS = {"housing": "县住建局", "medical": "县卫健局", "education": "县教育局",
+                     "other": "县委组织部"}
+
+
+class RedemptionRefused(Refused):
+    status = 422
+
+
+def seed_providers() -> int:
+    existing = set(db.session.scalars(select(BenefitProvider.kind)))
+    added = 0
+    for kind, unit_name in DEFAULT_PROVIDERS.items():
+        unit = unit_named(unit_name)
+        if kind not in existing and unit is not None:
+            db.session.add(BenefitProvider(kind=kind, unit_id=unit.id))
+            added += 1
+    db.session.flush()
+    return added
+
+
+def providers() -> dict[str, Unit]:
+    return {p.kind: p.unit for p in db.session.scalars(select(BenefitProvider))}
+
+
+def kinds_for(user) -> list[str]:
+    """The benefit kinds a clerk may record: their unit's; 组织部 and the admin any."""
+    if user.can(Permission.BENEFITS_REPORT):
+        return list(BENEFIT_KINDS)
+    return [kind for kind, unit in providers().items() if unit.id == user.unit_id]
+
+
+def window_benefits(card: Card, user) -> list[TierBenefit]:
+    """The card's tier benefits this clerk's unit provides (with their text), in the usual order."""
+    allowed = set(kinds_for(user))
+    return [b for b in cards.benefits_by_tier().get(card.tier, []) if b.kind in allowed and b.text]
+
+
+def redeem(actor, card: Card, kind: str, redeemed_on: date, note: str = "") -> Redemption:
+    if card.shown_status != "active":
+        raise RedemptionRefused(f"此卡{card.status_label}，不能兑现待遇")
+    if kind not in kinds_for(actor):
+        raise RedemptionRefused("本单位不提供此项待遇")
+    if kind not in {b.kind for b in window_benefits(card, actor)}:
+        raise RedemptionRefused(f"{card.tier}类卡没有“{BENEFIT_KINDS.get(kind, kind)}”待遇")
+    if redeemed_on > timeutil.today():
+        raise RedemptionRefused("兑现日期不能晚于今天")
+    unit_id = actor.unit_id if actor.unit_id is not None else providers()[kind].id
+    redemption = Redemption(card_id=card.id, talent_id=card.talent_id, kind=kind, unit_id=unit_id,
+                            clerk_id=actor.id, redeemed_on=redeemed_on, note=note.strip()[:200])
+    db.session.add(redemption)
+    db.session.flush()
+    audit.record(actor, "redeem", redemption, audit.snapshot(
+        {"kind": kind, "redeemed_on": redeemed_on, "note": redemption.note, "card_id": card.id}),
+        summary=f"{card.number} {BENEFIT_KINDS.get(kind, kind)}")
+    return redemption
+
+
+def visible_to(user) -> Select:
+    """A talent sees their own; a unit clerk their unit's; 组织部 and the admin all."""
+    query = select(Redemption)
+    if user.can(Permission.BENEFITS_REPORT):
+        return query
+    if user.can(Permission.BENEFITS_REDEEM):
+        return query.where(Redemption.unit_id == user.unit_id)
+    return query.where(Redemption.talent_id == (user.talent_id or -1))
+
+
+def history(user, card: Card | None = None, limit: int = 20) -> list[Redemption]:
+    query = visible_to(user)
+    if card is not None:
+        query = query.where(Redemption.card_id == card.id)
+    return list(db.session.scalars(query.order_by(Redemption.redeemed_on.desc(),
+                                                  Redemption.id.desc()).limit(limit)))
+
+
+def counts(year: int) -> list[Mapping]:
+    """Redemptions per unit and benefit kind in a year, for 组织部 (item 4.3's 精细服务)."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    rows = db.session.execute(
+        select(Unit.name, Redemption.kind, func.count(Redemption.id),
+               func.count(Redemption.talent_id.distinct()))
+        .join(Unit, Unit.id == Redemption.unit_id)
+        .where(Redemption.redeemed_on.between(first, last))
+        .group_by(Unit.name, Redemption.kind).order_by(Unit.name, Redemption.kind))
+    return [{"unit": unit, "kind": BENEFIT_KINDS.get(kind, kind), "times": times, "people": people}
+            for unit, kind, times, people in rows]
+
+
+def redemptions_in(year: int) -> int:
+    return db.session.scalar(select(func.count(Redemption.id)).where(
+        Redemption.redeemed_on.between(date(year, 1, 1), date(year, 12, 31)))) or 0
