@@ -15,6 +15,7 @@ feature = Feature(
                                           "card_id": "卡片"}},
     audit_values={("redemptions", "kind"): BENEFIT_KINDS},
     seed=operations.seed_providers,
+    demo=operations.load_demo,
     metrics={"benefits.redemptions": Metric("持卡人待遇兑现", "次", operations.redemptions_in,
                                             link=lambda year: url_for("benefits.figures", year=year))},
 )

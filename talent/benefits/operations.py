@@ -107,3 +107,18 @@ def counts(year: int) -> list[Mapping]:
 def redemptions_in(year: int) -> int:
     return db.session.scalar(select(func.count(Redemption.id)).where(
         Redemption.redeemed_on.between(date(year, 1, 1), date(year, 12, 31)))) or 0
+
+
+def load_demo(ctx) -> int:
+    """李明 (rencai) used his card at the hospital window twice this year."""
+    clerk = ctx.accounts.get("wjj")
+    holder = ctx.accounts.get("rencai")
+    if clerk is None or holder is None or holder.talent_id is None:
+        return 0
+    card = db.session.scalar(select(Card).where(Card.talent_id == holder.talent_id, Card.status == "active"))
+    if card is None:
+        return 0
+    day = timeutil.today()
+    redeem(clerk, card, "medical", day.replace(day=1), "年度免费健康体检")
+    redeem(clerk, card, "medical", day, "专家门诊绿色通道")
+    return 2
