@@ -41,6 +41,9 @@ class Permission(StrEnum):
     CARD_RULES_MANAGE = "card_rules_manage"
     PORTAL = "portal"  # a talent's own profile, card and requests
     ELIGIBILITY_READ = "eligibility_read"  # staff for anyone, a talent for themself
+    PROGRAMMES_MANAGE = "programmes_manage"  # talent programmes and their yearly calls
+    RECOMMENDATIONS_WRITE = "recommendations_write"  # recommend talents, record outcomes
+    RECOMMENDATIONS_READ = "recommendations_read"  # staff for all, a talent their own
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -55,13 +58,17 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CARDS_READ,
             Permission.CARDS_ISSUE,
             Permission.ELIGIBILITY_READ,
+            Permission.PROGRAMMES_MANAGE,
+            Permission.RECOMMENDATIONS_WRITE,
+            Permission.RECOMMENDATIONS_READ,
         }
     ),
     Role.UNIT: frozenset(
         {Permission.SIGNED_IN, Permission.TALENTS_READ, Permission.TALENTS_EXPORT}
     ),
     Role.COMMISSIONER: frozenset({Permission.SIGNED_IN}),
-    Role.TALENT: frozenset({Permission.SIGNED_IN, Permission.PORTAL, Permission.ELIGIBILITY_READ}),
+    Role.TALENT: frozenset({Permission.SIGNED_IN, Permission.PORTAL, Permission.ELIGIBILITY_READ,
+                            Permission.RECOMMENDATIONS_READ}),
 }
 
 
