@@ -34,6 +34,12 @@ FIELD_LABELS = {"talent_id": "人才编号", "programme": "推荐项目", "year"
                 "active": "受理推荐", "deadline": "申报截止日期", "filters": "筛选条件", "rows": "行数"}
 
 
+def _private(response):
+    """Personal files never stay in a browser or proxy cache."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _load_programme(programme_id: int) -> Programme:
     return db.session.get(Programme, programme_id) or abort(404)
 
@@ -138,8 +144,8 @@ def recommendation_export():
     output = write_xlsx("人才项目推荐申报", EXPORT_HEADERS, export_rows(recommendations), EXPORT_WIDTHS)
     stamp = datetime.now(CHINA).strftime("%Y%m%d-%H%M")
     year = f"{query.year}年度" if query.year else ""
-    return send_file(output, mimetype=XLSX_MIMETYPE, as_attachment=True,
-                     download_name=f"双牌县人才项目推荐申报情况{year}-{stamp}.xlsx")
+    return _private(send_file(output, mimetype=XLSX_MIMETYPE, as_attachment=True,
+                              download_name=f"双牌县人才项目推荐申报情况{year}-{stamp}.xlsx"))
 
 
 def _talent_matches(q: str) -> list[Talent]:
@@ -255,5 +261,5 @@ def recommendation_attachment(recommendation_id: int):
     path = uploads.path_for(recommendation.attachment_key or "")
     if path is None:
         abort(404)
-    return send_file(path, mimetype=recommendation.attachment_type, as_attachment=True,
-                     download_name=recommendation.attachment_name or path.name, max_age=0)
+    return _private(send_file(path, mimetype=recommendation.attachment_type, as_attachment=True,
+                              download_name=recommendation.attachment_name or path.name))
