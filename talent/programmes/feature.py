@@ -1,7 +1,8 @@
 from flask import url_for
 
-from talent.core.features import Feature, MenuEntry, Metric
+from talent.core.features import Feature, MenuEntry, Metric, Panel
 from talent.core.permissions import Permission, acting_user
+from talent.core.timeutil import today
 from talent.programmes import api, demo, openapi, operations, views
 from talent.programmes.models import LEVELS, OUTCOMES, SOURCES
 
@@ -17,6 +18,16 @@ def talent_recommendations(talent):
     return operations.recommendations_of(user, talent)
 
 
+def _summary_panel(user):
+    """This year's item-4.1 figures for whoever recommends, with what awaits them."""
+    if not user.can(Permission.RECOMMENDATIONS_WRITE):
+        return None
+    year = today().year
+    return {"year": year, "recommended": operations.talents_recommended(year),
+            "selected_high": operations.talents_selected_high_level(year),
+            "pending": operations.pending_count(), "upgrades": operations.upgradeable_count()}
+
+
 feature = Feature(
     name="programmes",
     blueprints=(views.bp,),
@@ -27,6 +38,7 @@ feature = Feature(
         MenuEntry("programmes.programme_list", "人才项目", "bookmark-star", Permission.PROGRAMMES_MANAGE,
                   order=26),
     ),
+    panels=(Panel("programmes/panels/summary.html", _summary_panel, order=25),),
     audit_objects={"programmes": "人才项目", "programme_calls": "项目申报年度",
                    "recommendations": "人才项目推荐"},
     audit_actions={"recommend": "推荐申报", "outcome": "记录结果"},

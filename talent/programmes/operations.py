@@ -12,15 +12,17 @@ from types import SimpleNamespace
 from typing import ClassVar
 
 from sqlalchemy import Select, distinct, false, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from talent.cards import operations as cards
 from talent.cards import rules as card_rules
+from talent.cards.models import Card
 from talent.core import audit
 from talent.core.db import guarded_flush
 from talent.core.errors import Refused
 from talent.core.permissions import Permission
+from talent.core.timeutil import today
 from talent.extensions import db
 from talent.notifications.operations import notify_talent
 from talent.programmes.models import (
@@ -309,11 +311,13 @@ def card_upgrade(talent: Talent):
     if card is None or card.shown_status != "active":
         return None
     verdict = cards.eligibility(talent)
-    rules = cards.current_rule_set().rules
-    higher = card_rules.tier_rank(rules, verdict.tier) < card_rules.tier_rank(rules, card.tier)
-    if verdict.eligible and higher:
-        return card, verdict
-    return None
+    return (card, verdict) if _higher_tier(cards.current_rule_set().rules, verdict, card) else None
+
+
+def _higher_tier(rules: dict, verdict, card) -> bool:
+    """The holder qualifies for a tier above the one on their card."""
+    rank = card_rules.tier_rank
+    return verdict.eligible and rank(rules, verdict.tier) < rank(rules, card.tier)
 
 
 @dataclass(frozen=True)
@@ -328,21 +332,37 @@ def upgradeable() -> list[Upgrade]:
     """可升档: selected talents whose valid card is below the tier they now qualify for.
 
     Computed, not stored: once 县委组织部 renews the card at the current rules the holder
-    drops off the list by itself.
+    drops off the list by itself. One query finds the selected holders of valid cards with
+    their cards; the rules in force are read once and evaluated in memory (the same
+    :func:`talent.cards.rules.evaluate` that ``cards.eligibility`` applies).
     """
-    selections = db.session.scalars(
-        select(Recommendation).join(Recommendation.call).join(Recommendation.talent)
-        .where(Recommendation.outcome == "selected", Talent.status == "active")
-        .order_by(Recommendation.decided_on.desc(), Recommendation.id.desc()))
-    seen, found = set(), []
-    for selection in selections:
-        if selection.talent_id in seen:
-            continue
-        seen.add(selection.talent_id)
-        upgrade = card_upgrade(selection.talent)
-        if upgrade is not None:
-            found.append(Upgrade(selection.talent, upgrade[0], upgrade[1], selection))
-    return found
+    rules = cards.current_rule_set().rules
+    was_selected = (select(Recommendation.id).where(Recommendation.talent_id == Talent.id,
+                                                    Recommendation.outcome == "selected").exists())
+    holders = db.session.execute(
+        select(Talent, Card).join(Card, Card.talent_id == Talent.id)
+        .where(Card.status == "active", Card.expires_on >= today(), Talent.status == "active", was_selected,
+               Card.tier != rules["tiers"][0]["code"])  # a top-tier card has nowhere to go
+        .order_by(Talent.name, Talent.id)).all()
+    found = []
+    for talent, card in holders:
+        verdict = card_rules.evaluate(talent, rules)
+        if _higher_tier(rules, verdict, card):
+            found.append((talent, card, verdict))
+    if not found:
+        return []
+    latest = {}
+    for selection in db.session.scalars(
+            select(Recommendation).where(Recommendation.outcome == "selected",
+                                         Recommendation.talent_id.in_([t.id for t, _c, _v in found]))
+            .options(joinedload(Recommendation.call).joinedload(ProgrammeCall.programme))
+            .order_by(Recommendation.decided_on.desc(), Recommendation.id.desc())):
+        latest.setdefault(selection.talent_id, selection)
+    return [Upgrade(talent, card, verdict, latest[talent.id]) for talent, card, verdict in found]
+
+
+def upgradeable_count() -> int:
+    return len(upgradeable())
 
 
 # --- lists --------------------------------------------------------------------------------------
@@ -382,8 +402,14 @@ class RecommendationQuery:
     def args(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if v not in ("", None)}
 
-    def where(self, query: Select) -> Select:
-        query = query.join(Recommendation.call).join(ProgrammeCall.programme).join(Recommendation.talent)
+    def where(self, query: Select, call_joined: bool = False) -> Select:
+        """Filters, joining only the tables a filter needs (a plain count reads one table)."""
+        if not call_joined and (self.year is not None or self.programme_id is not None or self.level):
+            query = query.join(Recommendation.call)
+        if self.level:
+            query = query.join(ProgrammeCall.programme)
+        if self.q:
+            query = query.join(Recommendation.talent)
         if self.year is not None:
             query = query.where(ProgrammeCall.year == self.year)
         if self.programme_id is not None:
@@ -403,8 +429,8 @@ class RecommendationQuery:
         return query
 
     def select(self, user) -> Select:
-        return (self.where(visible_to(user))
-                .options(joinedload(Recommendation.call).joinedload(ProgrammeCall.programme),
+        return (self.where(visible_to(user).join(Recommendation.call), call_joined=True)
+                .options(contains_eager(Recommendation.call).joinedload(ProgrammeCall.programme),
                          joinedload(Recommendation.talent))
                 .order_by(ProgrammeCall.year.desc(), Recommendation.id.desc()))
 
@@ -441,6 +467,11 @@ def talents_selected_high_level(year: int) -> int:
         .join(ProgrammeCall.programme)
         .where(ProgrammeCall.year == year, Recommendation.outcome == "selected",
                Programme.level.in_(HIGH_LEVELS))) or 0
+
+
+def pending_count() -> int:
+    return db.session.scalar(select(func.count(Recommendation.id)).where(
+        Recommendation.outcome == "pending")) or 0
 
 
 # --- reference data -----------------------------------------------------------------------------

@@ -138,14 +138,28 @@ def recommendation_list():
 def recommendation_export():
     user = acting_user()
     query = RecommendationQuery.from_args(request.args)
-    recommendations = list(db.session.scalars(query.select(user)))
-    operations.audit_export(user, query, len(recommendations))
+    recommendations = db.session.scalars(query.select(user).execution_options(yield_per=500))
+    counted = _Counted(recommendations)
+    output = write_xlsx("人才项目推荐申报", EXPORT_HEADERS, export_rows(counted), EXPORT_WIDTHS)
+    # Audited after the rows are written: committing first would expire every loaded row.
+    operations.audit_export(user, query, counted.count)
     db.session.commit()
-    output = write_xlsx("人才项目推荐申报", EXPORT_HEADERS, export_rows(recommendations), EXPORT_WIDTHS)
     stamp = datetime.now(CHINA).strftime("%Y%m%d-%H%M")
     year = f"{query.year}年度" if query.year else ""
     return _private(send_file(output, mimetype=XLSX_MIMETYPE, as_attachment=True,
                               download_name=f"双牌县人才项目推荐申报情况{year}-{stamp}.xlsx"))
+
+
+class _Counted:
+    """An iterable that remembers how many items went through it."""
+
+    def __init__(self, items):
+        self.items, self.count = items, 0
+
+    def __iter__(self):
+        for item in self.items:
+            self.count += 1
+            yield item
 
 
 def _talent_matches(q: str) -> list[Talent]:

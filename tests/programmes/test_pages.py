@@ -7,6 +7,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from talent.cards import operations as cards
+from talent.core import timeutil
 from talent.core.audit import AuditEntry
 from talent.extensions import db
 from talent.programmes import operations
@@ -269,3 +270,14 @@ def test_talent_downloads_own_material_only(client, auth, programmes, app):
     assert client.get(f"/recommendations/{own.id}").status_code == 403
     auth.login_as("unit")
     assert client.get(f"/recommendations/{own.id}/attachment").status_code == 403
+
+
+def test_dashboard_panel_for_org_only(client, auth, programmes):
+    org = auth.login_as("org")
+    year = timeutil.today().year
+    operations.recommend(org, values(TalentFactory(), programmes["provincial"], year=year))
+    db.session.commit()
+    panel = client.get("/").get_data(as_text=True)
+    assert f"人才项目推荐申报（{year}年度）" in panel and 'id="programmes-panel"' in panel
+    auth.login_as("unit")
+    assert 'id="programmes-panel"' not in client.get("/").get_data(as_text=True)
