@@ -5,6 +5,7 @@ bounded while reading; images are re-encoded (which drops metadata and anything 
 after the image data); files live under ``UPLOAD_DIR`` (default ``instance/uploads``), never
 under ``static/``, under a random name, and are served only by a route that checks who asks.
 """
+import os
 import re
 import secrets
 import unicodedata
@@ -51,7 +52,7 @@ def sniff(head: bytes) -> str | None:
 
 
 def upload_root() -> Path:
-    configured = current_app.config.get("UPLOAD_DIR")
+    configured = current_app.config.get("UPLOAD_DIR") or os.environ.get("UPLOAD_DIR")
     root = Path(configured) if configured else Path(current_app.instance_path) / "uploads"
     return root / SUBDIR
 
