@@ -213,7 +213,8 @@ def recommend(actor, values: Mapping, attachment: StoredFile | None = None
                                     created_by_id=getattr(actor, "id", None), **columns)
     with guarded_flush(DuplicateRecommendation):
         db.session.add(recommendation)
-    logged = {"talent_id": talent.id, "programme": call.programme.name, "year": call.year,
+    logged = {"talent_id": talent.id, "talent": talent.name, "programme": call.programme.name,
+              "year": call.year,
               **{k: v for k, v in columns.items() if k != "attachment_key"}}
     audit.record(actor, "recommend", recommendation, audit.snapshot(logged),
                  summary=f"{talent.name} → {call.programme.name}（{call.year}）")

@@ -107,3 +107,11 @@ def store(upload) -> StoredFile:
     (root / key).write_bytes(data)
     return StoredFile(key=key, name=_clean_name(upload.filename, extension),
                       content_type=content_type, size=len(data))
+
+
+def discard(stored: StoredFile | None) -> None:
+    """Remove a file stored for a change that was then refused, so no orphan stays behind."""
+    if stored is not None:
+        path = path_for(stored.key)
+        if path is not None:
+            path.unlink(missing_ok=True)

@@ -1,4 +1,5 @@
 """Pages: programmes and their calls, recommendations (list, form, outcome, export), 可升档."""
+from contextlib import contextmanager
 from datetime import datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
@@ -27,7 +28,8 @@ from talent.registry.models import Talent
 
 bp = Blueprint("programmes", __name__)
 
-FIELD_LABELS = {"talent_id": "人才编号", "programme": "推荐项目", "year": "申报年度", "source": "发掘渠道",
+FIELD_LABELS = {"talent_id": "人才编号", "talent": "被推荐人", "programme": "推荐项目", "year": "申报年度",
+                "source": "发掘渠道",
                 "note": "推荐说明", "outcome": "结果", "decided_on": "公布日期", "document_no": "文号",
                 "attachment_name": "申报材料", "attachment_type": "材料类型", "attachment_size": "材料大小",
                 "name": "项目名称", "level": "级别", "organiser": "组织单位", "description": "说明",
@@ -180,6 +182,16 @@ def _store_upload(form: RecommendationPageForm) -> uploads.StoredFile | None:
     return uploads.store(upload)
 
 
+@contextmanager
+def _kept_only_if_saved(stored: uploads.StoredFile | None):
+    """The uploaded file stays only when the change it belongs to is committed."""
+    try:
+        yield stored
+    except BaseException:
+        uploads.discard(stored)
+        raise
+
+
 def _flash_effect(effect: operations.OutcomeEffect, talent: Talent) -> None:
     if effect.level_raised:
         flash(f"{talent.name} 的入选人才计划已由“{LEVELS.get(effect.level_from, '无')}”"
@@ -199,8 +211,9 @@ def recommendation_new():
                                   data=None if request.method == "POST" else
                                   {"talent_id": talent.id if talent else None, "year": today().year})
     if form.validate_on_submit():
-        recommendation, effect = operations.recommend(acting_user(), form.values(), _store_upload(form))
-        db.session.commit()
+        with _kept_only_if_saved(_store_upload(form)) as stored:
+            recommendation, effect = operations.recommend(acting_user(), form.values(), stored)
+            db.session.commit()
         flash(f"已推荐 {recommendation.talent.name} 申报{recommendation.programme.name}"
               f"（{recommendation.year}年度）", "success")
         _flash_effect(effect, recommendation.talent)
@@ -242,9 +255,10 @@ def recommendation_edit(recommendation_id: int):
     # The talent is never taken from the post: a recommendation stays with its talent.
     form.talent_id.data, form.talent_id.raw_data = recommendation.talent_id, [str(recommendation.talent_id)]
     if form.validate_on_submit():
-        _changes, effect = operations.update_recommendation(
-            acting_user(), recommendation, form.values(), form.version_value(), _store_upload(form))
-        db.session.commit()
+        with _kept_only_if_saved(_store_upload(form)) as stored:
+            _changes, effect = operations.update_recommendation(
+                acting_user(), recommendation, form.values(), form.version_value(), stored)
+            db.session.commit()
         flash("推荐记录已保存", "success")
         _flash_effect(effect, recommendation.talent)
         return redirect(url_for(".recommendation_detail", recommendation_id=recommendation.id))

@@ -10,7 +10,7 @@ from talent.cards import operations as cards
 from talent.core import timeutil
 from talent.core.audit import AuditEntry
 from talent.extensions import db
-from talent.programmes import operations
+from talent.programmes import operations, uploads
 from talent.programmes.models import Programme, Recommendation
 from tests.factories import TalentFactory, UserFactory
 from tests.programmes.conftest import values
@@ -101,15 +101,18 @@ def test_bad_input_shows_chinese_errors_and_saves_nothing(client, auth, programm
     assert count() == 0
 
 
-def test_duplicate_recommendation_is_refused_with_a_message(client, auth, programmes):
+def test_duplicate_recommendation_is_refused_with_a_message_and_no_stray_file(client, auth, programmes):
     auth.login_as("org")
     talent = TalentFactory()
     db.session.commit()
     form = _form(talent, programmes["provincial"])
     assert client.post("/recommendations/new", data=form).status_code == 302
-    response = client.post("/recommendations/new", data=form, follow_redirects=True)
+    response = client.post("/recommendations/new", data={**form, "attachment": (BytesIO(PDF), "a.pdf")},
+                           content_type="multipart/form-data", follow_redirects=True)
     assert "不能重复推荐" in response.get_data(as_text=True)
     assert count() == 1
+    root = uploads.upload_root()
+    assert not root.exists() or list(root.iterdir()) == []
 
 
 def test_recording_a_selection_raises_the_level_and_a_stale_form_is_refused(client, auth, programmes):
@@ -244,7 +247,9 @@ def test_talent_pages_show_recommendations_to_whom_they_concern(client, auth, pr
     auth.login_as("talent", talent_id=talent.id)
     portal = client.get("/me").get_data(as_text=True)
     assert "湖南省湖湘青年英才" in portal and "国家级人才项目" not in portal
-    assert "/recommendations/" not in portal  # read-only: no links to staff pages
+    own = db.session.scalar(select(Recommendation).where(Recommendation.talent_id == talent.id))
+    # Read-only: no links to the staff pages of the recommendation, nor to recommending.
+    assert f'href="/recommendations/{own.id}"' not in portal and "/recommendations/new" not in portal
 
 
 def test_talent_downloads_own_material_only(client, auth, programmes, app):
@@ -252,8 +257,6 @@ def test_talent_downloads_own_material_only(client, auth, programmes, app):
     mine, theirs = TalentFactory(), TalentFactory()
     own, _ = operations.recommend(org, values(mine, programmes["provincial"]))
     other, _ = operations.recommend(org, values(theirs, programmes["provincial"]))
-    from talent.programmes import uploads
-
     class Upload:
         filename = "申报书.pdf"
         stream = BytesIO(PDF)
