@@ -225,3 +225,21 @@ def test_a_concurrent_write_is_caught_by_the_database_version_check(app, program
                        .values(version=seen + 1, note="另一位经办人"))
     with pytest.raises(StaleRecommendation):
         operations.update_recommendation(org, recommendation, {"note": "我的修改"}, seen)
+
+
+def test_selection_gives_the_higher_of_the_two_levels_for_every_pair(app, programmes):
+    """Exhaustive over the talent's level × the programme's level: max of the two, never lower."""
+    from talent.programmes.models import LEVEL_RANK
+
+    org = UserFactory(role="org")
+    academician = operations.create_programme(org, {"name": "院士增选", "level": "academician",
+                                                    "organiser": "中国科学院、中国工程院",
+                                                    "description": "", "active": True})
+    by_level = {**programmes, "academician": academician}
+    for start in LEVEL_RANK:
+        for level, programme in by_level.items():
+            talent = TalentFactory(programme_level=start)
+            _, effect = operations.recommend(org, values(talent, programme, **_selected()))
+            expected = min(start, level, key=LEVEL_RANK.__getitem__)
+            assert talent.programme_level == expected, (start, level)
+            assert effect.level_raised == (expected != start)
