@@ -16,6 +16,7 @@ FEATURES = (
     "talent.portal",
     "talent.benefits",
     "talent.notifications",
+    "talent.programmes",
     "talent.dashboard",
 )
 

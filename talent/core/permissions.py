@@ -43,6 +43,9 @@ class Permission(StrEnum):
     ELIGIBILITY_READ = "eligibility_read"  # staff for anyone, a talent for themself
     BENEFITS_REDEEM = "benefits_redeem"  # a window clerk scans a card and records a benefit given
     BENEFITS_REPORT = "benefits_report"  # every unit's redemptions, for 组织部
+    PROGRAMMES_MANAGE = "programmes_manage"  # talent programmes and their yearly calls
+    RECOMMENDATIONS_WRITE = "recommendations_write"  # recommend talents, record outcomes
+    RECOMMENDATIONS_READ = "recommendations_read"  # staff for all, a talent their own
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -59,6 +62,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ELIGIBILITY_READ,
             Permission.BENEFITS_REDEEM,
             Permission.BENEFITS_REPORT,
+            Permission.PROGRAMMES_MANAGE,
+            Permission.RECOMMENDATIONS_WRITE,
+            Permission.RECOMMENDATIONS_READ,
         }
     ),
     Role.UNIT: frozenset(
@@ -66,7 +72,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
          Permission.BENEFITS_REDEEM}
     ),
     Role.COMMISSIONER: frozenset({Permission.SIGNED_IN}),
-    Role.TALENT: frozenset({Permission.SIGNED_IN, Permission.PORTAL, Permission.ELIGIBILITY_READ}),
+    Role.TALENT: frozenset({Permission.SIGNED_IN, Permission.PORTAL, Permission.ELIGIBILITY_READ,
+                            Permission.RECOMMENDATIONS_READ}),
 }
 
 

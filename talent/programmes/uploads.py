@@ -1,0 +1,117 @@
+"""Application material (申报材料): hostile until checked.
+
+The type is read from the content, never from the name or the browser's claim; the size is
+bounded while reading; images are re-encoded (which drops metadata and anything riding along
+after the image data); files live under ``UPLOAD_DIR`` (default ``instance/uploads``), never
+under ``static/``, under a random name, and are served only by a route that checks who asks.
+"""
+import os
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+from flask import current_app
+from PIL import Image, UnidentifiedImageError
+
+from talent.core.errors import Refused
+from talent.programmes.models import ATTACHMENT_TYPES
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_PIXELS = 40_000_000  # a scanned A4 page at 600 dpi is ~35 million
+SUBDIR = "programmes"
+KEY_RE = re.compile(r"^[0-9a-f]{32}\.(pdf|jpg|png)$")
+
+
+class BadAttachment(Refused):
+    status = 422
+
+    def __init__(self, message: str):
+        super().__init__(message, fields={"attachment": [message]})
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    key: str
+    name: str
+    content_type: str
+    size: int
+
+
+def sniff(head: bytes) -> str | None:
+    """The content type the bytes themselves declare, among the ones we accept."""
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    return None
+
+
+def upload_root() -> Path:
+    configured = current_app.config.get("UPLOAD_DIR") or os.environ.get("UPLOAD_DIR")
+    root = Path(configured) if configured else Path(current_app.instance_path) / "uploads"
+    return root / SUBDIR
+
+
+def path_for(key: str) -> Path | None:
+    """The stored file for a key, or None for anything that is not one of our keys."""
+    if not key or not KEY_RE.match(key):
+        return None
+    path = upload_root() / key
+    return path if path.is_file() else None
+
+
+def _clean_name(filename: str, extension: str) -> str:
+    name = unicodedata.normalize("NFC", Path((filename or "").replace("\\", "/")).name)
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip(" .")
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return f"{(stem or '申报材料')[:180]}.{extension}"
+
+
+def _reencode(data: bytes, content_type: str) -> bytes:
+    try:
+        with Image.open(BytesIO(data)) as image:
+            if image.width * image.height > MAX_PIXELS:
+                raise BadAttachment("图片尺寸过大，请压缩后再上传")
+            image.load()
+            output = BytesIO()
+            if content_type == "image/jpeg":
+                image.convert("RGB").save(output, "JPEG", quality=90)
+            else:
+                image.save(output, "PNG", optimize=True)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise BadAttachment("图片文件已损坏或无法识别") from None
+    return output.getvalue()
+
+
+def store(upload) -> StoredFile:
+    """Check and keep an uploaded file (a werkzeug ``FileStorage``)."""
+    data = upload.stream.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise BadAttachment("申报材料不能超过 10 MB")
+    if not data:
+        raise BadAttachment("上传的文件是空的")
+    content_type = sniff(data[:16])
+    if content_type is None:
+        raise BadAttachment("只接受 PDF、JPEG 或 PNG 格式的申报材料")
+    if content_type != "application/pdf":
+        data = _reencode(data, content_type)
+    extension = ATTACHMENT_TYPES[content_type]
+    key = f"{secrets.token_hex(16)}.{extension}"
+    root = upload_root()
+    root.mkdir(parents=True, exist_ok=True)
+    (root / key).write_bytes(data)
+    return StoredFile(key=key, name=_clean_name(upload.filename, extension),
+                      content_type=content_type, size=len(data))
+
+
+def discard(stored: StoredFile | None) -> None:
+    """Remove a file stored for a change that was then refused, so no orphan stays behind."""
+    if stored is not None:
+        path = path_for(stored.key)
+        if path is not None:
+            path.unlink(missing_ok=True)
