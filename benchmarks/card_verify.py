@@ -39,6 +39,7 @@ def prepare(folder: Path) -> tuple[dict, str]:
 
     from talent import create_app
     from talent.cards import operations as cards
+    from talent.cards import verification
     from talent.extensions import db
     from talent.reference import seed_reference
     from talent.registry import operations as registry
@@ -62,7 +63,7 @@ def prepare(folder: Path) -> tuple[dict, str]:
             "status": "active"})
         card = cards.issue_card(None, talent)
         db.session.commit()
-        token = cards.make_token(card)
+        token = verification.make_token(card)
     return env, f"/api/v1/cards/verify/{token}"
 
 
