@@ -39,5 +39,11 @@ bench: $(VENV)/.dev
 	$(BIN)/python benchmarks/talent_list.py
 	$(BIN)/python benchmarks/card_verify.py
 
+# Deletes the development database, after keeping a backup of it in instance/backups/.
+DB_FILE ?= instance/talent.sqlite
 clean-db:
-	rm -f instance/talent.sqlite instance/talent.sqlite-wal instance/talent.sqlite-shm
+	@if [ -f "$(DB_FILE)" ]; then \
+		DATABASE_URL="sqlite:///$(abspath $(DB_FILE))" $(FLASK) backup --dir "$(dir $(abspath $(DB_FILE)))backups" \
+		|| { echo "备份失败，未删除数据库"; exit 1; }; \
+	fi
+	rm -f "$(DB_FILE)" "$(DB_FILE)-wal" "$(DB_FILE)-shm"
