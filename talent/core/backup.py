@@ -12,7 +12,7 @@ import glob
 import os
 import shutil
 import sqlite3
-import subprocess  # nosec B404 - pg_dump/pg_restore with fixed arguments, no shell
+import subprocess  # nosec B404
 from datetime import datetime
 from pathlib import Path
 

@@ -1,5 +1,5 @@
 """The talents part of the OpenAPI document."""
-from talent.core.openapi import ERROR, ERRORS, enum, json_content, list_of, path_id, query_param
+from talent.core.openapi import DATABASE_ID, ERROR, ERRORS, enum, json_content, list_of, path_id, query_param
 from talent.registry import choices
 
 TALENT = {"$ref": "#/components/schemas/Talent"}
@@ -33,7 +33,7 @@ def talent_schema() -> dict:
             "introduced_on": date,
             "programme_level": enum(choices.PROGRAMME_LEVELS),
             "works_in_county": {"type": "boolean", "default": True},
-            "team_id": {"type": "integer", "nullable": True},
+            "team_id": {**DATABASE_ID, "nullable": True},
             "honors": {"type": "array", "items": {"type": "string"}},
             "status": enum(choices.STATUSES),
             "created_at": {"type": "string", "format": "date-time", "readOnly": True},
