@@ -4,7 +4,8 @@ Flask-Limiter holds the store: ``RATELIMIT_STORAGE_URI`` (``memory://`` by defau
 for one process and for tests; ``redis://127.0.0.1:6379/0`` in production, so that N
 gunicorn workers share one count instead of allowing N × the limit). Callers name a
 limit and a key (usually the client address, see ``TRUSTED_PROXIES`` in the README)
-and ask :func:`hit`; the moving-window strategy counts hits in the last ``seconds``.
+and ask :func:`hit`. The fixed-window strategy keeps one counter per key and window (one
+INCR on Redis); a client may reach twice the limit across a window boundary, at most.
 
 If the store cannot be reached, a limit is not enforced for that request and the
 failure is logged: a Redis outage must not take the public QR check down with it.
@@ -27,7 +28,7 @@ def client_address() -> str:
 
 def init_app(app: Flask) -> Limiter:
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
-    app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
+    app.config.setdefault("RATELIMIT_STRATEGY", "fixed-window")
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "talent")
     limiter = Limiter(client_address, app=app, default_limits=[],
                       key_prefix=app.config["RATELIMIT_KEY_PREFIX"])
