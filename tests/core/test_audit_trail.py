@@ -51,9 +51,9 @@ def test_recommended_list_export_is_audited(client, auth):
 
 def test_export_entries_read_in_the_audit_log_page(client, auth):
     auth.login_as("admin")
-    client.get("/talents/export.xlsx")
+    client.get("/talents/export.xlsx", environ_base={"REMOTE_ADDR": "10.4.4.4"})
     page = client.get("/audit").get_data(as_text=True)
-    assert "导出" in page and "科技人才信息库" in page
+    assert "导出" in page and "科技人才信息库" in page and "10.4.4.4" in page
 
 
 def _one_entry() -> int:
