@@ -89,6 +89,17 @@ def test_end_all_sessions(app, client, clerk):
     assert _is_signed_in(_signed_in(app, "clerk"))
 
 
+def test_admin_can_sign_a_user_out_everywhere(app, client, clerk, auth):
+    browser = _signed_in(app, "clerk")
+    token = _token(client, "clerk")
+    admin = auth.login_as("admin")
+    assert client.post(f"/admin/users/{clerk.id}/sessions/end").status_code == 302
+    assert not _is_signed_in(browser) and not _token_works(client, token)
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "end_sessions"))
+    assert (entry.actor_id, entry.object_id) == (admin.id, clerk.id)
+    assert _is_signed_in(client)  # the admin's own session is untouched
+
+
 def test_a_cookie_without_the_session_generation_is_refused(client, clerk):
     with client.session_transaction() as session:
         session["_user_id"] = str(clerk.id)  # the form cookies had before generations
