@@ -109,3 +109,17 @@ def test_correction_requests_are_rate_limited(client, auth, app):
         page = client.post("/me/corrections", data={"text": f"第{n}次更正"}, follow_redirects=True)
     assert "过于频繁" in page.get_data(as_text=True)
     assert db.session.scalar(select(func.count(CorrectionRequest.id))) == 2
+
+
+def test_an_unreachable_store_lets_verification_and_sign_in_work(database_url, token, caplog):
+    from tests.redis_server import free_port
+
+    dead = make_app(database_url, RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{free_port()}/0")
+    with dead.app_context():
+        assert _verify(dead.test_client(), token) == 200
+        user = UserFactory(role="org", username="still-works")
+        db.session.commit()
+        signed_in = dead.test_client().post("/login", data={"username": "still-works",
+                                                             "password": "Passw0rd-test"})
+    assert user.id and "rate-limit store unavailable" in caplog.text
+    assert signed_in.status_code == 302
