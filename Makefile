@@ -47,7 +47,8 @@ audit: $(VENV)/.dev
 	elif [ $$rc -ne 0 ] || [ $$skipped -gt 0 ]; then \
 		echo "pip-audit 跳过：漏洞数据库不可达（离线，或软件源镜像不提供漏洞数据），$$skipped 个依赖未能审计；联网后再运行 make audit"; \
 	else echo "$$out"; fi
-	$(BIN)/python -m pytest -q -p no:cacheprovider tests/core/test_api_properties.py
+	API_PROPERTY_RANDOM=1 API_PROPERTY_EXAMPLES=25 $(BIN)/python -m pytest -q -p no:cacheprovider \
+		tests/core/test_api_properties.py
 
 bench: $(VENV)/.dev
 	$(BIN)/python benchmarks/talent_list.py

@@ -86,9 +86,11 @@ def register_blueprints(app: Flask) -> None:
 def register_errorhandlers(app: Flask) -> None:
     from talent.core.errors import register_errorhandlers as register
     from talent.core.headers import register as register_headers
+    from talent.core.inputs import register as register_inputs
 
     register(app)
     register_headers(app)
+    register_inputs(app)
 
 
 def register_template_helpers(app: Flask) -> None:

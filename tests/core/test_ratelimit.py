@@ -123,3 +123,15 @@ def test_an_unreachable_store_lets_verification_and_sign_in_work(database_url, t
                                                              "password": "Passw0rd-test"})
     assert user.id and "rate-limit store unavailable" in caplog.text
     assert signed_in.status_code == 302
+
+
+@pytest.mark.parametrize(("method", "url", "kwargs"), [
+    ("post", "/api/v1/auth/token", {"json": {"username": "a\x00b", "password": "x"}}),
+    ("post", "/login", {"data": {"username": "a\x00b", "password": "x"}}),
+    ("get", "/talents?q=%00", {}),
+])
+def test_a_nul_character_is_a_400_not_a_database_error(client, auth, method, url, kwargs):
+    """Found by the property-based API test: PostgreSQL text cannot hold NUL (it was a 500)."""
+    auth.login_as("org")
+    response = getattr(client, method)(url, **kwargs)
+    assert response.status_code == 400
