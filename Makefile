@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup lint bench clean-db
+.PHONY: run test setup lint audit bench clean-db
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,9 +35,30 @@ test: $(VENV)/.dev
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 
+# Outside checks that run offline: bandit (no medium or high finding may remain), pip-audit
+# (skipped with a message when its vulnerability database cannot be reached) and the
+# property-based API test against /api/v1/openapi.json (also part of `make test`).
+audit: $(VENV)/.dev
+	$(BIN)/bandit -q -r talent app.py --severity-level medium
+	@out=$$($(BIN)/pip-audit --progress-spinner off --skip-editable 2>&1); rc=$$?; \
+	skipped=$$(echo "$$out" | grep -c "could not be audited"); \
+	if [ $$rc -ne 0 ] && ! echo "$$out" | grep -qiE "connection|resolve|timed? ?out|max retries|unreachable"; then \
+		echo "$$out"; exit $$rc; \
+	elif [ $$rc -ne 0 ] || [ $$skipped -gt 0 ]; then \
+		echo "pip-audit 跳过：漏洞数据库不可达（离线，或软件源镜像不提供漏洞数据），$$skipped 个依赖未能审计；联网后再运行 make audit"; \
+	else echo "$$out"; fi
+	API_PROPERTY_RANDOM=1 API_PROPERTY_EXAMPLES=25 $(BIN)/python -m pytest -q -p no:cacheprovider \
+		tests/core/test_api_properties.py
+
 bench: $(VENV)/.dev
 	$(BIN)/python benchmarks/talent_list.py
 	$(BIN)/python benchmarks/card_verify.py
 
+# Deletes the development database, after keeping a backup of it in instance/backups/.
+DB_FILE ?= instance/talent.sqlite
 clean-db:
-	rm -f instance/talent.sqlite instance/talent.sqlite-wal instance/talent.sqlite-shm
+	@if [ -f "$(DB_FILE)" ]; then \
+		DATABASE_URL="sqlite:///$(abspath $(DB_FILE))" $(FLASK) backup --dir "$(dir $(abspath $(DB_FILE)))backups" \
+		|| { echo "备份失败，未删除数据库"; exit 1; }; \
+	fi
+	rm -f "$(DB_FILE)" "$(DB_FILE)-wal" "$(DB_FILE)-shm"

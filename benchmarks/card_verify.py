@@ -1,10 +1,12 @@
 """Card verification throughput under gunicorn, against a bare Flask endpoint, and QR render time.
 
-    .venv/bin/python benchmarks/card_verify.py [--seconds 10] [--connections 16]
+    .venv/bin/python benchmarks/card_verify.py [--seconds 10] [--connections 16] [--stores memory,redis]
 
 Both servers run under gunicorn with 2 sync workers on this machine, one after the other,
 loaded by wrk (Debian package `wrk`) when installed, otherwise by a Python client.
 Goals (issue #3): verification ≥ 50% of the bare endpoint's rate; one QR PNG < 20 ms.
+``--stores`` measures verification once per rate-limit store (issue #7): ``memory://`` (each
+worker counts alone) and ``redis`` (a throwaway redis-server on a free local port, shared).
 """
 import argparse
 import os
@@ -39,6 +41,7 @@ def prepare(folder: Path) -> tuple[dict, str]:
 
     from talent import create_app
     from talent.cards import operations as cards
+    from talent.cards import verification
     from talent.extensions import db
     from talent.reference import seed_reference
     from talent.registry import operations as registry
@@ -62,7 +65,7 @@ def prepare(folder: Path) -> tuple[dict, str]:
             "status": "active"})
         card = cards.issue_card(None, talent)
         db.session.commit()
-        token = cards.make_token(card)
+        token = verification.make_token(card)
     return env, f"/api/v1/cards/verify/{token}"
 
 
@@ -157,21 +160,39 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--stores", default="memory", help="memory, redis or memory,redis")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         env, path = prepare(Path(folder))
         client = "wrk" if shutil.which("wrk") else "python client"
         print(f"gunicorn, 2 sync workers, {args.connections} connections, {args.seconds} s each, {client}")
         bare, _ = measure("benchmarks.bare_app:app", "/bare", env, args.seconds, args.connections)
-        verify, sent = measure("app:app", path, env, args.seconds, args.connections)
-        logged = count_scans(Path(folder))
-        ratio = verify / bare
         print(f"  bare Flask endpoint   {bare:8.0f} req/s")
-        print(f"  card verification     {verify:8.0f} req/s  (signature check, card lookup, scan logged)")
-        print(f"  ratio                 {ratio:8.0%}   {'ok' if ratio >= 0.5 else 'UNDER GOAL (50%)'}")
-        print(f"  scans logged {logged:,} of {sent:,} requests sent "
-              f"({'all' if logged >= sent else 'MISSING ' + str(sent - logged)}; wrk may count a few "
-              f"unfinished requests at its deadline)")
+        logged_before = 0
+        for store in args.stores.split(","):
+            redis = None
+            if store == "redis":
+                from tests.redis_server import ThrowawayRedis
+
+                redis = ThrowawayRedis(Path(folder))
+                uri = redis.start()
+            else:
+                uri = "memory://"
+            try:
+                verify, sent = measure("app:app", path, {**env, "RATELIMIT_STORAGE_URI": uri},
+                                       args.seconds, args.connections)
+            finally:
+                if redis is not None:
+                    redis.stop()
+            logged = count_scans(Path(folder)) - logged_before
+            logged_before += logged
+            ratio = verify / bare
+            print(f"  card verification     {verify:8.0f} req/s  (limits in {uri.split(':')[0]}; signature "
+                  f"check, card lookup, scan logged)")
+            print(f"  ratio                 {ratio:8.0%}   {'ok' if ratio >= 0.5 else 'UNDER GOAL (50%)'}")
+            print(f"  scans logged {logged:,} of {sent:,} requests sent "
+                  f"({'all' if logged >= sent else 'MISSING ' + str(sent - logged)}; wrk may count a few "
+                  f"unfinished requests at its deadline)")
         p50, p95 = qr_timing(path)
         print(f"QR PNG render: p50 {p50:.1f} ms, p95 {p95:.1f} ms  {'ok' if p95 < 20 else 'OVER GOAL'}")
 

@@ -2,9 +2,11 @@
 import logging
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from talent import config as settings
+from talent.core import ratelimit
 from talent.extensions import csrf, db, login_manager, migrate
 
 # The installed features, in menu and seeding order. Adding a feature is one line here;
@@ -33,6 +35,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     if test_config:
         app.config.from_mapping(test_config)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    trust_proxies(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -41,10 +44,20 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     return app
 
 
+def trust_proxies(app: Flask) -> None:
+    """Behind ``TRUSTED_PROXIES`` reverse proxies (a hop count, 0 by default), take the client
+    address and scheme from their ``X-Forwarded-For``/``-Proto`` headers. Without it a client
+    could claim any address; with it wrongly left at 0 every client would share the proxy's."""
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+
+
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     csrf.init_app(app)
+    ratelimit.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "请先登录"
@@ -75,9 +88,11 @@ def register_blueprints(app: Flask) -> None:
 def register_errorhandlers(app: Flask) -> None:
     from talent.core.errors import register_errorhandlers as register
     from talent.core.headers import register as register_headers
+    from talent.core.inputs import register as register_inputs
 
     register(app)
     register_headers(app)
+    register_inputs(app)
 
 
 def register_template_helpers(app: Flask) -> None:

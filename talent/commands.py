@@ -1,8 +1,11 @@
-"""Command-line tasks: reference data, demo data, accounts."""
+"""Command-line tasks: reference data, demo data, accounts, backup and restore."""
+from pathlib import Path
+
 import click
 from flask import current_app
 
 from talent.auth import operations as accounts
+from talent.core import backup as backups
 from talent.core.permissions import Role
 from talent.extensions import db
 
@@ -75,3 +78,56 @@ def register(app):
             raise click.ClickException(str(error)) from None
         db.session.commit()
         click.echo(f"已创建用户 {user.username}（{user.role_label}）")
+
+    def _backup_folder(folder: str | None) -> Path:
+        return Path(folder) if folder else Path(current_app.instance_path) / "backups"
+
+    @app.cli.command("backup")
+    @click.option("--output", type=click.Path(dir_okay=False),
+                  help="备份文件路径（默认 备份目录/talent-时间.sqlite|.dump）")
+    @click.option("--dir", "folder", type=click.Path(file_okay=False),
+                  help="备份目录（默认 instance/backups）")
+    @click.option("--keep", type=int, default=0, show_default=True,
+                  help="只保留备份目录中最新的 N 份（0：全部保留）")
+    def backup(output, folder, keep):
+        """Back the database up while the application keeps serving."""
+        url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+        target = Path(output) if output else backups.default_target(_backup_folder(folder), url)
+        db.session.remove()
+        try:
+            path = backups.backup(url, target)
+        except backups.BackupError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(f"已备份到 {path}（{path.stat().st_size:,} 字节）")
+        if keep:
+            for old in backups.prune(path.parent, keep):
+                click.echo(f"已删除旧备份 {old}")
+
+    @app.cli.command("restore")
+    @click.argument("source", type=click.Path(dir_okay=False))
+    @click.option("--yes", is_flag=True, help="不再询问确认")
+    @click.option("--dir", "folder", type=click.Path(file_okay=False),
+                  help="恢复前自动备份的目录（默认 instance/backups）")
+    def restore(source, yes, folder):
+        """Replace the database with a backup; what it replaces is backed up first."""
+        url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+        try:
+            backups.check(url, Path(source))
+        except backups.BackupError as error:
+            raise click.ClickException(str(error)) from None
+        if not yes:
+            click.confirm(f"用 {source} 覆盖当前数据库？当前数据会先另存一份备份", abort=True)
+        db.session.remove()
+        db.engine.dispose()
+        try:
+            before = backups.default_target(_backup_folder(folder), url, "before-restore")
+            safety = backups.backup(url, before)
+            click.echo(f"恢复前的数据已备份到 {safety}")
+        except backups.BackupError as error:
+            click.echo(f"恢复前未能备份当前数据（{error}）")
+        try:
+            backups.restore(url, Path(source))
+        except backups.BackupError as error:
+            raise click.ClickException(str(error)) from None
+        db.engine.dispose()
+        click.echo(f"已从 {source} 恢复；请重启应用（gunicorn）以丢弃旧的数据库连接")

@@ -49,6 +49,25 @@ def _database_url(instance_path: Path) -> str:
     return url
 
 
+def _public_base_url(production: bool) -> str:
+    """Where the QR codes point. Production must name it: otherwise the link would follow the
+    request's ``Host`` header, which a client chooses (``Host: evil.example``)."""
+    value = os.environ.get("PUBLIC_BASE_URL", "").strip().rstrip("/")
+    if production and not value.startswith(("https://", "http://")):
+        raise ConfigError("TALENT_ENV=production 需要设置 PUBLIC_BASE_URL（如 https://rc.shuangpai.gov.cn），"
+                          "二维码中的核验地址不能取自请求的 Host 头")
+    return value
+
+
+def _int(variable: str, default: int) -> int:
+    value = os.environ.get(variable, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise ConfigError(f"{variable} 应为非负整数")
+    return int(value)
+
+
 def load(instance_path: str) -> dict:
     path = Path(instance_path)
     production = is_production()
@@ -57,7 +76,12 @@ def load(instance_path: str) -> dict:
         # Cards are signed with their own key, so rotating SECRET_KEY (and with it every
         # session) does not void the QR codes printed on cards already in people's wallets.
         "CARD_SIGNING_KEY": _secret("CARD_SIGNING_KEY", path, production),
-        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "").rstrip("/"),
+        "PUBLIC_BASE_URL": _public_base_url(production),
+        # How many reverse proxies (nginx …) stand in front of the app; their X-Forwarded-For
+        # gives the client address that limits and the audit log use. 0: no proxy.
+        "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
+        # Where rate limits and sign-in failures are counted; shared by every worker.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "CARD_VALID_YEARS": 3,
         "CARD_VERIFY_LIMIT": int(os.environ.get("CARD_VERIFY_LIMIT", "30")),
         "CARD_VERIFY_WINDOW_SECONDS": 60,
@@ -81,4 +105,7 @@ def load(instance_path: str) -> dict:
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_LOCK_MINUTES": 15,
         "LOGIN_CLIENT_MAX_FAILURES": 20,
+        "LOGIN_FAILURE_MEMORY_HOURS": 24,
+        "CORRECTION_LIMIT": 5,
+        "CORRECTION_WINDOW_SECONDS": 3600,
     }

@@ -136,7 +136,7 @@ class Auth:
         user = self.make_user(role, **kwargs)
         db.session.commit()
         with self.client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = user.get_id()
             session["_fresh"] = True
         return user
 

@@ -119,3 +119,15 @@ def user_reset_password(user_id: int):
     else:
         flash("请输入新密码", "danger")
     return redirect(url_for(".user_edit", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/sessions/end")
+@require(Permission.USERS_MANAGE)
+def user_end_sessions(user_id: int):
+    """Sign a user out everywhere (every browser and API token), e.g. when the account is misused."""
+    user = _load_user(user_id)
+    if EmptyForm().validate_on_submit():
+        operations.end_sessions(acting_user(), user)
+        db.session.commit()
+        flash(f"已让 {user.username} 在所有设备上退出登录", "success")
+    return redirect(url_for(".user_edit", user_id=user.id))

@@ -1,10 +1,11 @@
 """POST /api/v1/auth/token: a Bearer token for a username and password."""
-from flask import Blueprint, request
+from flask import Blueprint
 
 from talent.auth import operations
 from talent.core.api import json_body
 from talent.core.errors import ApiError
 from talent.core.permissions import public
+from talent.core.ratelimit import client_address
 from talent.core.timeutil import iso_utc
 from talent.extensions import db
 
@@ -22,7 +23,7 @@ def token():
     if fields:
         raise ApiError(422, fields=fields)
     try:
-        user = operations.authenticate(username, password, client=request.remote_addr or "")
+        user = operations.authenticate(username, password, client=client_address())
     except operations.AuthError as error:
         db.session.commit()  # the failure count must survive
         raise ApiError(401, str(error)) from None

@@ -12,9 +12,16 @@ from talent.core.templating import DEMO_CHECK_KEY
 from talent.extensions import db, login_manager
 
 
-def _load_user(user_id: str):
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+def _load_user(session_id: str):
+    """The account of a session cookie ``"<id>:<generation>"``; a cookie from before a password
+    change, a disabling or 退出所有设备 (an older generation), or in the old id-only form, is refused."""
+    user_id, _, generation = (session_id or "").partition(":")
+    if not (user_id.isdigit() and generation.isdigit()) or len(user_id) > 10:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or str(user.session_generation) != generation:
+        return None
+    return user
 
 
 def _demo_accounts_exist() -> bool:
@@ -39,7 +46,8 @@ feature = Feature(
     menu=(MenuEntry("admin.user_list", "用户管理", "person-gear", Permission.USERS_MANAGE, order=90),),
     audit_objects={"users": "用户"},
     audit_actions={"disable": "停用", "enable": "启用", "reset_password": "重置密码",
-                   "change_password": "修改密码", "lock": "登录锁定"},
+                   "change_password": "修改密码", "lock": "登录锁定", "sign_in": "登录",
+                   "sign_in_failed": "登录失败", "sign_out": "退出登录", "end_sessions": "退出所有设备"},
     audit_fields=lambda: {"users": form_labels(UserForm)},
     audit_values={("users", "role"): {str(k): v for k, v in ROLE_LABELS.items()}},
     audit_references={("*", "unit_id"): _unit_name},

@@ -46,9 +46,19 @@ class User(UserMixin, db.Model):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column()
     last_login_at: Mapped[datetime | None] = mapped_column()
+    # Part of every session cookie; raised on password change or reset, on disabling the account
+    # and on 退出所有设备, so that every session signed in before then stops working.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     unit: Mapped[Unit | None] = relationship()
+
+    def get_id(self) -> str:
+        """What the session cookie holds: the account and its session generation."""
+        return f"{self.id}:{self.session_generation}"
+
+    def end_sessions(self) -> None:
+        self.session_generation = (self.session_generation or 0) + 1
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts

@@ -1,5 +1,6 @@
 """Accounts: signing in (with lock-out), tokens, and the admin's changes to users."""
 import hashlib
+import math
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -11,8 +12,7 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from talent.auth.models import ApiToken, Unit, User
-from talent.core import audit
-from talent.core.ratelimit import RateLimiter
+from talent.core import audit, ratelimit
 from talent.core.timeutil import utcnow
 from talent.extensions import db
 
@@ -37,69 +37,109 @@ def find_user(username: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
 
 
-def _client_failures() -> RateLimiter:
-    limiter = current_app.extensions.get("login_client_failures")
-    if limiter is None:
-        config = current_app.config
-        limiter = RateLimiter(config["LOGIN_CLIENT_MAX_FAILURES"], config["LOGIN_LOCK_MINUTES"] * 60)
-        current_app.extensions["login_client_failures"] = limiter
-    return limiter
-
-
 @lru_cache(maxsize=4)
 def _dummy_hash(method: str) -> str:
     """Checked when the username is unknown, so that case takes as long as a wrong password."""
     return generate_password_hash("not-a-password", method=method)
 
 
-def authenticate(username: str, password: str, client: str = "") -> User:
-    """Check a password; too many failures lock the account, and slow down the client, for a while.
+class BadCredentials(AuthError):
+    """Unknown username or wrong password: the one failure that counts towards a lock."""
 
-    The account lock stops guessing one password; the per-client limit stops one
-    machine trying a common password against every account. The failure count is
-    committed by the caller even when sign-in fails, so the view commits in both cases.
+
+def _minutes(seconds: float) -> int:
+    return max(1, math.ceil(seconds / 60))
+
+
+def _locked(seconds: float) -> AuthError:
+    return AuthError(f"登录失败次数过多，请 {_minutes(seconds)} 分钟后再试")
+
+
+def backoff_seconds(failures: int) -> int:
+    """How long a (username, client) pair waits after ``failures`` wrong passwords in a row:
+    nothing for the first LOGIN_MAX_FAILURES - 1, then one minute, doubling each time, at most
+    LOGIN_LOCK_MINUTES."""
+    config = current_app.config
+    over = failures - config["LOGIN_MAX_FAILURES"]
+    if over < 0:
+        return 0
+    return min(60 * 2 ** min(over, 20), config["LOGIN_LOCK_MINUTES"] * 60)
+
+
+def authenticate(username: str, password: str, client: str = "") -> User:
+    """Check a password, slowing down guessing without letting anyone lock anyone else out.
+
+    Wrong passwords are counted per (username, client address): after LOGIN_MAX_FAILURES the
+    pair waits, one minute and then twice as long after each further failure (at most
+    LOGIN_LOCK_MINUTES). The account itself is never locked, so a stranger's guesses cannot
+    keep its owner out from another machine. A client failing across many accounts (password
+    spraying) is stopped for LOGIN_LOCK_MINUTES. Unknown usernames are counted and answered
+    exactly like known ones, so the messages never tell which usernames exist. Every sign-in,
+    failure and lock is audited with the client address; the caller commits in both cases.
     """
     config = current_app.config
-    failures = _client_failures()
-    if failures.blocked(client):
+    name = (username or "").strip().lower()[:80]
+    pair = f"{name}|{client}"
+    user = find_user(name)
+    subject = user or audit.Subject("users", 0)
+    window = config["LOGIN_LOCK_MINUTES"] * 60
+    if ratelimit.exceeded("login-client", client, config["LOGIN_CLIENT_MAX_FAILURES"], window):
+        audit.record(None, "sign_in_failed", subject, summary=f"{name}（终端失败过多）")
         raise AuthError(f"该终端登录失败次数过多，请 {config['LOGIN_LOCK_MINUTES']} 分钟后再试")
+    wait = ratelimit.remaining("login-lock", pair)
+    if wait:
+        audit.record(None, "sign_in_failed", subject, summary=f"{name}（等待中）")
+        raise _locked(wait)
     try:
-        return _check_credentials(username, password)
-    except AuthError:
-        failures.allow(client)
+        _check_credentials(user, password)
+    except BadCredentials:
+        ratelimit.hit("login-client", client, config["LOGIN_CLIENT_MAX_FAILURES"], window)
+        failures = ratelimit.increment("login-fail", pair, config["LOGIN_FAILURE_MEMORY_HOURS"] * 3600)
+        if user is not None:
+            user.failed_logins = (user.failed_logins or 0) + 1
+        audit.record(None, "sign_in_failed", subject, summary=name)
+        delay = backoff_seconds(failures)
+        if delay:
+            ratelimit.hold("login-lock", pair, delay)
+            if user is not None:
+                user.locked_until = utcnow() + timedelta(seconds=delay)
+            audit.record(None, "lock", subject, {"minutes": [None, _minutes(delay)]}, summary=name)
+            raise _locked(delay) from None
         raise
+    except AuthError:
+        audit.record(None, "sign_in_failed", subject, summary=name)
+        raise
+    ratelimit.forget("login-fail", pair)
+    user.failed_logins = 0
+    user.last_login_at = utcnow()
+    audit.record(user, "sign_in", user, summary=user.username)
+    return user
 
 
-def _check_credentials(username: str, password: str) -> User:
+def _check_credentials(user: User | None, password: str) -> User:
     config = current_app.config
-    user = find_user(username or "")
-    now = utcnow()
-    generic = AuthError("用户名或密码错误")
     if user is None:
         check_password_hash(_dummy_hash(config.get("PASSWORD_HASH_METHOD", "scrypt")), password or "")
-        raise generic
-    if user.locked_until and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        raise AuthError(f"登录失败次数过多，账户已临时锁定，请 {minutes} 分钟后再试")
+        raise BadCredentials("用户名或密码错误")
     if not user.check_password(password or ""):
-        user.failed_logins += 1
-        if user.failed_logins >= config["LOGIN_MAX_FAILURES"]:
-            user.locked_until = now + timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
-            user.failed_logins = 0
-            audit.record(None, "lock", user, summary=user.username)
-            raise AuthError(
-                f"连续{config['LOGIN_MAX_FAILURES']}次登录失败，账户已锁定 "
-                f"{config['LOGIN_LOCK_MINUTES']} 分钟"
-            )
-        raise generic
+        raise BadCredentials("用户名或密码错误")
     if not user.active:
         raise AuthError("该账户已停用，请联系系统管理员")
     if user.is_demo and config["PRODUCTION"]:
         raise AuthError("生产环境不允许使用演示账户")
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = now
     return user
+
+
+def end_sessions(actor, user: User) -> None:
+    """退出所有设备: every session cookie and API token of the account stops working."""
+    user.end_sessions()
+    db.session.execute(db.delete(ApiToken).where(ApiToken.user_id == user.id))
+    db.session.flush()
+    audit.record(actor, "end_sessions", user, summary=user.username)
+
+
+def record_sign_out(user: User) -> None:
+    audit.record(user, "sign_out", user, summary=user.username)
 
 
 def _hash_token(token: str) -> str:
@@ -184,7 +224,8 @@ def set_active(actor, user: User, active: bool) -> None:
     if user.active == active:
         return
     user.active = active
-    if not active:
+    if not active:  # a re-enabled account starts from a fresh sign-in
+        user.end_sessions()
         db.session.execute(db.delete(ApiToken).where(ApiToken.user_id == user.id))
     db.session.flush()
     audit.record(actor, "enable" if active else "disable", user, summary=user.username)
@@ -195,6 +236,7 @@ def reset_password(actor, user: User, password: str) -> None:
     user.set_password(password)
     user.failed_logins = 0
     user.locked_until = None
+    user.end_sessions()  # every other session and token of the account ends here
     db.session.execute(db.delete(ApiToken).where(ApiToken.user_id == user.id))
     db.session.flush()
     action = "change_password" if user.id == getattr(actor, "id", None) else "reset_password"

@@ -1,13 +1,14 @@
 """Signing in and out, and a user's own password."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import login_user, logout_user
 
 from talent.auth import operations
 from talent.auth.forms import ChangePasswordForm, LoginForm
 from talent.core.forms import EmptyForm
 from talent.core.permissions import Permission, acting_user, public, require
+from talent.core.ratelimit import client_address
 from talent.extensions import db
 
 bp = Blueprint("auth", __name__)
@@ -33,25 +34,49 @@ def login():
     if form.validate_on_submit():
         try:
             user = operations.authenticate(form.username.data, form.password.data,
-                                           client=request.remote_addr or "")
+                                           client=client_address())
         except operations.AuthError as error:
             db.session.commit()  # keep the failure count even though sign-in failed
             form.password.errors.append(str(error))
         else:
             db.session.commit()
-            login_user(user)
+            _start_session(user)
             flash(f"欢迎，{user.label}", "success")
             return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
+
+
+def _start_session(user) -> None:
+    """A fresh session on every sign-in: nothing (no CSRF token, no flash) carries over from
+    before, so a session id or token planted before sign-in is worthless after it."""
+    session.clear()
+    login_user(user)
 
 
 @bp.post("/logout")
 @require(Permission.SIGNED_IN)
 def logout():
     if EmptyForm().validate_on_submit():
+        operations.record_sign_out(acting_user())
+        db.session.commit()
         logout_user()
+        session.clear()
         flash("已退出登录", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.post("/account/sessions/end")
+@require(Permission.SIGNED_IN)
+def end_sessions():
+    """退出所有设备: every browser and API token signed in as this account, this one included."""
+    if EmptyForm().validate_on_submit():
+        operations.end_sessions(acting_user(), acting_user())
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash("已退出所有设备上的登录，请重新登录", "info")
+        return redirect(url_for("auth.login"))
+    return redirect(url_for("auth.change_password"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -69,7 +94,7 @@ def change_password():
                 form.password.errors.append(str(error))
             else:
                 db.session.commit()
-                login_user(user)  # the session stays valid after the change
+                _start_session(user)  # other sessions end; this one goes on, renewed
                 flash("密码已修改", "success")
                 return redirect(url_for("dashboard.index"))
-    return render_template("auth/password.html", form=form)
+    return render_template("auth/password.html", form=form, end_form=EmptyForm())

@@ -3,8 +3,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from talent.benefits import operations
 from talent.benefits.forms import RedeemForm
-from talent.cards import operations as cards
 from talent.cards import rules as card_rules
+from talent.cards.verification import card_for_token
 from talent.core import timeutil
 from talent.core.permissions import Permission, acting_user, require
 from talent.extensions import db
@@ -13,7 +13,7 @@ bp = Blueprint("benefits", __name__)
 
 
 def _card(token: str):
-    return cards.card_for_token(token) or abort(404)
+    return card_for_token(token) or abort(404)
 
 
 def _page(token: str, card, form: RedeemForm):

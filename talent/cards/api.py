@@ -3,7 +3,7 @@ from flask import Blueprint, abort, url_for
 
 from talent.cards import operations as cards
 from talent.cards.models import Card
-from talent.cards.views import qr_response, verify_allowed
+from talent.cards.verification import qr_response, verify_allowed, verify_token
 from talent.core.api import json_body
 from talent.core.errors import ApiError
 from talent.core.permissions import Permission, acting_user, public, require
@@ -105,4 +105,4 @@ def card_qr(card_id: int):
 def verify(token: str):
     if not verify_allowed():
         raise ApiError(429, "核验过于频繁，请稍后再试")
-    return cards.verify_token(token[:500], channel="api").as_dict()
+    return verify_token(token[:500], channel="api").as_dict()

@@ -1,5 +1,5 @@
 """The VIP-card part of the OpenAPI document."""
-from talent.core.openapi import ERROR, ERRORS, json_content, path_id
+from talent.core.openapi import DATABASE_ID, ERROR, ERRORS, json_content, path_id
 
 TALENT_ID = path_id("talent_id")
 CARD_ID = path_id("card_id")
@@ -40,7 +40,7 @@ def openapi() -> tuple[dict, dict]:
             "/api/v1/cards": {
                 "post": {"summary": "发放VIP卡（不符合条件返回 422 并列出未满足的条件）",
                          "requestBody": json_content({"type": "object", "required": ["talent_id"],
-                                               "properties": {"talent_id": {"type": "integer"}}}),
+                                               "properties": {"talent_id": DATABASE_ID}}),
                          "responses": {"201": json_content(CARD), **ERRORS}},
             },
             "/api/v1/cards/{card_id}": {

@@ -1,15 +1,10 @@
-"""Card operations: rules and their versions, eligibility, issue/renew/revoke/re-issue, verification."""
-import atexit
-import threading
-import time
-from dataclasses import dataclass
+"""Card operations: rules and their versions, eligibility, issue/renew/revoke/re-issue.
+
+Verification (tokens, the public check, the scan log) is in :mod:`talent.cards.verification`."""
 from datetime import date, timedelta
-from functools import lru_cache
-from typing import ClassVar
 
 from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import bindparam, exists, func, insert, select, update
+from sqlalchemy import exists, func, select, update
 
 from talent.cards import rules as card_rules
 from talent.cards.models import (
@@ -17,19 +12,13 @@ from talent.cards.models import (
     Card,
     CardCounter,
     CardRuleSet,
-    CardScan,
     TierBenefit,
-    status_on,
 )
 from talent.core import audit, timeutil
 from talent.core.db import guarded_flush
-from talent.core.masking import mask_name
-from talent.core.timeutil import utcnow
 from talent.extensions import db
 from talent.notifications.operations import notify_talent
 from talent.registry.models import Talent
-
-TOKEN_SALT = "lbyc-card-verify"
 
 
 class CardError(Exception):
@@ -280,156 +269,6 @@ def reissue_card(actor, card: Card, on: date | None = None) -> Card:
     return new
 
 
-# --- tokens and verification --------------------------------------------------------------------
-
-@lru_cache(maxsize=4)
-def _serializer_for(key: str) -> URLSafeSerializer:
-    return URLSafeSerializer(key, salt=TOKEN_SALT)
-
-
-def _serializer() -> URLSafeSerializer:
-    return _serializer_for(current_app.config["CARD_SIGNING_KEY"])
-
-
-def make_token(card: Card) -> str:
-    return _serializer().dumps([card.id, card.number])
-
-
-def verify_url(card: Card, root: str) -> str:
-    base = current_app.config.get("PUBLIC_BASE_URL") or root.rstrip("/")
-    return f"{base}/cards/verify/{make_token(card)}"
-
-
-@dataclass(frozen=True)
-class Verification:
-    valid: bool
-    status: str  # active / expired / revoked / replaced / invalid
-    tier: str | None
-    tier_name: str
-    holder: str
-    expires_on: date | None
-
-    STATUS_TEXT: ClassVar = {"active": "有效", "expired": "已过期", "revoked": "已注销",
-                   "replaced": "已补办，此卡作废", "invalid": "无效二维码"}
-
-    @property
-    def status_text(self) -> str:
-        return self.STATUS_TEXT[self.status]
-
-    def as_dict(self) -> dict:
-        return {"valid": self.valid, "status": self.status, "tier": self.tier, "holder": self.holder,
-                "expires_on": self.expires_on.isoformat() if self.expires_on else None}
-
-
-INVALID = Verification(False, "invalid", None, "", "", None)
-
-
-# Rule sets are never edited, so their tier names can be remembered per process.
-_tier_names: dict[int, dict[str, str]] = {}
-
-
-def _tier_name(rule_set_id: int, code: str) -> str:
-    names = _tier_names.get(rule_set_id)
-    if names is None:
-        rules = db.session.scalar(select(CardRuleSet.rules).where(CardRuleSet.id == rule_set_id))
-        names = _tier_names[rule_set_id] = {t["code"]: t["name"] for t in rules["tiers"]}
-    return names.get(code, code)
-
-
-def _card_id_from(token: str) -> tuple[int, str] | None:
-    try:
-        card_id, number = _serializer().loads(token)
-        return int(card_id), str(number)
-    except (BadSignature, ValueError, TypeError):
-        return None
-
-
-def verify_token(token: str, channel: str = "page", on: date | None = None) -> Verification:
-    """Check a token's signature, then the card's state; every scan is logged, whatever it shows.
-
-    Anyone may call this, at any rate the limiter allows, so it stays off the ORM
-    session: one indexed query on a pooled connection, and the scan goes to the
-    batched :class:`ScanLog`, which commits on its own.
-    """
-    claim = _card_id_from(token)
-    row = None
-    if claim is not None:
-        with db.engine.connect() as connection:
-            row = connection.execute(_CARD_FOR_SCAN, {"card_id": claim[0]}).first()
-        if row is not None and row.number != claim[1]:
-            row = None
-    if row is None:
-        result = INVALID
-    else:
-        status = status_on(row.status, row.expires_on, on)
-        result = Verification(status == "active", status, row.tier, _tier_name(row.rule_set_id, row.tier),
-                              mask_name(row.name), row.expires_on)
-    scan_log.add({"card_id": row.id if row else None, "result": result.status, "channel": channel,
-                  "at": utcnow()})
-    return result
-
-
-# Built once: on the hot path, building a statement costs more than running it.
-_cards, _talents = Card.__table__, Talent.__table__
-_CARD_FOR_SCAN = (
-    select(_cards.c.id, _cards.c.number, _cards.c.status, _cards.c.tier, _cards.c.expires_on,
-           _cards.c.rule_set_id, _talents.c.name)
-    .join(_talents, _talents.c.id == _cards.c.talent_id)
-    .where(_cards.c.id == bindparam("card_id"))
-)
-
-
-class ScanLog:
-    """Scans are written in small batches: one insert per batch instead of one commit per scan.
-
-    A batch is written when it reaches ``CARD_SCAN_BATCH`` rows or its oldest
-    scan is ``CARD_SCAN_MAX_DELAY`` seconds old (checked on the next scan), and
-    when the worker exits. A worker killed outright loses at most one batch of
-    scan records; the verification answers themselves never wait on the log.
-    """
-
-    def __init__(self):
-        self._rows: list[dict] = []
-        self._oldest = 0.0
-        self._lock = threading.Lock()
-        self._app = None
-        self.clock = time.monotonic
-        atexit.register(self.flush_at_exit)
-
-    def add(self, row: dict) -> None:
-        config = current_app.config
-        with self._lock:
-            if not self._rows:
-                self._oldest = self.clock()
-                self._app = current_app._get_current_object()
-            self._rows.append(row)
-            due = (len(self._rows) >= config["CARD_SCAN_BATCH"]
-                   or self.clock() - self._oldest >= config["CARD_SCAN_MAX_DELAY"])
-            batch = self._take() if due else []
-        if batch:
-            self._write(batch)
-
-    @staticmethod
-    def _write(batch: list[dict]) -> None:
-        with db.engine.begin() as connection:
-            connection.execute(_LOG_SCAN, batch)
-
-    def _take(self) -> list[dict]:
-        batch, self._rows = self._rows, []
-        return batch
-
-    def flush_at_exit(self) -> None:
-        with self._lock:
-            batch, app = self._take(), self._app
-        if batch and app is not None:
-            with app.app_context():
-                self._write(batch)
-
-
-_LOG_SCAN = insert(CardScan.__table__)
-scan_log = ScanLog()
-
-
 def cards_issued(year: int) -> int:
     """泷泊英才VIP卡 issued in ``year`` (first issues and re-issues: cards handed out)."""
     return db.session.scalar(select(func.count(Card.id)).where(
@@ -458,12 +297,3 @@ def remind_expiring(on: date | None = None) -> dict[str, int]:
             body="请在到期前联系县委组织部人才办办理续期。", link="/me", kind="card_expiry",
             key=f"card-expiry:{card.id}:{card.expires_on.isoformat()}")
     return {"到期提醒": sent}
-
-
-def card_for_token(token: str) -> Card | None:
-    """The card a QR token names, for signed-in staff at a window; None when forged or re-issued."""
-    claim = _card_id_from(token[:500])
-    if claim is None:
-        return None
-    card = db.session.get(Card, claim[0])
-    return card if card is not None and card.number == claim[1] else None

@@ -1,6 +1,4 @@
 """Card pages for 县委组织部 and the admin, and the public verification page."""
-from io import BytesIO
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from sqlalchemy import or_, select
 
@@ -8,12 +6,11 @@ from talent.cards import operations as cards
 from talent.cards import rules as card_rules
 from talent.cards.forms import BenefitForm, CardRuleForm, RevokeForm
 from talent.cards.models import BENEFIT_KINDS, SHOWN_STATUSES, Card, CardScan
-from talent.cards.qr import qr_png
+from talent.cards.verification import qr_response, verify_allowed, verify_token, verify_url
 from talent.core import audit, features, timeutil
 from talent.core.forms import EmptyForm
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, public, require
-from talent.core.ratelimit import RateLimiter
 from talent.core.spreadsheet import XLSX_MIMETYPE, write_xlsx
 from talent.extensions import db
 from talent.registry import choices
@@ -33,27 +30,6 @@ def _load_card(card_id: int) -> Card:
 
 def _load_talent(talent_id: int) -> Talent:
     return db.session.get(Talent, talent_id) or abort(404)
-
-
-def qr_response(card: Card, download: bool = False):
-    """The card's QR as PNG; shared by the page route, the API and the portal."""
-    png = qr_png(cards.verify_url(card, request.url_root))
-    return send_file(BytesIO(png), mimetype="image/png", as_attachment=download,
-                     download_name=f"{card.number}.png", max_age=0)
-
-
-def verify_limiter() -> RateLimiter:
-    limiter = current_app.extensions.get("card_verify_limiter")
-    if limiter is None:
-        config = current_app.config
-        limiter = RateLimiter(config["CARD_VERIFY_LIMIT"], config["CARD_VERIFY_WINDOW_SECONDS"])
-        current_app.extensions["card_verify_limiter"] = limiter
-    return limiter
-
-
-def verify_allowed() -> bool:
-    """Public verification is rate-limited per client address."""
-    return verify_limiter().allow(request.remote_addr or "unknown")
 
 
 # --- lists --------------------------------------------------------------------------------------
@@ -96,9 +72,11 @@ def recommended_export():
     rules = cards.current_rule_set().rules
     reveal = acting_user().can(Permission.ID_NUMBERS_FULL)
     talents = db.session.scalars(cards.recommended_query().execution_options(yield_per=1000))
+    written = [0]
 
     def rows():
         for talent in talents:
+            written[0] += 1
             verdict = card_rules.evaluate(talent, rules)
             yield [talent.id, talent.name, talent.shown_id_number(reveal), talent.employer,
                    talent.label_of("field"), talent.label_of("category"), talent.label_of("title_level"),
@@ -108,6 +86,9 @@ def recommended_export():
     output = write_xlsx("推荐发放名单", ["人才编号", "姓名", "证件号码", "工作单位", "专业领域", "人才类别",
                                     "职称等级", "学历", "入选人才计划", "建议类别", "符合依据", "联系电话"],
                         rows(), [10, 10, 22, 28, 20, 14, 10, 12, 14, 16, 40, 14])
+    audit.record_export(acting_user(), "talents", "泷泊英才VIP卡推荐发放名单",
+                        {"rule_version": cards.current_rule_set().version}, written[0], reveal)
+    db.session.commit()
     stamp = timeutil.file_stamp("%Y%m%d")
     return send_file(output, mimetype=XLSX_MIMETYPE, as_attachment=True,
                      download_name=f"泷泊英才VIP卡推荐发放名单-{stamp}.xlsx")
@@ -161,7 +142,7 @@ def card_detail(card_id: int):
         tier_name=card_rules.tier_name(card.rule_set.rules, card.tier), revoke_form=RevokeForm(),
         history=audit.history("cards", card.id), action_labels=features.audit_actions(), scans=scans,
         field_labels=FIELD_LABELS,
-        verify_url=cards.verify_url(card, request.url_root))
+        verify_url=verify_url(card))
 
 
 def _card_action(card_id: int, action, done: str):
@@ -270,7 +251,7 @@ def benefits_edit():
 def verify(token: str):
     if not verify_allowed():
         return render_template("cards/verify.html", result=None, limited=True), 429
-    result = cards.verify_token(token[:500], channel="page")
+    result = verify_token(token[:500], channel="page")
     return render_template("cards/verify.html", result=result, limited=False,
                            staff_window_url=_window_url(token) if result.valid else None,
                            org_contact_phone=current_app.config.get("ORG_CONTACT_PHONE", ""))

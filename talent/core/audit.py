@@ -1,20 +1,31 @@
 """The audit log: who changed what, when, from which value to which.
 
 Operations call :func:`record` after they ``flush``; the entry commits or
-rolls back with the change it describes.
+rolls back with the change it describes. Each entry keeps the client address of the
+request that made it. Events that change no row (sign-ins, exports) name a
+:class:`Subject` instead of an object.
+
+The log is append-only: on PostgreSQL a trigger refuses UPDATE and DELETE on it (see
+``APPEND_ONLY_SQL``, installed by the migration and by ``create_all``).
 """
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, select
+from flask import has_request_context
+from sqlalchemy import DDL, JSON, ForeignKey, Index, String, event, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from talent.core.masking import mask_id_number
+from talent.core.masking import mask_birth_date, mask_id_number_short
+from talent.core.ratelimit import client_address
 from talent.core.timeutil import utcnow
 from talent.extensions import db
 
 # Fields whose values never enter the log whole.
-SENSITIVE_FIELDS = {"id_number": mask_id_number, "password_hash": lambda _v: "******"}
+# The log is read by more people than may see a full record, and kept for years: ID numbers keep
+# as few digits as the unit users' mask, birth dates only their year (see core/masking.py).
+SENSITIVE_FIELDS = {"id_number": mask_id_number_short, "birth_date": mask_birth_date,
+                    "password_hash": lambda _v: "******"}
 
 
 class AuditEntry(db.Model):
@@ -30,6 +41,35 @@ class AuditEntry(db.Model):
     object_id: Mapped[int] = mapped_column()
     summary: Mapped[str] = mapped_column(String(200), default="")
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    client: Mapped[str] = mapped_column(String(64), default="", server_default="")
+
+
+# PostgreSQL: the log refuses UPDATE and DELETE, whoever asks (row triggers do not fire on
+# TRUNCATE, which needs the table owner's rights: run the app as a role that does not own it).
+APPEND_ONLY_SQL = (
+    """CREATE OR REPLACE FUNCTION audit_entries_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION USING MESSAGE = 'audit_entries is append-only: ' || TG_OP || ' refused';
+END;
+$$ LANGUAGE plpgsql""",
+    """CREATE TRIGGER audit_entries_append_only BEFORE UPDATE OR DELETE ON audit_entries
+FOR EACH ROW EXECUTE FUNCTION audit_entries_append_only()""",
+)
+DROP_APPEND_ONLY_SQL = (
+    "DROP TRIGGER IF EXISTS audit_entries_append_only ON audit_entries",
+    "DROP FUNCTION IF EXISTS audit_entries_append_only()",
+)
+for _statement in APPEND_ONLY_SQL:
+    event.listen(AuditEntry.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What an entry is about when it is no stored row: ``Subject("users", 0)`` for an unknown
+    username, ``Subject("talents", 0)`` for an export of the talent ledger."""
+
+    __tablename__: str
+    id: int
 
     # The account by its table's class name, so core needs no import of the accounts feature.
     actor = relationship("User", lazy="joined", viewonly=True)
@@ -80,6 +120,7 @@ def record(actor, action: str, obj, changes: dict | None = None, summary: str = 
         object_id=obj.id,
         summary=summary[:200],
         changes=changes or {},
+        client=client_address()[:64] if has_request_context() else "",
     )
     db.session.add(entry)
     return entry
@@ -102,3 +143,13 @@ BASE_ACTION_LABELS = {
     "import": "批量导入",
     "export": "导出",
 }
+
+
+def record_export(actor, object_type: str, what: str, filters: dict, rows: int,
+                  full_id_numbers: bool) -> AuditEntry:
+    """An export of personal data: who, which list, with which filters, how many rows, and
+    whether the file holds full ID numbers (PIPL / 等保 expect all four)."""
+    shown = {k: v for k, v in filters.items() if v not in (None, "", [], ())}
+    return record(actor, "export", Subject(object_type, 0), {
+        "filters": [None, _jsonable(shown)], "rows": [None, rows],
+        "full_id_numbers": [None, bool(full_id_numbers)]}, summary=what)

@@ -1,11 +1,11 @@
 """The talent's own portal: profile, card and QR, benefits, eligibility, correction requests."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 
 from talent.benefits import operations as benefits
 from talent.cards import operations as cards
 from talent.cards import rules as card_rules
-from talent.cards.views import qr_response
-from talent.core import audit, features, timeutil
+from talent.cards.verification import qr_response
+from talent.core import audit, features, ratelimit, timeutil
 from talent.core.permissions import Permission, acting_user, require
 from talent.extensions import db
 from talent.portal.forms import CorrectionForm
@@ -58,7 +58,12 @@ def qr():
 def correction():
     talent = _own_talent()
     form = CorrectionForm()
+    config = current_app.config
     if form.validate_on_submit():
+        if not ratelimit.hit("correction", str(acting_user().id), config["CORRECTION_LIMIT"],
+                             config["CORRECTION_WINDOW_SECONDS"]):
+            flash("更正申请提交过于频繁，请稍后再试", "warning")
+            return redirect(url_for(".home"))
         registry.request_correction(acting_user(), talent, form.text.data)
         db.session.commit()
         flash("已提交更正申请，县委组织部核实后会更新您的档案", "success")

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from talent.core.masking import mask_id_number
+from talent.core.masking import birth_year, mask_id_number_short
 from talent.core.timeutil import iso_utc, utcnow
 from talent.extensions import db
 from talent.registry.choices import CHOICE_SETS, label, sql_in
@@ -97,7 +97,18 @@ class Talent(db.Model):
         return label(kind, getattr(self, kind))
 
     def shown_id_number(self, reveal: bool) -> str:
-        return self.id_number if reveal else mask_id_number(self.id_number)
+        return self.id_number if reveal else mask_id_number_short(self.id_number)
+
+    def shown_birth_date(self, reveal: bool) -> str:
+        """The full date for those who may see full ID numbers; otherwise only the year, so the
+        shown fields together cannot rebuild the ID number (see core/masking.py)."""
+        if not self.birth_date:
+            return ""
+        return self.birth_date.isoformat() if reveal else f"{self.birth_date.year}年"
+
+    @property
+    def birth_year(self) -> int | None:
+        return birth_year(self.birth_date)
 
     def to_dict(self, reveal_id: bool) -> dict:
         return {
@@ -107,7 +118,8 @@ class Talent(db.Model):
             "id_type": self.id_type,
             "id_number": self.shown_id_number(reveal_id),
             "nationality": self.nationality,
-            "birth_date": self.birth_date.isoformat() if self.birth_date else None,
+            "birth_date": self.birth_date.isoformat() if self.birth_date and reveal_id else None,
+            "birth_year": self.birth_year,
             "phone": self.phone,
             "email": self.email,
             "education": self.education,

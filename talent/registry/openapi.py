@@ -1,5 +1,5 @@
 """The talents part of the OpenAPI document."""
-from talent.core.openapi import ERROR, ERRORS, enum, json_content, list_of, path_id, query_param
+from talent.core.openapi import DATABASE_ID, ERROR, ERRORS, enum, json_content, list_of, path_id, query_param
 from talent.registry import choices
 
 TALENT = {"$ref": "#/components/schemas/Talent"}
@@ -17,9 +17,10 @@ def talent_schema() -> dict:
             "gender": enum(choices.GENDERS),
             "id_type": enum(choices.ID_TYPES),
             "id_number": {"type": "string",
-                          "description": "masked (430***********1234) unless the caller may see it whole"},
+                          "description": "masked (431*************17) unless the caller may see it whole"},
             "nationality": {"type": "string", "pattern": "^[A-Z]{2}$", "default": "CN"},
-            "birth_date": date,
+            "birth_date": {**date, "description": "null unless the caller may see ID numbers whole"},
+            "birth_year": {"type": "integer", "nullable": True, "readOnly": True},
             "phone": {"type": "string"},
             "email": {"type": "string", "description": "an e-mail address, or empty"},
             "education": enum(choices.EDUCATIONS),
@@ -32,7 +33,7 @@ def talent_schema() -> dict:
             "introduced_on": date,
             "programme_level": enum(choices.PROGRAMME_LEVELS),
             "works_in_county": {"type": "boolean", "default": True},
-            "team_id": {"type": "integer", "nullable": True},
+            "team_id": {**DATABASE_ID, "nullable": True},
             "honors": {"type": "array", "items": {"type": "string"}},
             "status": enum(choices.STATUSES),
             "created_at": {"type": "string", "format": "date-time", "readOnly": True},

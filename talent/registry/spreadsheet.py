@@ -190,6 +190,8 @@ def _export_row(talent: Talent, reveal: bool, teams: dict[int, str]) -> list:
         value = getattr(talent, name)
         if name == "id_number":
             value = talent.shown_id_number(reveal)
+        elif name == "birth_date" and not reveal:
+            value = str(value.year) if value else ""  # the year only, like the pages
         elif name == "nationality":
             value = choices.label("nationality", value)
         elif name == "works_in_county":
@@ -207,9 +209,16 @@ def _export_row(talent: Talent, reveal: bool, teams: dict[int, str]) -> list:
 
 
 def export_talents(query: TalentQuery, reveal: bool):
-    """Stream the filtered list into a temporary workbook, a thousand rows at a time."""
+    """Stream the filtered list into a temporary workbook, a thousand rows at a time; returns the
+    file and how many rows it holds."""
     teams = dict(db.session.execute(select(Team.id, Team.name)).all())
     statement = query.select().execution_options(yield_per=1000)
     talents = db.session.scalars(statement)
-    rows = (_export_row(t, reveal, teams) for t in talents)
-    return write_xlsx("人才信息", EXPORT_HEADERS, rows, EXPORT_WIDTHS)
+    written = [0]
+
+    def rows():
+        for talent in talents:
+            written[0] += 1
+            yield _export_row(talent, reveal, teams)
+
+    return write_xlsx("人才信息", EXPORT_HEADERS, rows(), EXPORT_WIDTHS), written[0]

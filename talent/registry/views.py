@@ -1,4 +1,5 @@
 """Pages of the 科技人才信息库: list, detail with history, forms, import and export."""
+from dataclasses import asdict
 from io import BytesIO
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
@@ -112,7 +113,10 @@ def talent_leave(talent_id: int):
 @require(Permission.TALENTS_EXPORT)
 def talent_export():
     query = TalentQuery.from_args(request.args)
-    output = spreadsheet.export_talents(query, reveal=_reveal_ids())
+    reveal = _reveal_ids()
+    output, rows = spreadsheet.export_talents(query, reveal=reveal)
+    audit.record_export(acting_user(), "talents", "科技人才信息库", asdict(query), rows, reveal)
+    db.session.commit()
     return send_file(output, mimetype=XLSX_MIMETYPE, as_attachment=True,
                      download_name=f"科技人才信息库-{_stamp()}.xlsx")
 

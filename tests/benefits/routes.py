@@ -1,4 +1,5 @@
-from talent.cards.operations import issue_card, make_token
+from talent.cards.operations import issue_card
+from talent.cards.verification import make_token
 from tests.factories import TalentFactory
 
 

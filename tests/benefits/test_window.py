@@ -6,6 +6,7 @@ from talent.auth.units import unit_named
 from talent.benefits import operations
 from talent.benefits.models import Redemption
 from talent.cards import operations as cards
+from talent.cards.verification import make_token
 from talent.core import timeutil
 from talent.extensions import db
 from tests.factories import TalentFactory
@@ -20,7 +21,7 @@ def test_hospital_clerk_sees_full_name_and_only_medical_benefit(client, auth):
     auth.login_as("unit", unit=unit_named("县卫健局"))
     card = _card()
     db.session.commit()
-    page = client.get(f"/window/{cards.make_token(card)}").get_data(as_text=True)
+    page = client.get(f"/window/{make_token(card)}").get_data(as_text=True)
     assert "欧阳湘云" in page and card.number in page
     assert "医疗服务" in page and "住房保障" not in page
 
@@ -28,7 +29,7 @@ def test_hospital_clerk_sees_full_name_and_only_medical_benefit(client, auth):
 def test_clerk_records_a_redemption_which_the_holder_and_org_see(client, auth):
     clerk = auth.login_as("unit", unit=unit_named("县卫健局"))
     card = _card()
-    token = cards.make_token(card)
+    token = make_token(card)
     db.session.commit()
     response = client.post(f"/window/{token}", data={"kind": "medical",
                                                      "redeemed_on": timeutil.today().isoformat(),
@@ -46,7 +47,7 @@ def test_clerk_records_a_redemption_which_the_holder_and_org_see(client, auth):
 def test_bad_redemptions_are_refused_and_nothing_recorded(client, auth):
     auth.login_as("unit", unit=unit_named("县卫健局"))
     card = _card()
-    token = cards.make_token(card)
+    token = make_token(card)
     db.session.commit()
     housing = client.post(f"/window/{token}", data={"kind": "housing", "redeemed_on": "2026-01-05"})
     assert housing.status_code == 422  # not this unit's benefit
@@ -78,13 +79,13 @@ def test_forged_token_is_404_and_talents_and_commissioners_are_403(client, auth)
     db.session.commit()
     for role in ("talent", "commissioner"):
         auth.login_as(role)
-        assert client.get(f"/window/{cards.make_token(card)}").status_code == 403
+        assert client.get(f"/window/{make_token(card)}").status_code == 403
 
 
 def test_verify_page_offers_the_window_to_signed_in_clerks_only(client, auth):
     card = _card()
     db.session.commit()
-    token = cards.make_token(card)
+    token = make_token(card)
     anonymous = client.get(f"/cards/verify/{token}")
     assert "window-link" not in anonymous.get_data(as_text=True)
     assert "Set-Cookie" not in anonymous.headers

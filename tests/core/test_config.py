@@ -26,6 +26,7 @@ def test_production_with_secrets_starts_with_secure_cookies(monkeypatch, tmp_pat
     monkeypatch.setenv("TALENT_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 48)
     monkeypatch.setenv("CARD_SIGNING_KEY", "y" * 48)
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://rc.shuangpai.gov.cn")
     app = create_app(instance_path=str(tmp_path))
     assert app.config["CARD_SIGNING_KEY"] == "y" * 48
     assert app.config["SESSION_COOKIE_SECURE"] is True
