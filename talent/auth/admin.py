@@ -1,5 +1,5 @@
 """The administrator's user pages: list, create, edit, enable/disable, reset password."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import or_, select
 
 from talent.auth import operations
@@ -18,7 +18,7 @@ def _unit_choices():
 
 
 def _load_user(user_id: int) -> User:
-    return db.session.get(User, user_id) or abort(404)
+    return db.get_or_404(User, user_id)
 
 
 def _talent_id(form: UserForm) -> int | None:
@@ -93,13 +93,9 @@ def user_edit(user_id: int):
 def user_toggle_active(user_id: int):
     user = _load_user(user_id)
     if EmptyForm().validate_on_submit():
-        try:
-            operations.set_active(acting_user(), user, not user.active)
-        except operations.AccountError as error:
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
-            flash(f"已{'启用' if user.active else '停用'}用户 {user.username}", "success")
+        operations.set_active(acting_user(), user, not user.active)  # refused: flash and back
+        db.session.commit()
+        flash(f"已{'启用' if user.active else '停用'}用户 {user.username}", "success")
     return redirect(url_for(".user_list"))
 
 
@@ -109,13 +105,9 @@ def user_reset_password(user_id: int):
     user = _load_user(user_id)
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        try:
-            operations.reset_password(acting_user(), user, form.password.data)
-        except operations.AccountError as error:
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
-            flash(f"已重置 {user.username} 的密码，原有访问令牌已失效", "success")
+        operations.reset_password(acting_user(), user, form.password.data)  # refused: flash and back
+        db.session.commit()
+        flash(f"已重置 {user.username} 的密码，原有访问令牌已失效", "success")
     else:
         flash("请输入新密码", "danger")
     return redirect(url_for(".user_edit", user_id=user.id))

@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from talent.auth.models import ApiToken, Unit, User
 from talent.core import audit
+from talent.core.errors import Refused
 from talent.core.ratelimit import RateLimiter
 from talent.core.timeutil import utcnow
 from talent.extensions import db
@@ -23,8 +24,10 @@ class AuthError(Exception):
     """Sign-in refused; the message is safe to show."""
 
 
-class AccountError(ValueError):
-    """An account change that cannot be made; the message is shown to the admin."""
+class AccountError(Refused):
+    """An account change that breaks a rule (422); the message is shown to the admin."""
+
+    status = 422
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from talent.cards.models import (
 )
 from talent.core import audit, timeutil
 from talent.core.db import guarded_flush
+from talent.core.errors import Refused
 from talent.core.masking import mask_name
 from talent.core.timeutil import utcnow
 from talent.extensions import db
@@ -31,14 +32,19 @@ from talent.registry.models import Talent
 TOKEN_SALT = "lbyc-card-verify"
 
 
-class CardError(Exception):
-    """A card action that cannot be done; the message is shown as it is."""
+class CardError(Refused):
+    """A card action that cannot be done (409); the message is shown as it is."""
 
 
 class NotEligible(CardError):
+    """The talent does not meet the rules (422), with the unmet requirements by field."""
+
+    status = 422
+    code = "not_eligible"
+
     def __init__(self, verdict: card_rules.Eligibility):
         unmet = [c.text for c in verdict.unmet_requirements] or ["不符合任一档次的发卡条件"]
-        super().__init__("不能发卡：" + "；".join(unmet))
+        super().__init__("不能发卡：" + "；".join(unmet), fields={"talent_id": unmet})
         self.verdict = verdict
 
 

@@ -2,7 +2,7 @@
 from datetime import datetime
 from io import BytesIO
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from sqlalchemy import or_, select
 
 from talent.cards import operations as cards
@@ -29,11 +29,11 @@ FIELD_LABELS = {"number": "卡号", "talent_id": "人才编号", "tier": "档次
 
 
 def _load_card(card_id: int) -> Card:
-    return db.session.get(Card, card_id) or abort(404)
+    return db.get_or_404(Card, card_id)
 
 
 def _load_talent(talent_id: int) -> Talent:
-    return db.session.get(Talent, talent_id) or abort(404)
+    return db.get_or_404(Talent, talent_id)
 
 
 def qr_response(card: Card, download: bool = False):
@@ -142,14 +142,10 @@ def talent_cards(talent_id: int):
 def issue(talent_id: int):
     talent = _load_talent(talent_id)
     if EmptyForm().validate_on_submit():
-        try:
-            card = cards.issue_card(acting_user(), talent)
-        except cards.CardError as error:
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
-            flash(f"已向 {talent.name} 发放 {card.number}（{card.tier}档）", "success")
-            return redirect(url_for(".card_detail", card_id=card.id))
+        card = cards.issue_card(acting_user(), talent)  # a refusal: flash and back (core/errors.py)
+        db.session.commit()
+        flash(f"已向 {talent.name} 发放 {card.number}（{card.tier}档）", "success")
+        return redirect(url_for(".card_detail", card_id=card.id))
     return redirect(url_for(".talent_cards", talent_id=talent.id))
 
 
@@ -166,30 +162,26 @@ def card_detail(card_id: int):
         verify_url=cards.verify_url(card, request.url_root))
 
 
-def _card_action(card_id: int, action, done: str):
-    card = _load_card(card_id)
-    try:
-        result = action(card)
-    except cards.CardError as error:
-        flash(str(error), "danger")
-        return redirect(url_for(".card_detail", card_id=card.id))
+def _done(card: Card, message: str):
+    """Commit a card action and show the card it left (a refusal never gets here: the app
+    answers ``Refused`` with a flash message and a redirect back)."""
     db.session.commit()
-    flash(done.format(card=result), "success")
-    return redirect(url_for(".card_detail", card_id=result.id))
+    flash(message, "success")
+    return redirect(url_for(".card_detail", card_id=card.id))
 
 
 @bp.post("/<int:card_id>/renew")
 @require(Permission.CARDS_ISSUE)
 def renew(card_id: int):
-    return _card_action(card_id, lambda c: cards.renew_card(acting_user(), c),
-                        "已续期：{card.number} 有效期至 {card.expires_on}")
+    card = cards.renew_card(acting_user(), _load_card(card_id))
+    return _done(card, f"已续期：{card.number} 有效期至 {card.expires_on}")
 
 
 @bp.post("/<int:card_id>/reissue")
 @require(Permission.CARDS_ISSUE)
 def reissue(card_id: int):
-    return _card_action(card_id, lambda c: cards.reissue_card(acting_user(), c),
-                        "已补办新卡 {card.number}，原卡二维码已失效")
+    new = cards.reissue_card(acting_user(), _load_card(card_id))
+    return _done(new, f"已补办新卡 {new.number}，原卡二维码已失效")
 
 
 @bp.post("/<int:card_id>/revoke")
@@ -200,8 +192,8 @@ def revoke(card_id: int):
         _load_card(card_id)
         flash("注销必须填写原因", "danger")
         return redirect(url_for(".card_detail", card_id=card_id))
-    return _card_action(card_id, lambda c: cards.revoke_card(acting_user(), c, form.reason.data),
-                        "已注销 {card.number}")
+    card = cards.revoke_card(acting_user(), _load_card(card_id), form.reason.data)
+    return _done(card, f"已注销 {card.number}")
 
 
 @bp.get("/<int:card_id>/print")

@@ -31,6 +31,7 @@ class Refused(Exception):
     """
 
     status = 409
+    code: str | None = None  # the API's error code; by default the status's ("conflict", …)
 
     def __init__(self, message: str, *, fields: dict | None = None, status: int | None = None):
         super().__init__(message)
@@ -80,7 +81,8 @@ def register_errorhandlers(app):
     def handle_refused(error: Refused):
         db.session.rollback()
         if is_api_request():
-            return api_error_response(ApiError(error.status, error.message, fields=error.fields))
+            return api_error_response(ApiError(error.status, error.message, fields=error.fields,
+                                               code=error.code))
         flash(error.message, "danger")
         return redirect(_same_site_referrer() or request.script_root + "/")
 

@@ -9,20 +9,20 @@ from sqlalchemy import Select, func, or_, select
 
 from talent.core import audit
 from talent.core.db import guarded_flush
+from talent.core.errors import Refused
 from talent.core.timeutil import today, utcnow
 from talent.extensions import db
 from talent.registry import choices
 from talent.registry.models import CorrectionRequest, Talent, Team
 
 
-class DuplicateIdNumber(Exception):
-    def __init__(self, existing: Talent):
-        super().__init__(existing.id_number)
-        self.existing = existing
+class DuplicateIdNumber(Refused):
+    """The person is already registered (409); names the existing record."""
 
-    @property
-    def message(self) -> str:
-        return f"该证件号码已登记（人才编号 {self.existing.id}），不能重复登记"
+    def __init__(self, existing: Talent):
+        message = f"该证件号码已登记（人才编号 {existing.id}），不能重复登记"
+        super().__init__(message, fields={"id_number": [message]})
+        self.existing = existing
 
 
 def find_by_id_number(id_number: str, exclude_id: int | None = None) -> Talent | None:

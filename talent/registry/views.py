@@ -2,7 +2,7 @@
 from datetime import datetime
 from io import BytesIO
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from sqlalchemy import select
 
 from talent.core import audit, features
@@ -24,11 +24,11 @@ TEAM_FIELD_LABELS = form_labels(TeamForm)
 
 
 def _load_talent(talent_id: int) -> Talent:
-    return db.session.get(Talent, talent_id) or abort(404)
+    return db.get_or_404(Talent, talent_id)
 
 
 def _load_team(team_id: int) -> Team:
-    return db.session.get(Team, team_id) or abort(404)
+    return db.get_or_404(Team, team_id)
 
 
 def _reveal_ids() -> bool:
@@ -211,7 +211,7 @@ def correction_list():
 @bp.post("/talents/corrections/<int:correction_id>/handled")
 @require(Permission.TALENTS_WRITE)
 def correction_handled(correction_id: int):
-    correction = db.session.get(CorrectionRequest, correction_id) or abort(404)
+    correction = db.get_or_404(CorrectionRequest, correction_id)
     form = CorrectionReplyForm()
     if form.validate_on_submit():
         operations.handle_correction(acting_user(), correction, form.reply.data or "")
