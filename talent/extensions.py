@@ -27,6 +27,10 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 
 
+# How long a write waits for SQLite's write lock before the app answers "busy, try again".
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
 def _is_sqlite(dbapi_connection) -> bool:
     return type(dbapi_connection).__module__ == "sqlite3"
 
@@ -46,14 +50,15 @@ def _tune_sqlite(dbapi_connection, _record):
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
-# Statements that only read; anything else (INSERT, UPDATE, DELETE, SAVEPOINT, DDL) writes.
-_READS = ("SELECT", "PRAGMA", "EXPLAIN")
+# Statements that only read (or begin by themselves); anything else — INSERT, UPDATE, DELETE,
+# SAVEPOINT, DDL — writes.
+_READS = ("SELECT", "PRAGMA", "EXPLAIN", "BEGIN")
 
 
 @event.listens_for(Engine, "before_cursor_execute")

@@ -3,6 +3,7 @@ import logging
 
 from flask import flash, jsonify, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from talent.core.permissions import is_api_request
@@ -21,7 +22,15 @@ CODES = {
     422: ("validation_failed", "提交的数据未通过校验"),
     429: ("too_many_requests", "请求过于频繁，请稍后再试"),
     500: ("server_error", "服务器内部错误，请稍后再试"),
+    503: ("busy", "系统正忙，请稍后再试"),
 }
+
+BUSY_MESSAGE = "其他人正在保存大量数据（如批量导入），本次操作未保存，请稍后重试"
+
+
+def _database_busy(error: OperationalError) -> bool:
+    """SQLite's write lock stayed taken past ``busy_timeout`` (a long import is writing)."""
+    return "database is locked" in str(error.orig)
 
 
 class Refused(Exception):
@@ -84,6 +93,19 @@ def register_errorhandlers(app):
             return api_error_response(ApiError(error.status, error.message, fields=error.fields,
                                                code=error.code))
         flash(error.message, "danger")
+        return redirect(_same_site_referrer() or request.script_root + "/")
+
+    @app.errorhandler(OperationalError)
+    def handle_busy(error: OperationalError):
+        if not _database_busy(error):
+            return handle_unexpected(error)
+        db.session.rollback()
+        log.warning("database busy on %s %s", request.method, request.path)
+        if is_api_request():
+            response = api_error_response(ApiError(503, BUSY_MESSAGE))
+            response.headers["Retry-After"] = "10"
+            return response
+        flash(BUSY_MESSAGE, "warning")
         return redirect(_same_site_referrer() or request.script_root + "/")
 
     @app.errorhandler(CSRFError)

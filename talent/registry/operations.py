@@ -54,6 +54,41 @@ def create_talent(actor, values: Mapping) -> Talent:
     return talent
 
 
+def registered_id_numbers(id_numbers: list[str]) -> dict[str, Talent]:
+    """The talents already holding any of these ID numbers, a few hundred per query."""
+    found: dict[str, Talent] = {}
+    for start in range(0, len(id_numbers), 500):
+        chunk = id_numbers[start:start + 500]
+        found.update((t.id_number, t) for t in db.session.scalars(
+            select(Talent).where(Talent.id_number.in_(chunk))))
+    return found
+
+
+def create_talents(actor, rows: list[Mapping]) -> list[Talent]:
+    """Many new talents at once (the import): checked by the caller with
+    :func:`registered_id_numbers`; one savepoint for all, so a duplicate registered meanwhile
+    by someone else refuses the whole batch (``DuplicateIdNumber`` naming one of them)."""
+    talents = []
+    for values in rows:
+        talent = Talent(**values)
+        if talent.status == "left" and talent.left_on is None:
+            talent.left_on = today()
+        talents.append(talent)
+    id_numbers = [t.id_number for t in talents]
+
+    def raced():
+        taken = registered_id_numbers(id_numbers)
+        existing = next(iter(taken.values()), None)
+        return DuplicateIdNumber(existing or Talent(id=0, id_number=""))
+
+    with guarded_flush(raced):
+        db.session.add_all(talents)
+    for talent, values in zip(talents, rows, strict=True):
+        audit.record(actor, "create", talent, audit.snapshot(dict(values)), summary=talent.name)
+    db.session.flush()
+    return talents
+
+
 def update_talent(actor, talent: Talent, values: Mapping) -> dict:
     """Apply the changed values; returns what changed (empty when nothing did)."""
     _refuse_duplicate(values, exclude_id=talent.id)

@@ -38,3 +38,61 @@ def test_work_seen_by_another_connection_only_after_commit(app):
     db.session.commit()
     with db.engine.connect() as other:
         assert other.scalar(select(func.count(Talent.id))) == 1
+
+
+# --- a worker killed half-way through a big import ----------------------------------------------
+
+KILLED_IMPORT = r"""
+import sys, tempfile, time
+from datetime import date, timedelta
+from talent import create_app
+from talent.core import audit
+from talent.core.spreadsheet import SheetRows
+from talent.registry.spreadsheet import import_talents
+from tests.factories import resident_id
+
+app = create_app({"SQLALCHEMY_DATABASE_URI": sys.argv[1], "SECRET_KEY": "k" * 40,
+                  "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}, instance_path=tempfile.mkdtemp())
+rows = [(n + 2, {"姓名": "李明", "证件号码": resident_id(date(1970, 1, 1) + timedelta(days=n), sequence=7),
+                 "学历": "硕士研究生", "工作单位": "湖南双牌竹木科技有限公司",
+                 "专业领域": "农林产品(竹木)精深加工"}) for n in range(int(sys.argv[2]))]
+real_record = audit.record
+calls = []
+
+def record_then_hang(*args, **kwargs):
+    calls.append(1)
+    if len(calls) == len(rows) // 2:  # every talent written, half the audit rows queued
+        from talent.extensions import db
+        db.session.flush()
+        print("written", flush=True)
+        time.sleep(600)
+    return real_record(*args, **kwargs)
+
+audit.record = record_then_hang
+with app.app_context():
+    import_talents(None, SheetRows(headers=[], rows=rows))
+"""
+
+
+def test_a_killed_import_leaves_nothing_behind(app, database_url):
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    child = subprocess.Popen([sys.executable, "-c", KILLED_IMPORT, database_url, "400"], cwd=root,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env={**os.environ, "PYTHONPATH": str(root)})
+    try:
+        line = child.stdout.readline()
+        assert line.strip() == "written", child.stderr.read()
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Talent.id))) == 0
+    assert db.session.scalar(select(func.count(AuditEntry.id))) == 0
