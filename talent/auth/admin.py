@@ -8,6 +8,7 @@ from talent.auth.models import Unit, User
 from talent.core.forms import EmptyForm
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, require
+from talent.core.validators import bounded_int
 from talent.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -24,7 +25,7 @@ def _load_user(user_id: int) -> User:
 def _talent_id(form: UserForm) -> int | None:
     if form.role.data != "talent" or not form.talent_id.data:
         return None
-    return int(form.talent_id.data)
+    return bounded_int(form.talent_id.data)
 
 
 @bp.get("/users")
@@ -33,7 +34,8 @@ def user_list():
     q = (request.args.get("q") or "").strip()
     query = select(User).order_by(User.id)
     if q:
-        query = query.where(or_(User.username.contains(q), User.display_name.contains(q)))
+        query = query.where(or_(User.username.contains(q, autoescape=True),
+                                User.display_name.contains(q, autoescape=True)))
     role = request.args.get("role", "")
     if role:
         query = query.where(User.role == role)

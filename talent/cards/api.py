@@ -7,6 +7,7 @@ from talent.cards.views import qr_response, verify_allowed
 from talent.core.api import json_body
 from talent.core.errors import ApiError
 from talent.core.permissions import Permission, acting_user, public, require
+from talent.core.validators import bounded_int
 from talent.extensions import db
 from talent.registry.models import Talent
 
@@ -47,7 +48,7 @@ def issue():
     talent_id = data.get("talent_id")
     if not isinstance(talent_id, int) or isinstance(talent_id, bool):
         raise ApiError(422, fields={"talent_id": ["应为人才编号（整数）"]})
-    talent = db.session.get(Talent, talent_id)
+    talent = db.session.get(Talent, talent_id) if bounded_int(talent_id) else None
     if talent is None:
         raise ApiError(422, fields={"talent_id": ["没有这个人才编号"]})
     card = _committed(cards.issue_card(acting_user(), talent))

@@ -16,6 +16,7 @@ from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, public, require
 from talent.core.ratelimit import RateLimiter
 from talent.core.spreadsheet import XLSX_MIMETYPE, write_xlsx
+from talent.core.validators import bounded_int
 from talent.extensions import db
 from talent.registry import choices
 from talent.registry.models import Talent
@@ -40,7 +41,7 @@ def qr_response(card: Card, download: bool = False):
     """The card's QR as PNG; shared by the page route, the API and the portal."""
     png = qr_png(cards.verify_url(card, request.url_root))
     return send_file(BytesIO(png), mimetype="image/png", as_attachment=download,
-                     download_name=f"{card.number}.png", max_age=0)
+                     download_name=f"{card.number}.png", max_age=0)  # sent no-store: core/headers.py
 
 
 def verify_limiter() -> RateLimiter:
@@ -67,7 +68,8 @@ def card_list():
     tier = request.args.get("tier", "")
     query = select(Card).join(Card.talent).order_by(Card.id.desc())
     if q:
-        query = query.where(or_(Card.number.contains(q.upper()), Talent.name.contains(q)))
+        query = query.where(or_(Card.number.contains(q.upper(), autoescape=True),
+                                Talent.name.contains(q, autoescape=True)))
     day = timeutil.today()
     if status == "expired":
         query = query.where(Card.status == "active", Card.expires_on < day)
@@ -119,8 +121,8 @@ def recommended_export():
 @require(Permission.CARDS_READ)
 def stale():
     current = cards.current_rule_set()
-    requested = request.args.get("version", "")
-    rule_set = cards.rule_version(int(requested)) if requested.isdigit() else None
+    requested = bounded_int(request.args.get("version"))
+    rule_set = cards.rule_version(requested) if requested is not None else None
     rule_set = rule_set or current
     return render_template("cards/stale.html", stale=cards.stale_cards(rule_set=rule_set),
                            rule_set=rule_set, current=current, versions=cards.rule_versions())

@@ -1,7 +1,7 @@
 """Error answers: JSON in the DESIGN.md shape for the API, friendly pages for people."""
 import logging
 
-from flask import flash, jsonify, redirect, render_template, request
+from flask import current_app, flash, jsonify, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -80,6 +80,13 @@ def _same_site_referrer() -> str | None:
     return referrer if referrer.startswith(request.host_url) else None
 
 
+def _forget_body() -> None:
+    """The body was refused as too large: nothing may read it again while the error page renders
+    (any form in the layout would, and raise 413 inside the handler — a bare 500)."""
+    empty = request.parameter_storage_class()
+    request.__dict__.update(form=empty, files=empty)
+
+
 def register_errorhandlers(app):
     @app.errorhandler(ApiError)
     def handle_api_error(error: ApiError):
@@ -120,9 +127,14 @@ def register_errorhandlers(app):
     def handle_http(error: HTTPException):
         db.session.rollback()
         status = error.code or 500
+        message = None
+        if status == 413:
+            _forget_body()
+            limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+            message = f"上传的文件过大：单次上传不超过 {limit / 1024 / 1024:g} MB，请拆分后再上传"
         if is_api_request():
-            return api_error_response(ApiError(status))
-        return _page(status)
+            return api_error_response(ApiError(status, message))
+        return _page(status, message)
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):

@@ -11,6 +11,7 @@ from talent.core import audit
 from talent.core.db import guarded_flush
 from talent.core.errors import Refused
 from talent.core.timeutil import today, utcnow
+from talent.core.validators import bounded_int
 from talent.extensions import db
 from talent.registry import choices
 from talent.registry.models import CorrectionRequest, Talent, Team
@@ -145,8 +146,7 @@ class TalentQuery:
             values[name] = raw if raw in choices.CHOICE_SETS[name] else ""
         nationality = (args.get("nationality") or "").strip().upper()
         values["nationality"] = nationality if len(nationality) == 2 else ""
-        team = args.get("team_id") or ""
-        values["team_id"] = int(team) if str(team).isdigit() else None
+        values["team_id"] = bounded_int(args.get("team_id"))
         sort = args.get("sort") or "-id"
         values["sort"] = sort if sort.lstrip("-") in cls.SORTS else "-id"
         return cls(**values)
@@ -156,11 +156,9 @@ class TalentQuery:
         return {k: v for k, v in self.__dict__.items() if v not in ("", None, "-id")}
 
     def where(self, query: Select) -> Select:
-        if self.q:
-            like = f"%{self.q}%"
-            query = query.where(
-                or_(Talent.name.like(like), Talent.employer.like(like), Talent.phone.like(like))
-            )
+        if self.q:  # "%" and "_" are searched for as such, not as wildcards
+            query = query.where(or_(*(column.contains(self.q, autoescape=True)
+                                      for column in (Talent.name, Talent.employer, Talent.phone))))
         for name in self.FILTERS:
             value = getattr(self, name)
             if value:
