@@ -5,7 +5,8 @@ from sqlalchemy import or_, select
 from talent.auth import operations
 from talent.auth.forms import ResetPasswordForm, UserForm
 from talent.auth.models import Unit, User
-from talent.core.forms import EmptyForm
+from talent.core.errors import StaleEdit
+from talent.core.forms import EmptyForm, differences
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, require
 from talent.core.validators import bounded_int
@@ -71,22 +72,23 @@ def user_edit(user_id: int):
     form.username.render_kw = {"readonly": True}
     if request.method == "GET":
         form.talent_id.data = str(user.talent_id or "")
+    stale = None
     if form.validate_on_submit():
         form.username.data = user.username
+        values = {"display_name": (form.display_name.data or "").strip(), "role": form.role.data,
+                  "unit_id": form.unit_id.data, "talent_id": _talent_id(form)}
         try:
-            operations.update_user(acting_user(), user, {
-                "display_name": (form.display_name.data or "").strip(),
-                "role": form.role.data,
-                "unit_id": form.unit_id.data,
-                "talent_id": _talent_id(form),
-            })
+            operations.update_user(acting_user(), user, values, version=form.version.data)
+        except StaleEdit:
+            stale = differences(form, user, values)
+            form.version.data = user.version
         except operations.AccountError as error:
             form.role.errors.append(str(error))
         else:
             db.session.commit()
             flash("用户信息已保存", "success")
             return redirect(url_for(".user_list"))
-    return render_template("admin/user_form.html", form=form, user=user,
+    return render_template("admin/user_form.html", form=form, user=user, stale=stale,
                            reset_form=ResetPasswordForm())
 
 

@@ -1,7 +1,7 @@
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
 
-from talent.core.forms import BaseForm, ChoiceField, optional_int
+from talent.core.forms import BaseForm, ChoiceField, VersionField, optional_int
 from talent.core.permissions import ROLE_LABELS
 from talent.core.validators import bounded_int
 from talent.extensions import db
@@ -40,6 +40,7 @@ class UserForm(BaseForm):
     )
     active = BooleanField("启用", default=True)
     password = PasswordField("初始密码")
+    version = VersionField("版本")
 
     def __init__(self, *args, unit_choices=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,6 +11,7 @@ from talent.cards.forms import BenefitForm, CardRuleForm, RevokeForm
 from talent.cards.models import BENEFIT_KINDS, SHOWN_STATUSES, Card, CardScan
 from talent.cards.qr import qr_png
 from talent.core import audit, features, timeutil
+from talent.core.errors import StaleEdit
 from talent.core.forms import EmptyForm
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, public, require
@@ -229,18 +230,25 @@ def rules_page():
 @require(Permission.CARD_RULES_MANAGE)
 def rules_new():
     current = cards.current_rule_set()
-    form = CardRuleForm(data={**CardRuleForm.data_from(current.rules), "effective_on": timeutil.today()})
+    form = CardRuleForm(data={**CardRuleForm.data_from(current.rules), "effective_on": timeutil.today(),
+                              "based_on": cards.newest_rule_version()})
+    stale = None
     if form.validate_on_submit():
         try:
             rule_set = cards.create_rule_version(acting_user(), form.rules(), form.effective_on.data,
-                                                 form.note.data or "")
+                                                 form.note.data or "", based_on=form.based_on.data)
+        except StaleEdit as error:
+            newer = cards.rule_version(error.current_version)
+            stale = [("发卡规则", f"第{newer.version}版（{newer.effective_on} 起生效）{newer.note}"
+                      if newer else "已有更新的版本", f"基于第{form.based_on.data}版的修改")]
+            form.based_on.data = error.current_version
         except cards.CardError as error:
             flash(str(error), "danger")
         else:
             db.session.commit()
             flash(f"已保存发卡规则第 {rule_set.version} 版，{rule_set.effective_on} 起生效", "success")
             return redirect(url_for(".rules_page"))
-    return render_template("cards/rule_form.html", form=form, current=current,
+    return render_template("cards/rule_form.html", form=form, current=current, stale=stale,
                            list_keys=CardRuleForm.LIST_KEYS)
 
 
@@ -248,14 +256,24 @@ def rules_new():
 @require(Permission.CARD_RULES_MANAGE)
 def benefits_edit():
     grouped = cards.benefits_by_tier()
-    data = {f"{b.tier}_{b.kind}": b.text for items in grouped.values() for b in items}
-    form = BenefitForm(data=data)
+    shown = [b for items in grouped.values() for b in items]
+    data = {f"{b.tier}_{b.kind}": b.text for b in shown}
+    form = BenefitForm(data={**data, "versions": cards.benefit_versions(shown)})
+    stale = None
     if form.validate_on_submit():
-        changed = cards.update_benefits(acting_user(), form.texts())
-        db.session.commit()
-        flash(f"已保存待遇说明（修改 {changed} 项）", "success")
-        return redirect(url_for(".rules_page"))
-    return render_template("cards/benefits.html", form=form, kinds=BENEFIT_KINDS,
+        seen = form.seen_versions()
+        try:
+            changed = cards.update_benefits(acting_user(), form.texts(), seen=seen)
+        except StaleEdit:
+            stale = [(f"{b.tier}档·{b.kind_label}", b.text or "（空）",
+                      form.texts().get((b.tier, b.kind)) or "（空）")
+                     for b in cards.changed_benefits(seen)]
+            form.versions.data = cards.benefit_versions(shown)
+        else:
+            db.session.commit()
+            flash(f"已保存待遇说明（修改 {changed} 项）", "success")
+            return redirect(url_for(".rules_page"))
+    return render_template("cards/benefits.html", form=form, kinds=BENEFIT_KINDS, stale=stale,
                            tiers=card_rules.TIER_CODES)
 
 

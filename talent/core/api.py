@@ -6,7 +6,8 @@ from talent.core.forms import JsonTypeError, form_labels, json_to_formdata
 from talent.core.pagination import Page
 
 # What a client may echo back from a GET without meaning to change it.
-READ_ONLY_FIELDS = frozenset({"id", "created_at", "updated_at"})
+# ("version" is read by the view itself: a PATCH naming a stale one is refused.)
+READ_ONLY_FIELDS = frozenset({"id", "created_at", "updated_at", "version"})
 
 
 # Our bodies are flat objects (a talent's honours are one list deep); deeper is not ours.

@@ -4,6 +4,7 @@ import logging
 from flask import current_app, flash, jsonify, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from talent.core.permissions import is_api_request
@@ -48,6 +49,21 @@ class Refused(Exception):
         self.fields = fields or {}
         if status is not None:
             self.status = status
+
+
+STALE_MESSAGE = "已被他人修改：您打开页面后，其他人保存了这条记录，请核对当前内容后重新保存"
+
+
+class StaleEdit(Refused):
+    """Someone else saved the record after this form (or API client) read it: the change would
+    silently undo theirs (409, code "stale"). Pages that can keep the input catch it and show
+    the form again with the differences; elsewhere the app answers it like any refusal."""
+
+    code = "stale"
+
+    def __init__(self, current_version: int | None = None, message: str = STALE_MESSAGE):
+        super().__init__(message, fields={"version": [message]})
+        self.current_version = current_version
 
 
 class ApiError(Exception):
@@ -101,6 +117,12 @@ def register_errorhandlers(app):
                                                code=error.code))
         flash(error.message, "danger")
         return redirect(_same_site_referrer() or request.script_root + "/")
+
+    @app.errorhandler(StaleDataError)
+    def handle_stale(_error: StaleDataError):
+        # Two saves of the same row in the same instant: the version check in the UPDATE
+        # itself caught the second (the form-level check runs before it and usually does).
+        return handle_refused(StaleEdit())
 
     @app.errorhandler(OperationalError)
     def handle_busy(error: OperationalError):

@@ -2,8 +2,10 @@
 from flask import Blueprint, request, url_for
 
 from talent.core.api import json_body, page_envelope, validated
+from talent.core.errors import ApiError
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, require
+from talent.core.validators import bounded_int
 from talent.extensions import db
 from talent.registry import operations
 from talent.registry.forms import TalentForm
@@ -61,6 +63,11 @@ def talent_show(talent_id: int):
 def talent_patch(talent_id: int):
     talent = db.get_or_404(Talent, talent_id)
     body = json_body()
+    version = None
+    if "version" in body:  # the version the client read; a stale one is a 409 "stale"
+        version = bounded_int(body["version"])
+        if version is None:
+            raise ApiError(422, fields={"version": ["应为读取时得到的版本号（正整数）"]})
     current = talent.to_dict(reveal_id=True)
     if "id_number" in body:
         # A new ID number brings its own birth date and gender unless the body names them.
@@ -68,6 +75,6 @@ def talent_patch(talent_id: int):
         current.pop("gender")
     form = validated(TalentForm, body, base=current,
                      team_choices=operations.team_choices())
-    operations.update_talent(acting_user(), talent, form.talent_values())  # duplicate: 409
+    operations.update_talent(acting_user(), talent, form.talent_values(), version=version)
     db.session.commit()
     return talent.to_dict(_reveal())

@@ -8,7 +8,7 @@ from typing import ClassVar
 from sqlalchemy import Select, func, or_, select
 
 from talent.core import audit
-from talent.core.db import guarded_flush
+from talent.core.db import check_version, guarded_flush
 from talent.core.errors import Refused
 from talent.core.timeutil import today, utcnow
 from talent.core.validators import bounded_int
@@ -90,8 +90,12 @@ def create_talents(actor, rows: list[Mapping]) -> list[Talent]:
     return talents
 
 
-def update_talent(actor, talent: Talent, values: Mapping) -> dict:
-    """Apply the changed values; returns what changed (empty when nothing did)."""
+def update_talent(actor, talent: Talent, values: Mapping, version: int | None = None) -> dict:
+    """Apply the changed values; returns what changed (empty when nothing did).
+
+    ``version`` is the one the form or client read; a stale one raises ``StaleEdit``.
+    """
+    check_version(talent, version)
     _refuse_duplicate(values, exclude_id=talent.id)
     values = dict(values)
     if values.get("status") == "left" and talent.status != "left":
@@ -205,7 +209,8 @@ def create_team(actor, values: Mapping) -> Team:
     return team
 
 
-def update_team(actor, team: Team, values: Mapping) -> dict:
+def update_team(actor, team: Team, values: Mapping, version: int | None = None) -> dict:
+    check_version(team, version)
     changes = audit.apply_changes(team, dict(values))
     if changes:
         db.session.flush()
