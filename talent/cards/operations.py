@@ -1,5 +1,6 @@
 """Card operations: rules and their versions, eligibility, issue/renew/revoke/re-issue, verification."""
 import atexit
+import logging
 import threading
 import time
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from typing import ClassVar
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import bindparam, exists, func, insert, select, update
+from sqlalchemy.exc import OperationalError
 
 from talent.cards import rules as card_rules
 from talent.cards.models import (
@@ -28,6 +30,8 @@ from talent.core.masking import mask_name
 from talent.core.timeutil import utcnow
 from talent.extensions import db
 from talent.registry.models import Talent
+
+log = logging.getLogger(__name__)
 
 TOKEN_SALT = "lbyc-card-verify"
 
@@ -438,7 +442,12 @@ class ScanLog:
                    or self.clock() - self._oldest >= config["CARD_SCAN_MAX_DELAY"])
             batch = self._take() if due else []
         if batch:
-            self._write(batch)
+            try:
+                self._write(batch)
+            except OperationalError:  # SQLite busy past busy_timeout (a long import is writing)
+                log.warning("scan log busy; keeping %d scans for the next batch", len(batch))
+                with self._lock:
+                    self._rows[:0] = batch  # the answer does not wait on the log
 
     @staticmethod
     def _write(batch: list[dict]) -> None:
