@@ -6,7 +6,7 @@ rolls back with the change it describes.
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, select
+from sqlalchemy import JSON, ForeignKey, Index, String, insert, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from talent.core.masking import mask_id_number
@@ -74,6 +74,18 @@ def record(actor, action: str, obj, changes: dict | None = None, summary: str = 
     )
     db.session.add(entry)
     return entry
+
+
+def record_many(actor, action: str, items: list[tuple[Any, dict, str]]) -> None:
+    """``record`` for a batch (an import): ``(obj, changes, summary)`` each, one multi-row INSERT
+    instead of an ORM object per entry. Same rows, same transaction."""
+    actor_id, actor_name = getattr(actor, "id", None), getattr(actor, "username", None) or "system"
+    now = utcnow()
+    rows = [{"at": now, "actor_id": actor_id, "actor_name": actor_name, "action": action,
+             "object_type": obj.__tablename__, "object_id": obj.id, "summary": summary[:200],
+             "changes": changes or {}} for obj, changes, summary in items]
+    for start in range(0, len(rows), 1000):
+        db.session.execute(insert(AuditEntry), rows[start:start + 1000])
 
 
 def history(object_type: str, object_id: int) -> list[AuditEntry]:

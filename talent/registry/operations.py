@@ -84,9 +84,8 @@ def create_talents(actor, rows: list[Mapping]) -> list[Talent]:
 
     with guarded_flush(raced):
         db.session.add_all(talents)
-    for talent, values in zip(talents, rows, strict=True):
-        audit.record(actor, "create", talent, audit.snapshot(dict(values)), summary=talent.name)
-    db.session.flush()
+    audit.record_many(actor, "create", [(talent, audit.snapshot(dict(values)), talent.name)
+                                        for talent, values in zip(talents, rows, strict=True)])
     return talents
 
 
