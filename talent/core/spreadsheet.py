@@ -110,26 +110,32 @@ def _cell_text(value) -> object:
 
 
 UNREADABLE = "无法读取文件，请上传由模板填写的 .xlsx 文件"
+TOO_MANY_ROWS = "单次导入不超过 {} 行（含空行），请拆分文件"
 
 
 _LONG_TEXT = re.compile(rb"[^<]{%d}" % (MAX_TEXT_RUN_BYTES + 1))
+_ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
 
 
-def _has_long_text(part) -> bool:
-    """Whether an XML part holds more than ``MAX_TEXT_RUN_BYTES`` between two ``<``; read in
-    1 MB chunks, so a 300 MB cell is found without ever being held whole."""
-    carry = b""
+def _scan_part(part) -> tuple[bool, int]:
+    """One pass over an XML part in 1 MB chunks (never held whole): whether it holds more than
+    ``MAX_TEXT_RUN_BYTES`` between two ``<`` (a 300 MB cell is found at once), and how many
+    ``<row`` elements it has (openpyxl, given a sheet without a size, would parse it all)."""
+    carry, rows = b"", 0
     while chunk := part.read(1024 * 1024):
         buffer = carry + chunk
         if _LONG_TEXT.search(buffer):
-            return True
-        carry = buffer[buffer.rfind(b"<") + 1:]
-    return False
+            return True, rows
+        cut = buffer.rfind(b"<")
+        rows += len(_ROW.findall(buffer, 0, cut if cut >= 0 else len(buffer)))
+        carry = buffer[cut:] if cut >= 0 else b""
+    return False, rows + len(_ROW.findall(carry))
 
 
 def check_archive(stream) -> None:
-    """Refuse a workbook before parsing it: too many parts, too large unpacked, or a cell of text
-    longer than any we accept (a 300 MB cell packs into 300 KB). The stream is rewound."""
+    """Refuse a workbook before parsing it: too many parts, too large unpacked, a cell of text
+    longer than any we accept (a 300 MB cell packs into 300 KB), or more rows than an import
+    takes (a million empty rows pack into 5 MB). The stream is rewound."""
     try:
         with zipfile.ZipFile(stream) as archive:
             parts = archive.infolist()
@@ -142,9 +148,12 @@ def check_archive(stream) -> None:
             for part in parts:
                 if part.filename.startswith(("xl/worksheets/", "xl/sharedStrings")):
                     with archive.open(part) as data:
-                        if _has_long_text(data):
-                            raise SpreadsheetError(
-                                f"文件中有单元格内容超过 {MAX_CELL_CHARS} 个字，请检查后重新导入")
+                        long_text, rows = _scan_part(data)
+                    if long_text:
+                        raise SpreadsheetError(
+                            f"文件中有单元格内容超过 {MAX_CELL_CHARS} 个字，请检查后重新导入")
+                    if rows > MAX_IMPORT_ROWS + 1 and part.filename.startswith("xl/worksheets/"):
+                        raise SpreadsheetError(TOO_MANY_ROWS.format(MAX_IMPORT_ROWS))
     except SpreadsheetError:
         raise
     except Exception as error:  # zipfile.BadZipFile, zlib.error, CRC mismatch …: not a workbook
@@ -180,7 +189,7 @@ def read_xlsx(stream, expected_headers: list[str]) -> SheetRows:
         result = SheetRows(headers=headers)
         for number, values in enumerate(rows, start=2):
             if number > MAX_IMPORT_ROWS + 1:
-                raise SpreadsheetError(f"单次导入不超过 {MAX_IMPORT_ROWS} 行（含空行），请拆分文件")
+                raise SpreadsheetError(TOO_MANY_ROWS.format(MAX_IMPORT_ROWS))
             if values is None or all(v in (None, "") for v in values):
                 continue
             if any(isinstance(v, str) and len(v) > MAX_CELL_CHARS for v in values):

@@ -83,9 +83,19 @@ def test_oversize_cell_is_found_before_parsing(tmp_path, monkeypatch):
         _read(tmp_path / "cell.xlsx")
 
 
-def test_import_stops_at_the_row_limit_counting_blank_rows(tmp_path, monkeypatch):
+def test_too_many_rows_are_refused_before_parsing_blank_ones_too(tmp_path, monkeypatch):
+    monkeypatch.setattr(spreadsheet, "load_workbook", _never_parsed)
     monkeypatch.setattr(spreadsheet, "MAX_IMPORT_ROWS", 50)
     empty_rows_workbook(tmp_path / "blank.xlsx", 5_000)
+    with pytest.raises(SpreadsheetError, match="单次导入不超过 50 行（含空行）"):
+        _read(tmp_path / "blank.xlsx")
+
+
+def test_reading_stops_at_the_row_limit(tmp_path, monkeypatch):
+    """The same limit while parsing, for rows the pre-scan cannot see (e.g. a prefixed tag)."""
+    empty_rows_workbook(tmp_path / "blank.xlsx", 5_000)
+    monkeypatch.setattr(spreadsheet, "check_archive", lambda stream: None)
+    monkeypatch.setattr(spreadsheet, "MAX_IMPORT_ROWS", 50)
     with pytest.raises(SpreadsheetError, match="单次导入不超过 50 行（含空行）"):
         _read(tmp_path / "blank.xlsx")
 
