@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -55,8 +56,8 @@ def text_cell(sheet, value):
     gets Excel's quote prefix (what typing a leading ``'`` does), so it stays text even when
     someone edits the cell or saves the sheet as CSV. The text itself is unchanged.
     """
-    if not isinstance(value, str):
-        return value
+    if not isinstance(value, str) or not (value.startswith(FORMULA_TRIGGERS) or value in ERROR_CODES):
+        return value  # openpyxl stores any other string as a string already; no cell object needed
     cell = WriteOnlyCell(sheet, value=value)
     cell.data_type = "s"
     if value.startswith(FORMULA_TRIGGERS):
