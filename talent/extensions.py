@@ -27,14 +27,52 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 
 
+# How long a write waits for SQLite's write lock before the app answers "busy, try again".
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+def _is_sqlite(dbapi_connection) -> bool:
+    return type(dbapi_connection).__module__ == "sqlite3"
+
+
 @event.listens_for(Engine, "connect")
 def _tune_sqlite(dbapi_connection, _record):
-    """WAL for concurrent readers, enforced foreign keys, and a wait instead of 'database is locked'."""
-    if type(dbapi_connection).__module__ != "sqlite3":
+    """WAL for concurrent readers, enforced foreign keys, and a wait instead of 'database is locked'.
+
+    The driver's own transaction handling is switched off (``isolation_level = None``) and
+    ``_begin_sqlite`` below begins transactions instead: pysqlite emitted ``BEGIN`` only before
+    INSERT/UPDATE/DELETE, never before ``SAVEPOINT``, so a ``RELEASE SAVEPOINT`` committed on
+    its own and a later rollback kept half a request's work (SQLAlchemy documents the problem
+    and this kind of fix under "Serializable isolation / Savepoints / Transactional DDL").
+    """
+    if not _is_sqlite(dbapi_connection):
         return
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+# Statements that only read (or begin by themselves); anything else — INSERT, UPDATE, DELETE,
+# SAVEPOINT, DDL — writes.
+_READS = ("SELECT", "PRAGMA", "EXPLAIN", "BEGIN")
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _begin_sqlite(connection, cursor, statement, _parameters, _context, _executemany):
+    """On SQLite, the first statement that writes — or opens a savepoint — begins a real
+    transaction; everything up to commit or rollback is then one unit, savepoints nested in it.
+
+    ``BEGIN IMMEDIATE`` takes the write lock at once (waiting up to ``busy_timeout``), so a
+    transaction never holds a stale read snapshot that it later fails to write from; reads
+    before the first write run on their own, as pysqlite ran them, so readers never queue.
+    """
+    if connection.dialect.name != "sqlite":
+        return
+    dbapi_connection = connection.connection.dbapi_connection
+    if dbapi_connection.in_transaction or statement.lstrip()[:7].upper().startswith(_READS):
+        return
+    cursor.execute("BEGIN IMMEDIATE")

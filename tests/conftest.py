@@ -82,10 +82,14 @@ def _empty_tables() -> None:
     if db.engine.dialect.name == "postgresql":
         db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
     else:
-        db.session.execute(text("PRAGMA foreign_keys=OFF"))
-        for name in tables:
-            db.session.execute(text(f"DELETE FROM {name}"))
-        db.session.execute(text("PRAGMA foreign_keys=ON"))
+        # One connection: the pragma is per connection and works only outside a transaction.
+        with db.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            for name in tables:
+                connection.exec_driver_sql(f"DELETE FROM {name}")
+            connection.commit()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
     db.session.commit()
 
 

@@ -1,13 +1,15 @@
 """The administrator's user pages: list, create, edit, enable/disable, reset password."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import or_, select
 
 from talent.auth import operations
 from talent.auth.forms import ResetPasswordForm, UserForm
 from talent.auth.models import Unit, User
-from talent.core.forms import EmptyForm
+from talent.core.errors import StaleEdit
+from talent.core.forms import EmptyForm, differences
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, require
+from talent.core.validators import bounded_int
 from talent.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -18,13 +20,13 @@ def _unit_choices():
 
 
 def _load_user(user_id: int) -> User:
-    return db.session.get(User, user_id) or abort(404)
+    return db.get_or_404(User, user_id)
 
 
 def _talent_id(form: UserForm) -> int | None:
     if form.role.data != "talent" or not form.talent_id.data:
         return None
-    return int(form.talent_id.data)
+    return bounded_int(form.talent_id.data)
 
 
 @bp.get("/users")
@@ -33,7 +35,8 @@ def user_list():
     q = (request.args.get("q") or "").strip()
     query = select(User).order_by(User.id)
     if q:
-        query = query.where(or_(User.username.contains(q), User.display_name.contains(q)))
+        query = query.where(or_(User.username.contains(q, autoescape=True),
+                                User.display_name.contains(q, autoescape=True)))
     role = request.args.get("role", "")
     if role:
         query = query.where(User.role == role)
@@ -69,22 +72,23 @@ def user_edit(user_id: int):
     form.username.render_kw = {"readonly": True}
     if request.method == "GET":
         form.talent_id.data = str(user.talent_id or "")
+    stale = None
     if form.validate_on_submit():
         form.username.data = user.username
+        values = {"display_name": (form.display_name.data or "").strip(), "role": form.role.data,
+                  "unit_id": form.unit_id.data, "talent_id": _talent_id(form)}
         try:
-            operations.update_user(acting_user(), user, {
-                "display_name": (form.display_name.data or "").strip(),
-                "role": form.role.data,
-                "unit_id": form.unit_id.data,
-                "talent_id": _talent_id(form),
-            })
+            operations.update_user(acting_user(), user, values, version=form.version.data)
+        except StaleEdit:
+            stale = differences(form, user, values)
+            form.version.data = user.version
         except operations.AccountError as error:
             form.role.errors.append(str(error))
         else:
             db.session.commit()
             flash("用户信息已保存", "success")
             return redirect(url_for(".user_list"))
-    return render_template("admin/user_form.html", form=form, user=user,
+    return render_template("admin/user_form.html", form=form, user=user, stale=stale,
                            reset_form=ResetPasswordForm())
 
 
@@ -93,13 +97,9 @@ def user_edit(user_id: int):
 def user_toggle_active(user_id: int):
     user = _load_user(user_id)
     if EmptyForm().validate_on_submit():
-        try:
-            operations.set_active(acting_user(), user, not user.active)
-        except operations.AccountError as error:
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
-            flash(f"已{'启用' if user.active else '停用'}用户 {user.username}", "success")
+        operations.set_active(acting_user(), user, not user.active)  # refused: flash and back
+        db.session.commit()
+        flash(f"已{'启用' if user.active else '停用'}用户 {user.username}", "success")
     return redirect(url_for(".user_list"))
 
 
@@ -109,13 +109,9 @@ def user_reset_password(user_id: int):
     user = _load_user(user_id)
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        try:
-            operations.reset_password(acting_user(), user, form.password.data)
-        except operations.AccountError as error:
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
-            flash(f"已重置 {user.username} 的密码，原有访问令牌已失效", "success")
+        operations.reset_password(acting_user(), user, form.password.data)  # refused: flash and back
+        db.session.commit()
+        flash(f"已重置 {user.username} 的密码，原有访问令牌已失效", "success")
     else:
         flash("请输入新密码", "danger")
     return redirect(url_for(".user_edit", user_id=user.id))

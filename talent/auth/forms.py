@@ -1,8 +1,9 @@
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
 
-from talent.core.forms import BaseForm, ChoiceField, optional_int
+from talent.core.forms import BaseForm, ChoiceField, VersionField, optional_int
 from talent.core.permissions import ROLE_LABELS
+from talent.core.validators import bounded_int
 from talent.extensions import db
 from talent.registry.models import Talent
 
@@ -39,11 +40,15 @@ class UserForm(BaseForm):
     )
     active = BooleanField("启用", default=True)
     password = PasswordField("初始密码")
+    version = VersionField("版本")
 
     def __init__(self, *args, unit_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.unit_id.set_options([(None, "（无）"), *(unit_choices or [])])
 
     def validate_talent_id(self, field):
-        if self.role.data == "talent" and field.data and db.session.get(Talent, int(field.data)) is None:
+        if self.role.data != "talent" or not field.data:
+            return
+        talent_id = bounded_int(field.data)
+        if talent_id is None or db.session.get(Talent, talent_id) is None:
             raise ValidationError("没有这个人才编号")

@@ -1,5 +1,6 @@
 """Accounts, the units they belong to, and API tokens."""
 from datetime import datetime
+from typing import ClassVar
 
 from flask import current_app
 from flask_login import UserMixin
@@ -50,6 +51,12 @@ class User(UserMixin, db.Model):
     # and on 退出所有设备, so that every session signed in before then stops working.
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Optimistic concurrency for the admin's edit form. Bumped by the admin's edits only
+    # (``auth.operations.update_user``), not by sign-ins, so a login never makes an open
+    # form stale; every UPDATE still checks it (SQLAlchemy's version_id_col, application-set).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__: ClassVar = {"version_id_col": version, "version_id_generator": False}
 
     unit: Mapped[Unit | None] = relationship()
 

@@ -13,6 +13,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from talent.auth.models import ApiToken, Unit, User
 from talent.core import audit, ratelimit
+from talent.core.db import check_version
+from talent.core.errors import Refused
 from talent.core.timeutil import utcnow
 from talent.extensions import db
 
@@ -23,8 +25,10 @@ class AuthError(Exception):
     """Sign-in refused; the message is safe to show."""
 
 
-class AccountError(ValueError):
-    """An account change that cannot be made; the message is shown to the admin."""
+class AccountError(Refused):
+    """An account change that breaks a rule (422); the message is shown to the admin."""
+
+    status = 422
 
 
 @dataclass(frozen=True)
@@ -202,7 +206,9 @@ def create_user(actor, username: str, password: str, role: str, *, unit_id=None,
     return user
 
 
-def update_user(actor, user: User, values: Mapping) -> dict:
+def update_user(actor, user: User, values: Mapping, version: int | None = None) -> dict:
+    """The admin's edit; ``version`` is the one the form was opened at (stale: ``StaleEdit``)."""
+    check_version(user, version)
     values = dict(values)
     _check_role_links(values)
     if values.get("role") != "unit":
@@ -213,6 +219,7 @@ def update_user(actor, user: User, values: Mapping) -> dict:
         raise AccountError("不能修改自己的角色")
     changes = audit.apply_changes(user, values)
     if changes:
+        user.version += 1  # set here, not by sign-ins (User's version_id_generator=False)
         db.session.flush()
         audit.record(actor, "update", user, changes, summary=user.username)
     return changes

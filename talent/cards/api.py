@@ -7,6 +7,7 @@ from talent.cards.verification import qr_response, verify_allowed, verify_token
 from talent.core.api import json_body
 from talent.core.errors import ApiError
 from talent.core.permissions import Permission, acting_user, public, require
+from talent.core.validators import bounded_int
 from talent.extensions import db
 from talent.registry.models import Talent
 
@@ -14,23 +15,12 @@ bp = Blueprint("cards_api", __name__, url_prefix="/api/v1")
 
 
 def _card(card_id: int) -> Card:
-    return db.session.get(Card, card_id) or abort(404)
+    return db.get_or_404(Card, card_id)
 
 
-def _refused(error: cards.CardError) -> ApiError:
-    if isinstance(error, cards.NotEligible):
-        return ApiError(422, str(error), code="not_eligible",
-                        fields={"talent_id": [c.text for c in error.verdict.unmet_requirements]
-                                or ["不符合任一档次的发卡条件"]})
-    return ApiError(409, str(error))
-
-
-def _carried_out(action, *args) -> Card:
-    """Run a card operation and commit it; a refusal becomes the API's 409/422."""
-    try:
-        result = action(acting_user(), *args)
-    except cards.CardError as error:
-        raise _refused(error) from None
+def _committed(result):
+    """A card operation's result once it is committed (a refusal never gets here: the app
+    answers ``Refused`` with the API's 409/422)."""
     db.session.commit()
     return result
 
@@ -43,7 +33,7 @@ def _card_body(card: Card) -> dict:
 @require(Permission.ELIGIBILITY_READ)
 def eligibility(talent_id: int):
     user = acting_user()
-    talent = db.session.get(Talent, talent_id) or abort(404)
+    talent = db.get_or_404(Talent, talent_id)
     own = user.can(Permission.PORTAL) and user.talent_id == talent.id
     if not (user.can(Permission.CARDS_READ) or own):
         abort(403)
@@ -58,10 +48,10 @@ def issue():
     talent_id = data.get("talent_id")
     if not isinstance(talent_id, int) or isinstance(talent_id, bool):
         raise ApiError(422, fields={"talent_id": ["应为人才编号（整数）"]})
-    talent = db.session.get(Talent, talent_id)
+    talent = db.session.get(Talent, talent_id) if bounded_int(talent_id) else None
     if talent is None:
         raise ApiError(422, fields={"talent_id": ["没有这个人才编号"]})
-    card = _carried_out(cards.issue_card, talent)
+    card = _committed(cards.issue_card(acting_user(), talent))
     return _card_body(card), 201, {"Location": url_for(".card_show", card_id=card.id)}
 
 
@@ -78,19 +68,19 @@ def revoke(card_id: int):
     reason = json_body().get("reason")
     if not isinstance(reason, str) or not reason.strip():
         raise ApiError(422, fields={"reason": ["注销必须填写原因"]})
-    return _card_body(_carried_out(cards.revoke_card, card, reason))
+    return _card_body(_committed(cards.revoke_card(acting_user(), card, reason)))
 
 
 @bp.post("/cards/<int:card_id>/renew")
 @require(Permission.CARDS_ISSUE)
 def renew(card_id: int):
-    return _card_body(_carried_out(cards.renew_card, _card(card_id)))
+    return _card_body(_committed(cards.renew_card(acting_user(), _card(card_id))))
 
 
 @bp.post("/cards/<int:card_id>/reissue")
 @require(Permission.CARDS_ISSUE)
 def reissue(card_id: int):
-    new = _carried_out(cards.reissue_card, _card(card_id))
+    new = _committed(cards.reissue_card(acting_user(), _card(card_id)))
     return _card_body(new), 201, {"Location": url_for(".card_show", card_id=new.id)}
 
 

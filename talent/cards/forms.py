@@ -1,12 +1,12 @@
 """Forms of the card feature: revoke reason, rule versions, tier benefits."""
-from wtforms import BooleanField, DateField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from talent.cards.models import BENEFIT_KINDS
 from talent.cards.rules import LIST_CRITERIA, TIER_CODES
 from talent.core import timeutil
-from talent.core.forms import BaseForm, ChoiceField, options
+from talent.core.forms import BaseForm, ChoiceField, VersionField, options
 from talent.registry import choices
 
 
@@ -32,6 +32,8 @@ def _rule_form_class():
         "note": StringField("修订说明", validators=[Length(max=200, message="说明不超过200个字")]),
         "require_active": BooleanField("须为在县工作状态"),
         "require_in_county": BooleanField("须在双牌县内工作"),
+        # The newest version when the form was opened: saving over a newer one is refused.
+        "based_on": VersionField("所依据的版本"),
     }
     for code in TIER_CODES:
         fields[f"{code}_name"] = StringField(f"{code}档名称", validators=[Optional(), Length(max=40)])
@@ -100,6 +102,19 @@ def _benefit_form_class():
 
 
 class BenefitForm(_benefit_form_class()):
+    # "id:version,…" of the benefits as the form showed them (optimistic concurrency).
+    versions = HiddenField("版本")
+
+    def seen_versions(self) -> dict[int, int] | None:
+        if not self.versions.data:
+            return None
+        seen = {}
+        for pair in self.versions.data.split(","):
+            key, _, value = pair.partition(":")
+            if key.isascii() and key.isdigit() and value.isascii() and value.isdigit():
+                seen[int(key)] = int(value)
+        return seen
+
     def texts(self) -> dict[tuple[str, str], str]:
         return {(tier, kind): getattr(self, f"{tier}_{kind}").data or ""
                 for tier in TIER_CODES for kind in BENEFIT_KINDS}

@@ -1,6 +1,6 @@
 """泷泊英才VIP卡: rule versions, tier benefits, cards, their numbers and the scans of their QR codes."""
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -48,6 +48,10 @@ class TierBenefit(db.Model):
     tier: Mapped[str] = mapped_column(String(10))
     kind: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text, default="")
+    # Optimistic concurrency: every UPDATE checks and bumps it (a stale form is refused).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__: ClassVar = {"version_id_col": version}
 
     @property
     def kind_label(self) -> str:

@@ -16,19 +16,25 @@ from talent.cards.models import (
 )
 from talent.core import audit, timeutil
 from talent.core.db import guarded_flush
+from talent.core.errors import Refused, StaleEdit
 from talent.extensions import db
 from talent.notifications.operations import notify_talent
 from talent.registry.models import Talent
 
 
-class CardError(Exception):
-    """A card action that cannot be done; the message is shown as it is."""
+class CardError(Refused):
+    """A card action that cannot be done (409); the message is shown as it is."""
 
 
 class NotEligible(CardError):
+    """The talent does not meet the rules (422), with the unmet requirements by field."""
+
+    status = 422
+    code = "not_eligible"
+
     def __init__(self, verdict: card_rules.Eligibility):
         unmet = [c.text for c in verdict.unmet_requirements] or ["不符合任一档次的发卡条件"]
-        super().__init__("不能发卡：" + "；".join(unmet))
+        super().__init__("不能发卡：" + "；".join(unmet), fields={"talent_id": unmet})
         self.verdict = verdict
 
 
@@ -49,15 +55,26 @@ def rule_versions() -> list[CardRuleSet]:
     return list(db.session.scalars(select(CardRuleSet).order_by(CardRuleSet.version.desc())))
 
 
-def create_rule_version(actor, rules: dict, effective_on: date, note: str = "") -> CardRuleSet:
+def newest_rule_version() -> int:
+    return db.session.scalar(select(func.max(CardRuleSet.version))) or 0
+
+
+def create_rule_version(actor, rules: dict, effective_on: date, note: str = "",
+                        based_on: int | None = None) -> CardRuleSet:
+    """A new version; ``based_on`` is the newest version the admin's form started from — if
+    another admin saved one since, ``StaleEdit`` (their version would be silently superseded)."""
     problems = card_rules.validate_rules(rules)
     if problems:
         raise CardError("；".join(problems))
-    version = (db.session.scalar(select(func.max(CardRuleSet.version))) or 0) + 1
+    newest = newest_rule_version()
+    if based_on is not None and based_on != newest:
+        raise StaleEdit(newest)
+    version = newest + 1
     rule_set = CardRuleSet(version=version, effective_on=effective_on, rules=rules, note=note.strip(),
                            created_by_id=getattr(actor, "id", None))
-    db.session.add(rule_set)
-    db.session.flush()
+    # Two admins saving in the same instant both compute the same number: the unique index decides.
+    with guarded_flush(lambda: StaleEdit(version)):
+        db.session.add(rule_set)
     audit.record(actor, "create", rule_set, {"version": [None, version],
                                              "effective_on": [None, effective_on.isoformat()]},
                  summary=f"发卡规则第{version}版 {note}".strip())
@@ -107,7 +124,22 @@ def benefits_by_tier() -> dict[str, list[TierBenefit]]:
     return grouped
 
 
-def update_benefits(actor, texts: dict[tuple[str, str], str]) -> int:
+def benefit_versions(benefits: list[TierBenefit]) -> str:
+    """What the benefits form carries hidden: "id:version,…" of the rows it shows."""
+    return ",".join(f"{b.id}:{b.version}" for b in sorted(benefits, key=lambda b: b.id))
+
+
+def changed_benefits(seen: dict[int, int]) -> list[TierBenefit]:
+    """The benefits saved by someone else since the form read ``seen`` (new ones included)."""
+    return [b for b in db.session.scalars(select(TierBenefit).order_by(TierBenefit.id))
+            if seen.get(b.id) != b.version]
+
+
+def update_benefits(actor, texts: dict[tuple[str, str], str],
+                    seen: dict[int, int] | None = None) -> int:
+    """Save the texts; ``seen`` are the versions the form showed (stale: ``StaleEdit``)."""
+    if seen is not None and changed_benefits(seen):
+        raise StaleEdit()
     changed = 0
     current = {(b.tier, b.kind): b for b in db.session.scalars(select(TierBenefit))}
     for key, text in texts.items():

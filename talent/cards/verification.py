@@ -5,6 +5,7 @@ token (with its rate limit per client) and the batched log of every scan. A libr
 module: views and APIs of several features import it; it imports no views.
 """
 import atexit
+import logging
 import threading
 import time
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from typing import ClassVar
 from flask import current_app, request, send_file
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import bindparam, insert, select
+from sqlalchemy.exc import OperationalError
 
 from talent.cards.models import Card, CardRuleSet, CardScan, status_on
 from talent.cards.qr import qr_png
@@ -24,6 +26,8 @@ from talent.core.masking import mask_name
 from talent.core.timeutil import utcnow
 from talent.extensions import db
 from talent.registry.models import Talent
+
+log = logging.getLogger(__name__)
 
 TOKEN_SALT = "lbyc-card-verify"
 
@@ -175,7 +179,12 @@ class ScanLog:
                    or self.clock() - self._oldest >= config["CARD_SCAN_MAX_DELAY"])
             batch = self._take() if due else []
         if batch:
-            self._write(batch)
+            try:
+                self._write(batch)
+            except OperationalError:  # SQLite busy past busy_timeout (a long import is writing)
+                log.warning("scan log busy; keeping %d scans for the next batch", len(batch))
+                with self._lock:
+                    self._rows[:0] = batch  # the answer does not wait on the log
 
     @staticmethod
     def _write(batch: list[dict]) -> None:

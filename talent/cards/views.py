@@ -1,5 +1,5 @@
 """Card pages for 县委组织部 and the admin, and the public verification page."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from sqlalchemy import or_, select
 
 from talent.cards import operations as cards
@@ -8,10 +8,12 @@ from talent.cards.forms import BenefitForm, CardRuleForm, RevokeForm
 from talent.cards.models import BENEFIT_KINDS, SHOWN_STATUSES, Card, CardScan
 from talent.cards.verification import qr_response, verify_allowed, verify_token, verify_url
 from talent.core import audit, features, timeutil
+from talent.core.errors import StaleEdit
 from talent.core.forms import EmptyForm
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, public, require
 from talent.core.spreadsheet import XLSX_MIMETYPE, write_xlsx
+from talent.core.validators import bounded_int
 from talent.extensions import db
 from talent.registry import choices
 from talent.registry.models import Talent
@@ -25,11 +27,11 @@ FIELD_LABELS = {"number": "卡号", "talent_id": "人才编号", "tier": "档次
 
 
 def _load_card(card_id: int) -> Card:
-    return db.session.get(Card, card_id) or abort(404)
+    return db.get_or_404(Card, card_id)
 
 
 def _load_talent(talent_id: int) -> Talent:
-    return db.session.get(Talent, talent_id) or abort(404)
+    return db.get_or_404(Talent, talent_id)
 
 
 # --- lists --------------------------------------------------------------------------------------
@@ -42,7 +44,8 @@ def card_list():
     tier = request.args.get("tier", "")
     query = select(Card).join(Card.talent).order_by(Card.id.desc())
     if q:
-        query = query.where(or_(Card.number.contains(q.upper()), Talent.name.contains(q)))
+        query = query.where(or_(Card.number.contains(q.upper(), autoescape=True),
+                                Talent.name.contains(q, autoescape=True)))
     day = timeutil.today()
     if status == "expired":
         query = query.where(Card.status == "active", Card.expires_on < day)
@@ -98,8 +101,8 @@ def recommended_export():
 @require(Permission.CARDS_READ)
 def stale():
     current = cards.current_rule_set()
-    requested = request.args.get("version", "")
-    rule_set = cards.rule_version(int(requested)) if requested.isdigit() else None
+    requested = bounded_int(request.args.get("version"))
+    rule_set = cards.rule_version(requested) if requested is not None else None
     rule_set = rule_set or current
     return render_template("cards/stale.html", stale=cards.stale_cards(rule_set=rule_set),
                            rule_set=rule_set, current=current, versions=cards.rule_versions())
@@ -121,14 +124,10 @@ def talent_cards(talent_id: int):
 def issue(talent_id: int):
     talent = _load_talent(talent_id)
     if EmptyForm().validate_on_submit():
-        try:
-            card = cards.issue_card(acting_user(), talent)
-        except cards.CardError as error:
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
-            flash(f"已向 {talent.name} 发放 {card.number}（{card.tier}档）", "success")
-            return redirect(url_for(".card_detail", card_id=card.id))
+        card = cards.issue_card(acting_user(), talent)  # a refusal: flash and back (core/errors.py)
+        db.session.commit()
+        flash(f"已向 {talent.name} 发放 {card.number}（{card.tier}档）", "success")
+        return redirect(url_for(".card_detail", card_id=card.id))
     return redirect(url_for(".talent_cards", talent_id=talent.id))
 
 
@@ -145,30 +144,26 @@ def card_detail(card_id: int):
         verify_url=verify_url(card))
 
 
-def _card_action(card_id: int, action, done: str):
-    card = _load_card(card_id)
-    try:
-        result = action(card)
-    except cards.CardError as error:
-        flash(str(error), "danger")
-        return redirect(url_for(".card_detail", card_id=card.id))
+def _done(card: Card, message: str):
+    """Commit a card action and show the card it left (a refusal never gets here: the app
+    answers ``Refused`` with a flash message and a redirect back)."""
     db.session.commit()
-    flash(done.format(card=result), "success")
-    return redirect(url_for(".card_detail", card_id=result.id))
+    flash(message, "success")
+    return redirect(url_for(".card_detail", card_id=card.id))
 
 
 @bp.post("/<int:card_id>/renew")
 @require(Permission.CARDS_ISSUE)
 def renew(card_id: int):
-    return _card_action(card_id, lambda c: cards.renew_card(acting_user(), c),
-                        "已续期：{card.number} 有效期至 {card.expires_on}")
+    card = cards.renew_card(acting_user(), _load_card(card_id))
+    return _done(card, f"已续期：{card.number} 有效期至 {card.expires_on}")
 
 
 @bp.post("/<int:card_id>/reissue")
 @require(Permission.CARDS_ISSUE)
 def reissue(card_id: int):
-    return _card_action(card_id, lambda c: cards.reissue_card(acting_user(), c),
-                        "已补办新卡 {card.number}，原卡二维码已失效")
+    new = cards.reissue_card(acting_user(), _load_card(card_id))
+    return _done(new, f"已补办新卡 {new.number}，原卡二维码已失效")
 
 
 @bp.post("/<int:card_id>/revoke")
@@ -179,8 +174,8 @@ def revoke(card_id: int):
         _load_card(card_id)
         flash("注销必须填写原因", "danger")
         return redirect(url_for(".card_detail", card_id=card_id))
-    return _card_action(card_id, lambda c: cards.revoke_card(acting_user(), c, form.reason.data),
-                        "已注销 {card.number}")
+    card = cards.revoke_card(acting_user(), _load_card(card_id), form.reason.data)
+    return _done(card, f"已注销 {card.number}")
 
 
 @bp.get("/<int:card_id>/print")
@@ -214,18 +209,25 @@ def rules_page():
 @require(Permission.CARD_RULES_MANAGE)
 def rules_new():
     current = cards.current_rule_set()
-    form = CardRuleForm(data={**CardRuleForm.data_from(current.rules), "effective_on": timeutil.today()})
+    form = CardRuleForm(data={**CardRuleForm.data_from(current.rules), "effective_on": timeutil.today(),
+                              "based_on": cards.newest_rule_version()})
+    stale = None
     if form.validate_on_submit():
         try:
             rule_set = cards.create_rule_version(acting_user(), form.rules(), form.effective_on.data,
-                                                 form.note.data or "")
+                                                 form.note.data or "", based_on=form.based_on.data)
+        except StaleEdit as error:
+            newer = cards.rule_version(error.current_version)
+            stale = [("发卡规则", f"第{newer.version}版（{newer.effective_on} 起生效）{newer.note}"
+                      if newer else "已有更新的版本", f"基于第{form.based_on.data}版的修改")]
+            form.based_on.data = error.current_version
         except cards.CardError as error:
             flash(str(error), "danger")
         else:
             db.session.commit()
             flash(f"已保存发卡规则第 {rule_set.version} 版，{rule_set.effective_on} 起生效", "success")
             return redirect(url_for(".rules_page"))
-    return render_template("cards/rule_form.html", form=form, current=current,
+    return render_template("cards/rule_form.html", form=form, current=current, stale=stale,
                            list_keys=CardRuleForm.LIST_KEYS)
 
 
@@ -233,14 +235,24 @@ def rules_new():
 @require(Permission.CARD_RULES_MANAGE)
 def benefits_edit():
     grouped = cards.benefits_by_tier()
-    data = {f"{b.tier}_{b.kind}": b.text for items in grouped.values() for b in items}
-    form = BenefitForm(data=data)
+    shown = [b for items in grouped.values() for b in items]
+    data = {f"{b.tier}_{b.kind}": b.text for b in shown}
+    form = BenefitForm(data={**data, "versions": cards.benefit_versions(shown)})
+    stale = None
     if form.validate_on_submit():
-        changed = cards.update_benefits(acting_user(), form.texts())
-        db.session.commit()
-        flash(f"已保存待遇说明（修改 {changed} 项）", "success")
-        return redirect(url_for(".rules_page"))
-    return render_template("cards/benefits.html", form=form, kinds=BENEFIT_KINDS,
+        seen = form.seen_versions()
+        try:
+            changed = cards.update_benefits(acting_user(), form.texts(), seen=seen)
+        except StaleEdit:
+            stale = [(f"{b.tier}档·{b.kind_label}", b.text or "（空）",
+                      form.texts().get((b.tier, b.kind)) or "（空）")
+                     for b in cards.changed_benefits(seen)]
+            form.versions.data = cards.benefit_versions(shown)
+        else:
+            db.session.commit()
+            flash(f"已保存待遇说明（修改 {changed} 项）", "success")
+            return redirect(url_for(".rules_page"))
+    return render_template("cards/benefits.html", form=form, kinds=BENEFIT_KINDS, stale=stale,
                            tiers=card_rules.TIER_CODES)
 
 

@@ -6,11 +6,37 @@ from talent.core.forms import JsonTypeError, form_labels, json_to_formdata
 from talent.core.pagination import Page
 
 # What a client may echo back from a GET without meaning to change it.
-READ_ONLY_FIELDS = frozenset({"id", "created_at", "updated_at"})
+# ("version" is read by the view itself: a PATCH naming a stale one is refused.)
+READ_ONLY_FIELDS = frozenset({"id", "created_at", "updated_at", "version", "birth_year"})
+
+
+# Our bodies are flat objects (a talent's honours are one list deep); deeper is not ours.
+MAX_JSON_DEPTH = 8
+
+
+def _depth(value, limit: int) -> int:
+    """Nesting depth of parsed JSON, walked without recursion and given up past ``limit``."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            if deepest > limit:
+                break
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def json_body() -> dict:
-    data = request.get_json(silent=True)
+    """The request's JSON object; 400 for anything else, deep nesting included (the parser's
+    own recursion limit would otherwise surface as a 500)."""
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:
+        raise ApiError(400, f"JSON 嵌套层数过多（不超过 {MAX_JSON_DEPTH} 层）") from None
+    if data is not None and _depth(data, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+        raise ApiError(400, f"JSON 嵌套层数过多（不超过 {MAX_JSON_DEPTH} 层）")
     if data is None:
         raise ApiError(400, "请求体应为 JSON 对象（Content-Type: application/json）")
     if not isinstance(data, dict):

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import has_request_context
-from sqlalchemy import DDL, JSON, ForeignKey, Index, String, event, select
+from sqlalchemy import DDL, JSON, ForeignKey, Index, String, event, insert, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from talent.core.masking import mask_birth_date, mask_id_number_short
@@ -124,6 +124,18 @@ def record(actor, action: str, obj, changes: dict | None = None, summary: str = 
     )
     db.session.add(entry)
     return entry
+
+
+def record_many(actor, action: str, items: list[tuple[Any, dict, str]]) -> None:
+    """``record`` for a batch (an import): ``(obj, changes, summary)`` each, one multi-row INSERT
+    instead of an ORM object per entry. Same rows, same transaction."""
+    actor_id, actor_name = getattr(actor, "id", None), getattr(actor, "username", None) or "system"
+    now = utcnow()
+    rows = [{"at": now, "actor_id": actor_id, "actor_name": actor_name, "action": action,
+             "object_type": obj.__tablename__, "object_id": obj.id, "summary": summary[:200],
+             "changes": changes or {}} for obj, changes, summary in items]
+    for start in range(0, len(rows), 1000):
+        db.session.execute(insert(AuditEntry), rows[start:start + 1000])
 
 
 def history(object_type: str, object_id: int) -> list[AuditEntry]:

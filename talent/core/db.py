@@ -3,7 +3,16 @@ from contextlib import contextmanager
 
 from sqlalchemy.exc import IntegrityError
 
+from talent.core.errors import StaleEdit
 from talent.extensions import db
+
+
+def check_version(obj, expected: int | None) -> None:
+    """Refuse a change made from a stale copy: ``expected`` is the ``version`` the form or API
+    client read (None: the caller did not say, nothing to check). The UPDATE checks again
+    (``version_id_col``), for two saves in the same instant."""
+    if expected is not None and expected != obj.version:
+        raise StaleEdit(obj.version)
 
 
 @contextmanager

@@ -1,8 +1,10 @@
 """Error answers: JSON in the DESIGN.md shape for the API, friendly pages for people."""
 import logging
 
-from flask import flash, jsonify, redirect, render_template, request
+from flask import current_app, flash, jsonify, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from talent.core.permissions import is_api_request
@@ -21,7 +23,15 @@ CODES = {
     422: ("validation_failed", "提交的数据未通过校验"),
     429: ("too_many_requests", "请求过于频繁，请稍后再试"),
     500: ("server_error", "服务器内部错误，请稍后再试"),
+    503: ("busy", "系统正忙，请稍后再试"),
 }
+
+BUSY_MESSAGE = "其他人正在保存大量数据（如批量导入），本次操作未保存，请稍后重试"
+
+
+def _database_busy(error: OperationalError) -> bool:
+    """SQLite's write lock stayed taken past ``busy_timeout`` (a long import is writing)."""
+    return "database is locked" in str(error.orig)
 
 
 class Refused(Exception):
@@ -31,6 +41,7 @@ class Refused(Exception):
     """
 
     status = 409
+    code: str | None = None  # the API's error code; by default the status's ("conflict", …)
 
     def __init__(self, message: str, *, fields: dict | None = None, status: int | None = None):
         super().__init__(message)
@@ -38,6 +49,21 @@ class Refused(Exception):
         self.fields = fields or {}
         if status is not None:
             self.status = status
+
+
+STALE_MESSAGE = "已被他人修改：您打开页面后，其他人保存了这条记录，请核对当前内容后重新保存"
+
+
+class StaleEdit(Refused):
+    """Someone else saved the record after this form (or API client) read it: the change would
+    silently undo theirs (409, code "stale"). Pages that can keep the input catch it and show
+    the form again with the differences; elsewhere the app answers it like any refusal."""
+
+    code = "stale"
+
+    def __init__(self, current_version: int | None = None, message: str = STALE_MESSAGE):
+        super().__init__(message, fields={"version": [message]})
+        self.current_version = current_version
 
 
 class ApiError(Exception):
@@ -70,6 +96,13 @@ def _same_site_referrer() -> str | None:
     return referrer if referrer.startswith(request.host_url) else None
 
 
+def _forget_body() -> None:
+    """The body was refused as too large: nothing may read it again while the error page renders
+    (any form in the layout would, and raise 413 inside the handler — a bare 500)."""
+    empty = request.parameter_storage_class()
+    request.__dict__.update(form=empty, files=empty)
+
+
 def register_errorhandlers(app):
     @app.errorhandler(ApiError)
     def handle_api_error(error: ApiError):
@@ -80,8 +113,28 @@ def register_errorhandlers(app):
     def handle_refused(error: Refused):
         db.session.rollback()
         if is_api_request():
-            return api_error_response(ApiError(error.status, error.message, fields=error.fields))
+            return api_error_response(ApiError(error.status, error.message, fields=error.fields,
+                                               code=error.code))
         flash(error.message, "danger")
+        return redirect(_same_site_referrer() or request.script_root + "/")
+
+    @app.errorhandler(StaleDataError)
+    def handle_stale(_error: StaleDataError):
+        # Two saves of the same row in the same instant: the version check in the UPDATE
+        # itself caught the second (the form-level check runs before it and usually does).
+        return handle_refused(StaleEdit())
+
+    @app.errorhandler(OperationalError)
+    def handle_busy(error: OperationalError):
+        if not _database_busy(error):
+            return handle_unexpected(error)
+        db.session.rollback()
+        log.warning("database busy on %s %s", request.method, request.path)
+        if is_api_request():
+            response = api_error_response(ApiError(503, BUSY_MESSAGE))
+            response.headers["Retry-After"] = "10"
+            return response
+        flash(BUSY_MESSAGE, "warning")
         return redirect(_same_site_referrer() or request.script_root + "/")
 
     @app.errorhandler(CSRFError)
@@ -96,9 +149,14 @@ def register_errorhandlers(app):
     def handle_http(error: HTTPException):
         db.session.rollback()
         status = error.code or 500
+        message = None
+        if status == 413:
+            _forget_body()
+            limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+            message = f"上传的文件过大：单次上传不超过 {limit / 1024 / 1024:g} MB，请拆分后再上传"
         if is_api_request():
-            return api_error_response(ApiError(status))
-        return _page(status)
+            return api_error_response(ApiError(status, message))
+        return _page(status, message)
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):

@@ -4,12 +4,16 @@ The same form classes validate HTML posts and JSON bodies: the API turns a JSON
 object into form data with :func:`json_to_formdata` and validates it through
 the very form the page uses.
 """
+from datetime import date
+
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import DateField, SelectField, TextAreaField
+from wtforms import DateField, HiddenField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.fields.core import UnboundField
 from wtforms.validators import ValidationError
+
+from talent.core.validators import bounded_int
 
 
 def form_labels(form_class) -> dict[str, str]:
@@ -114,3 +118,39 @@ class LinesField(TextAreaField):
 
     def _value(self):
         return "\n".join(self.data or [])
+
+
+class VersionField(HiddenField):
+    """The row ``version`` a form was opened at, sent back hidden (optimistic concurrency)."""
+
+    def process_formdata(self, valuelist):
+        self.data = bounded_int(valuelist[0]) if valuelist else None
+
+
+def _shown(field, value) -> str:
+    if value in (None, "", []):
+        return "（空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return "；".join(str(v) for v in value)
+    for choice in getattr(field, "choices", None) or []:
+        if getattr(choice, "value", None) == value or str(getattr(choice, "value", "")) == str(value):
+            return str(choice.label)
+    return str(value)
+
+
+def differences(form, obj, values: dict) -> list[tuple[str, str, str]]:
+    """``(label, saved now, you entered)`` for every field where the stored record and the
+    submitted form disagree: what a stale save shows so the clerk sees the other's change."""
+    rows = []
+    for name, submitted in values.items():
+        current = getattr(obj, name, None)
+        if current == submitted or (current in (None, "", []) and submitted in (None, "", [])):
+            continue
+        field = getattr(form, name, None)
+        label = field.label.text if field is not None else name
+        rows.append((label, _shown(field, current), _shown(field, submitted)))
+    return rows

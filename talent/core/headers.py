@@ -21,5 +21,7 @@ def register(app):
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         if request.endpoint != "static":
-            response.headers.setdefault("Cache-Control", "no-store")
+            # Forced, not defaulted: send_file's "no-cache" still lets a shared PC keep the
+            # export (full ID numbers) or a card's QR on disk.
+            response.headers["Cache-Control"] = "no-store"
         return response

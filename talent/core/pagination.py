@@ -4,6 +4,7 @@ from math import ceil
 
 from sqlalchemy import Select, func, select
 
+from talent.core.validators import bounded_int
 from talent.extensions import db
 
 DEFAULT_PER_PAGE = 20
@@ -11,14 +12,9 @@ MAX_PER_PAGE = 100
 MAX_PAGE = 100_000  # far past any real list; keeps OFFSET inside what databases accept
 
 
-def _positive_int(raw, default: int, upper: int | None = None) -> int:
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        return default
-    if value < 1:
-        return default
-    return min(value, upper) if upper else value
+def _positive_int(raw, default: int, upper: int) -> int:
+    value = bounded_int(raw)
+    return default if value is None else min(value, upper)
 
 
 @dataclass

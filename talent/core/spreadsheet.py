@@ -1,16 +1,35 @@
-"""Excel in and out: streamed exports and row-by-row reading of uploads."""
+"""Excel in and out: streamed exports and row-by-row reading of uploads.
+
+Exports write user text as text, never as a formula (:func:`text_cell`); imports refuse a
+workbook before parsing it when it unpacks too large or hides an oversize cell, and stop at the
+row limit (:func:`read_xlsx`).
+"""
+import re
 import tempfile
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_IMPORT_ROWS = 20_000
+# The longest text one cell of an import may hold; the talent form's longest field is far shorter.
+MAX_CELL_CHARS = 2_000
+# A valid 20,000-row import unpacks to about 30 MB of XML; a zip bomb unpacks to gigabytes.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_PARTS = 500
+# Text between two XML tags longer than this cannot be a cell we accept (UTF-8 and entities
+# make a character up to about 6 bytes); found by a streaming pass before openpyxl parses.
+MAX_TEXT_RUN_BYTES = MAX_CELL_CHARS * 6 + 1024
+
+# OWASP's "CSV injection" list: text starting so is taken as a formula when edited or re-saved.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class SpreadsheetError(ValueError):
@@ -29,6 +48,23 @@ def _header_cells(sheet, headers: list[str]):
     return cells
 
 
+def text_cell(sheet, value):
+    """One exported value as a cell: text stays text, never a formula, whatever it starts with.
+
+    openpyxl stores a string starting with ``=`` as a live formula (and ``#N/A`` as an error);
+    here every string is stored as a string, and one starting with ``= + - @``, tab or CR also
+    gets Excel's quote prefix (what typing a leading ``'`` does), so it stays text even when
+    someone edits the cell or saves the sheet as CSV. The text itself is unchanged.
+    """
+    if not isinstance(value, str) or not (value.startswith(FORMULA_TRIGGERS) or value in ERROR_CODES):
+        return value  # openpyxl stores any other string as a string already; no cell object needed
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    if value.startswith(FORMULA_TRIGGERS):
+        cell.quotePrefix = True
+    return cell
+
+
 def write_xlsx(title: str, headers: list[str], rows: Iterable[list], widths: list[int] | None = None):
     """Write rows to a temporary .xlsx file one at a time and return the open file.
 
@@ -42,7 +78,7 @@ def write_xlsx(title: str, headers: list[str], rows: Iterable[list], widths: lis
     sheet.freeze_panes = "A2"
     sheet.append(_header_cells(sheet, headers))
     for row in rows:
-        sheet.append(row)
+        sheet.append([text_cell(sheet, value) for value in row])
     # Handed to send_file, which closes it after the response: no context manager here.
     output = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
     workbook.save(output)
@@ -74,14 +110,73 @@ def _cell_text(value) -> object:
     return value
 
 
+UNREADABLE = "无法读取文件，请上传由模板填写的 .xlsx 文件"
+TOO_MANY_ROWS = "单次导入不超过 {} 行（含空行），请拆分文件"
+
+
+_LONG_TEXT = re.compile(rb"[^<]{%d}" % (MAX_TEXT_RUN_BYTES + 1))
+_ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
+
+
+def _scan_part(part) -> tuple[bool, int]:
+    """One pass over an XML part in 1 MB chunks (never held whole): whether it holds more than
+    ``MAX_TEXT_RUN_BYTES`` between two ``<`` (a 300 MB cell is found at once), and how many
+    ``<row`` elements it has (openpyxl, given a sheet without a size, would parse it all)."""
+    carry, rows = b"", 0
+    while chunk := part.read(1024 * 1024):
+        buffer = carry + chunk
+        if _LONG_TEXT.search(buffer):
+            return True, rows
+        cut = buffer.rfind(b"<")
+        rows += len(_ROW.findall(buffer, 0, cut if cut >= 0 else len(buffer)))
+        carry = buffer[cut:] if cut >= 0 else b""
+    return False, rows + len(_ROW.findall(carry))
+
+
+def check_archive(stream) -> None:
+    """Refuse a workbook before parsing it: too many parts, too large unpacked, a cell of text
+    longer than any we accept (a 300 MB cell packs into 300 KB), or more rows than an import
+    takes (a million empty rows pack into 5 MB). The stream is rewound."""
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            parts = archive.infolist()
+            if len(parts) > MAX_PARTS:
+                raise SpreadsheetError(UNREADABLE)
+            # Declared sizes are binding: zipfile stops reading a part at its declared size.
+            if sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES:
+                raise SpreadsheetError(
+                    f"文件解压后超过 {MAX_UNPACKED_BYTES // (1024 * 1024)} MB，请拆分后分批导入")
+            for part in parts:
+                if part.filename.startswith(("xl/worksheets/", "xl/sharedStrings")):
+                    with archive.open(part) as data:
+                        long_text, rows = _scan_part(data)
+                    if long_text:
+                        raise SpreadsheetError(
+                            f"文件中有单元格内容超过 {MAX_CELL_CHARS} 个字，请检查后重新导入")
+                    if rows > MAX_IMPORT_ROWS + 1 and part.filename.startswith("xl/worksheets/"):
+                        raise SpreadsheetError(TOO_MANY_ROWS.format(MAX_IMPORT_ROWS))
+    except SpreadsheetError:
+        raise
+    except Exception as error:  # zipfile.BadZipFile, zlib.error, CRC mismatch …: not a workbook
+        raise SpreadsheetError(UNREADABLE) from error
+    finally:
+        stream.seek(0)
+
+
 def read_xlsx(stream, expected_headers: list[str]) -> SheetRows:
-    """Read the first sheet: header row then data rows, keyed by header, with Excel row numbers."""
+    """Read the first sheet: header row then data rows, keyed by header, with Excel row numbers.
+
+    Streams the sheet (openpyxl read-only) and stops at the first row past the limit — blank
+    rows count, so a million empty rows cost no more than the limit — and at the first cell
+    longer than ``MAX_CELL_CHARS``.
+    """
+    check_archive(stream)
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
     except (InvalidFileException, KeyError, OSError, ValueError) as error:
-        raise SpreadsheetError("无法读取文件，请上传由模板填写的 .xlsx 文件") from error
+        raise SpreadsheetError(UNREADABLE) from error
     except Exception as error:  # zipfile.BadZipFile and friends: any non-workbook upload
-        raise SpreadsheetError("无法读取文件，请上传由模板填写的 .xlsx 文件") from error
+        raise SpreadsheetError(UNREADABLE) from error
     try:
         sheet = workbook.worksheets[0]
         rows = sheet.iter_rows(values_only=True)
@@ -94,10 +189,13 @@ def read_xlsx(stream, expected_headers: list[str]) -> SheetRows:
             raise SpreadsheetError("表头与模板不一致，缺少列：" + "、".join(missing))
         result = SheetRows(headers=headers)
         for number, values in enumerate(rows, start=2):
+            if number > MAX_IMPORT_ROWS + 1:
+                raise SpreadsheetError(TOO_MANY_ROWS.format(MAX_IMPORT_ROWS))
             if values is None or all(v in (None, "") for v in values):
                 continue
-            if len(result.rows) >= MAX_IMPORT_ROWS:
-                raise SpreadsheetError(f"单次导入不超过 {MAX_IMPORT_ROWS} 行，请拆分文件")
+            if any(isinstance(v, str) and len(v) > MAX_CELL_CHARS for v in values):
+                raise SpreadsheetError(
+                    f"第{number}行有单元格内容超过 {MAX_CELL_CHARS} 个字，请检查后重新导入")
             record = {
                 header: _cell_text(value)
                 for header, value in zip(headers, values, strict=False)

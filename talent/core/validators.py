@@ -13,6 +13,29 @@ PASSPORT_RE = re.compile(r"^[A-Z0-9]{5,20}$")
 COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 
 
+# What an INTEGER primary key holds on every database we run on (PostgreSQL's int4).
+DB_INT_MAX = 2**31 - 1
+
+
+def bounded_int(raw, low: int = 1, high: int = DB_INT_MAX) -> int | None:
+    """The one integer parser for query strings and JSON values (ids, versions, page numbers).
+
+    ASCII digits only — ``str.isdigit`` also accepts "²" and "٣", which ``int`` then refuses
+    or reads — within ``low..high`` (by default what a database id can be); anything else,
+    booleans included, is ``None``, never an exception deeper down.
+    """
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        value = raw
+    elif isinstance(raw, str) and 0 < len(text := raw.strip()) <= 12 and text.isascii() \
+            and text.isdigit():
+        value = int(text)
+    else:
+        return None
+    return value if low <= value <= high else None
+
+
 class InvalidValue(ValueError):
     """A value failed a check; the message is shown to the user as it is."""
 

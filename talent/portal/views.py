@@ -17,10 +17,7 @@ bp = Blueprint("portal", __name__, url_prefix="/me")
 
 
 def _own_talent() -> Talent:
-    talent = db.session.get(Talent, acting_user().talent_id or 0)
-    if talent is None:
-        abort(404)
-    return talent
+    return db.get_or_404(Talent, acting_user().talent_id or 0)
 
 
 @bp.get("")

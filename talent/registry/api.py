@@ -1,16 +1,16 @@
 """The talent API of DESIGN.md: list and create, read and patch."""
-from flask import Blueprint, abort, request, url_for
-from sqlalchemy.exc import IntegrityError
+from flask import Blueprint, request, url_for
 
 from talent.core.api import json_body, page_envelope, validated
 from talent.core.errors import ApiError
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, require
+from talent.core.validators import bounded_int
 from talent.extensions import db
 from talent.registry import operations
 from talent.registry.forms import TalentForm
 from talent.registry.models import Talent
-from talent.registry.operations import DuplicateIdNumber, TalentQuery
+from talent.registry.operations import TalentQuery
 
 bp = Blueprint("registry_api", __name__, url_prefix="/api/v1/talents")
 
@@ -31,20 +31,6 @@ def _reveal() -> bool:
     return acting_user().can(Permission.ID_NUMBERS_FULL)
 
 
-def _conflict(error: DuplicateIdNumber) -> ApiError:
-    return ApiError(409, error.message, fields={"id_number": [error.message]})
-
-
-def _commit_or_conflict() -> None:
-    """The unique index is the last word when two clerks register the same person at once."""
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise ApiError(409, "该证件号码已登记，不能重复登记",
-                       fields={"id_number": ["该证件号码已登记"]}) from None
-
-
 @bp.get("")
 @require(Permission.TALENTS_READ)
 def talent_index():
@@ -59,11 +45,8 @@ def talent_index():
 def talent_create():
     form = validated(TalentForm, json_body(), base=CREATE_DEFAULTS,
                      team_choices=operations.team_choices())
-    try:
-        talent = operations.create_talent(acting_user(), form.talent_values())
-    except DuplicateIdNumber as error:
-        raise _conflict(error) from None
-    _commit_or_conflict()
+    talent = operations.create_talent(acting_user(), form.talent_values())  # duplicate: 409
+    db.session.commit()
     body = talent.to_dict(reveal_id=True)
     return body, 201, {"Location": url_for(".talent_show", talent_id=talent.id)}
 
@@ -71,15 +54,20 @@ def talent_create():
 @bp.get("/<int:talent_id>")
 @require(Permission.TALENTS_READ)
 def talent_show(talent_id: int):
-    talent = db.session.get(Talent, talent_id) or abort(404)
+    talent = db.get_or_404(Talent, talent_id)
     return talent.to_dict(_reveal())
 
 
 @bp.patch("/<int:talent_id>")
 @require(Permission.TALENTS_WRITE)
 def talent_patch(talent_id: int):
-    talent = db.session.get(Talent, talent_id) or abort(404)
+    talent = db.get_or_404(Talent, talent_id)
     body = json_body()
+    version = None
+    if "version" in body:  # the version the client read; a stale one is a 409 "stale"
+        version = bounded_int(body["version"])
+        if version is None:
+            raise ApiError(422, fields={"version": ["应为读取时得到的版本号（正整数）"]})
     current = talent.to_dict(reveal_id=True)
     if "id_number" in body:
         # A new ID number brings its own birth date and gender unless the body names them.
@@ -87,9 +75,6 @@ def talent_patch(talent_id: int):
         current.pop("gender")
     form = validated(TalentForm, body, base=current,
                      team_choices=operations.team_choices())
-    try:
-        operations.update_talent(acting_user(), talent, form.talent_values())
-    except DuplicateIdNumber as error:
-        raise _conflict(error) from None
-    _commit_or_conflict()
+    operations.update_talent(acting_user(), talent, form.talent_values(), version=version)
+    db.session.commit()
     return talent.to_dict(_reveal())

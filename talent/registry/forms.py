@@ -3,7 +3,7 @@ from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from talent.core import timeutil
-from talent.core.forms import BaseForm, ChoiceField, DayField, LinesField, optional_int
+from talent.core.forms import BaseForm, ChoiceField, DayField, LinesField, VersionField, optional_int
 from talent.core.validators import (
     InvalidValue,
     check_passport,
@@ -69,6 +69,7 @@ class TalentForm(BaseForm):
     team_id = ChoiceField("所属团队", coerce=optional_int, choices=[(None, "无")])
     honors = LinesField("荣誉称号（每行一项）")
     status = ChoiceField("状态", choices=_options(choices.STATUSES), default="active")
+    version = VersionField("版本")
 
     LIST_FIELDS = frozenset({"honors"})
 
@@ -177,6 +178,7 @@ class TeamForm(BaseForm):
                         validators=[DataRequired("请选择专业领域")])
     introduced_on = DayField("引进时间", validators=[Optional()], format="%Y-%m-%d")
     description = StringField("简介", validators=[Length(max=1000, message="简介不超过1000个字")])
+    version = VersionField("版本")
 
     def __init__(self, *args, leader_choices: list[tuple] | None = None, **kwargs):
         super().__init__(*args, **kwargs)

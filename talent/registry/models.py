@@ -1,5 +1,6 @@
 """The 科技人才信息库: talents and the high-end innovation teams they form."""
 from datetime import date, datetime
+from typing import ClassVar
 
 from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -28,6 +29,10 @@ class Team(db.Model):
     introduced_on: Mapped[date | None] = mapped_column(Date)
     description: Mapped[str] = mapped_column(String(1000), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Optimistic concurrency: every UPDATE checks and bumps it (a stale form is refused).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__: ClassVar = {"version_id_col": version}
 
     leader: Mapped["Talent | None"] = relationship(foreign_keys=[leader_id], post_update=True)
     members: Mapped[list["Talent"]] = relationship(
@@ -90,6 +95,10 @@ class Talent(db.Model):
     # waits in photo_pending_key until 组织部 approves it.
     photo_key: Mapped[str | None] = mapped_column(String(40))
     photo_pending_key: Mapped[str | None] = mapped_column(String(40))
+    # Optimistic concurrency: every UPDATE checks and bumps it (a stale form or PATCH is refused).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__: ClassVar = {"version_id_col": version}
 
     team: Mapped[Team | None] = relationship(back_populates="members", foreign_keys=[team_id])
 
@@ -137,6 +146,7 @@ class Talent(db.Model):
             "status": self.status,
             "created_at": iso_utc(self.created_at),
             "updated_at": iso_utc(self.updated_at),
+            "version": self.version,
         }
 
     def __repr__(self) -> str:

@@ -38,6 +38,10 @@ def talent_schema() -> dict:
             "status": enum(choices.STATUSES),
             "created_at": {"type": "string", "format": "date-time", "readOnly": True},
             "updated_at": {"type": "string", "format": "date-time", "readOnly": True},
+            "version": {"type": "integer", "minimum": 1,
+                        "description": "bumped by every change; send back the one you read with "
+                                       "a PATCH, and a change saved by someone else since then "
+                                       "is refused with 409 (code \"stale\") instead of undone"},
         },
     }
 
@@ -73,7 +77,8 @@ def openapi() -> tuple[dict, dict]:
         "/api/v1/talents/{talent_id}": {
             "parameters": [TALENT_ID],
             "get": {"summary": "人才详情", "responses": {"200": json_content(TALENT), **ERRORS}},
-            "patch": {"summary": "修改人才信息（只需提交要改的字段）",
+            "patch": {"summary": "修改人才信息（只需提交要改的字段；附上读取时的 version，"
+                                 "他人已修改时答 409 而不覆盖）",
                       "requestBody": json_content(TALENT),
                       "responses": {"200": json_content(TALENT), **ERRORS}},
         },

@@ -8,22 +8,23 @@ from typing import ClassVar
 from sqlalchemy import Select, func, or_, select
 
 from talent.core import audit
-from talent.core.db import guarded_flush
+from talent.core.db import check_version, guarded_flush
+from talent.core.errors import Refused
 from talent.core.permissions import Permission
 from talent.core.timeutil import today, utcnow
+from talent.core.validators import bounded_int
 from talent.extensions import db
 from talent.registry import choices
 from talent.registry.models import CorrectionRequest, Talent, Team
 
 
-class DuplicateIdNumber(Exception):
-    def __init__(self, existing: Talent):
-        super().__init__(existing.id_number)
-        self.existing = existing
+class DuplicateIdNumber(Refused):
+    """The person is already registered (409); names the existing record."""
 
-    @property
-    def message(self) -> str:
-        return f"该证件号码已登记（人才编号 {self.existing.id}），不能重复登记"
+    def __init__(self, existing: Talent):
+        message = f"该证件号码已登记（人才编号 {existing.id}），不能重复登记"
+        super().__init__(message, fields={"id_number": [message]})
+        self.existing = existing
 
 
 def find_by_id_number(id_number: str, exclude_id: int | None = None) -> Talent | None:
@@ -55,8 +56,46 @@ def create_talent(actor, values: Mapping) -> Talent:
     return talent
 
 
-def update_talent(actor, talent: Talent, values: Mapping) -> dict:
-    """Apply the changed values; returns what changed (empty when nothing did)."""
+def registered_id_numbers(id_numbers: list[str]) -> dict[str, Talent]:
+    """The talents already holding any of these ID numbers, a few hundred per query."""
+    found: dict[str, Talent] = {}
+    for start in range(0, len(id_numbers), 500):
+        chunk = id_numbers[start:start + 500]
+        found.update((t.id_number, t) for t in db.session.scalars(
+            select(Talent).where(Talent.id_number.in_(chunk))))
+    return found
+
+
+def create_talents(actor, rows: list[Mapping]) -> list[Talent]:
+    """Many new talents at once (the import): checked by the caller with
+    :func:`registered_id_numbers`; one savepoint for all, so a duplicate registered meanwhile
+    by someone else refuses the whole batch (``DuplicateIdNumber`` naming one of them)."""
+    talents = []
+    for values in rows:
+        talent = Talent(**values)
+        if talent.status == "left" and talent.left_on is None:
+            talent.left_on = today()
+        talents.append(talent)
+    id_numbers = [t.id_number for t in talents]
+
+    def raced():
+        taken = registered_id_numbers(id_numbers)
+        existing = next(iter(taken.values()), None)
+        return DuplicateIdNumber(existing or Talent(id=0, id_number=""))
+
+    with guarded_flush(raced):
+        db.session.add_all(talents)
+    audit.record_many(actor, "create", [(talent, audit.snapshot(dict(values)), talent.name)
+                                        for talent, values in zip(talents, rows, strict=True)])
+    return talents
+
+
+def update_talent(actor, talent: Talent, values: Mapping, version: int | None = None) -> dict:
+    """Apply the changed values; returns what changed (empty when nothing did).
+
+    ``version`` is the one the form or client read; a stale one raises ``StaleEdit``.
+    """
+    check_version(talent, version)
     _refuse_duplicate(values, exclude_id=talent.id)
     values = dict(values)
     if values.get("status") == "left" and talent.status != "left":
@@ -111,8 +150,7 @@ class TalentQuery:
             values[name] = raw if raw in choices.CHOICE_SETS[name] else ""
         nationality = (args.get("nationality") or "").strip().upper()
         values["nationality"] = nationality if len(nationality) == 2 else ""
-        team = args.get("team_id") or ""
-        values["team_id"] = int(team) if str(team).isdigit() else None
+        values["team_id"] = bounded_int(args.get("team_id"))
         sort = args.get("sort") or "-id"
         values["sort"] = sort if sort.lstrip("-") in cls.SORTS else "-id"
         return cls(**values)
@@ -122,11 +160,9 @@ class TalentQuery:
         return {k: v for k, v in self.__dict__.items() if v not in ("", None, "-id")}
 
     def where(self, query: Select) -> Select:
-        if self.q:
-            like = f"%{self.q}%"
-            query = query.where(
-                or_(Talent.name.like(like), Talent.employer.like(like), Talent.phone.like(like))
-            )
+        if self.q:  # "%" and "_" are searched for as such, not as wildcards
+            query = query.where(or_(*(column.contains(self.q, autoescape=True)
+                                      for column in (Talent.name, Talent.employer, Talent.phone))))
         for name in self.FILTERS:
             value = getattr(self, name)
             if value:
@@ -177,7 +213,8 @@ def create_team(actor, values: Mapping) -> Team:
     return team
 
 
-def update_team(actor, team: Team, values: Mapping) -> dict:
+def update_team(actor, team: Team, values: Mapping, version: int | None = None) -> dict:
+    check_version(team, version)
     changes = audit.apply_changes(team, dict(values))
     if changes:
         db.session.flush()

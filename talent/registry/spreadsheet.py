@@ -13,7 +13,12 @@ from talent.extensions import db
 from talent.registry import choices
 from talent.registry.forms import TalentForm
 from talent.registry.models import Talent, Team
-from talent.registry.operations import TalentQuery, create_talent, find_by_id_number
+from talent.registry.operations import (
+    DuplicateIdNumber,
+    TalentQuery,
+    create_talents,
+    registered_id_numbers,
+)
 
 YES, NO = "是", "否"
 HONOR_SEPARATORS = ("；", ";", "、", "\n")
@@ -142,15 +147,23 @@ class ImportReport:
 
 
 def import_talents(actor, sheet: SheetRows) -> ImportReport:
-    """Validate every row first; create all of them only when none is wrong."""
+    """Validate every row first; create all of them only when none is wrong.
+
+    Nothing is written unless every row is; the request's one transaction makes that hold
+    even if the worker dies half-way (see ``talent/extensions.py``). A person registered by
+    someone else while this import ran becomes a row error, not a crash.
+    """
     report = ImportReport(total=len(sheet.rows))
     if not sheet.rows:
         report.errors.append((0, "文件中没有数据行"))
         return report
-    valid: list[dict] = []
+    valid: list[tuple[int, dict]] = []
+    checked: list[tuple[int, str]] = []  # (row, ID number) to look up in one query
     seen: dict[str, int] = {}
+    # One form, re-filled per row: building a form costs twice what validating it does.
+    form = TalentForm(formdata=None, meta={"csrf": False})
     for number, record in sheet.rows:
-        form = TalentForm(formdata=_row_to_formdata(record), meta={"csrf": False})
+        form.process(formdata=_row_to_formdata(record))
         row_ok = form.validate()
         for name, messages in form.errors.items():
             header = FIELD_HEADERS.get(name, name)
@@ -164,18 +177,26 @@ def import_talents(actor, sheet: SheetRows) -> ImportReport:
                 row_ok = False
             else:
                 seen[id_number] = number
-            existing = find_by_id_number(id_number)
-            if existing is not None:
-                report.errors.append(
-                    (number, f"证件号码：已登记（{existing.name}，人才编号 {existing.id}）"))
-                row_ok = False
+                checked.append((number, id_number))
         if row_ok:
             values = form.talent_values()
             values["team_id"] = None
-            valid.append(values)
+            valid.append((number, values))
+    registered = registered_id_numbers([id_number for _number, id_number in checked])
+    for number, id_number in checked:
+        existing = registered.get(id_number)
+        if existing is not None:
+            report.errors.append(
+                (number, f"证件号码：已登记（{existing.name}，人才编号 {existing.id}）"))
+    report.errors.sort(key=lambda error: error[0])
     if report.errors:
         return report
-    report.created = [create_talent(actor, values) for values in valid]
+    try:
+        report.created = create_talents(actor, [values for _number, values in valid])
+    except DuplicateIdNumber as error:
+        number = seen.get(error.existing.id_number, 0)
+        report.errors.append((number, f"证件号码：导入期间已由他人登记（人才编号 {error.existing.id}），"
+                                      "本次导入未保存任何数据，请重新导入"))
     return report
 
 

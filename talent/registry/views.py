@@ -2,11 +2,12 @@
 from dataclasses import asdict
 from io import BytesIO
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from sqlalchemy import select
 
 from talent.core import audit, features, timeutil
-from talent.core.forms import EmptyForm, form_labels
+from talent.core.errors import StaleEdit
+from talent.core.forms import EmptyForm, differences, form_labels
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, require
 from talent.core.spreadsheet import XLSX_MIMETYPE, SpreadsheetError, read_xlsx
@@ -24,11 +25,11 @@ TEAM_FIELD_LABELS = form_labels(TeamForm)
 
 
 def _load_talent(talent_id: int) -> Talent:
-    return db.session.get(Talent, talent_id) or abort(404)
+    return db.get_or_404(Talent, talent_id)
 
 
 def _load_team(team_id: int) -> Team:
-    return db.session.get(Team, team_id) or abort(404)
+    return db.get_or_404(Team, team_id)
 
 
 def _reveal_ids() -> bool:
@@ -62,17 +63,23 @@ def talent_detail(talent_id: int):
 
 
 def _save_talent(form: TalentForm, talent: Talent | None):
-    """Create or update from a validated form; a duplicate ID becomes a field error."""
+    """Create or update from a validated form; a duplicate ID becomes a field error, a stale
+    form the list of what differs (returned second), the input kept either way."""
     try:
         if talent is None:
             talent = operations.create_talent(acting_user(), form.talent_values())
         else:
-            operations.update_talent(acting_user(), talent, form.talent_values())
+            operations.update_talent(acting_user(), talent, form.talent_values(),
+                                     version=form.version.data)
     except DuplicateIdNumber as error:
         form.id_number.errors.append(error.message)
-        return None
+        return None, None
+    except StaleEdit:
+        stale = differences(form, talent, form.talent_values())
+        form.version.data = talent.version  # saving again means "over what is there now"
+        return None, stale
     db.session.commit()
-    return talent
+    return talent, None
 
 
 @bp.route("/talents/new", methods=["GET", "POST"])
@@ -80,7 +87,7 @@ def _save_talent(form: TalentForm, talent: Talent | None):
 def talent_new():
     form = TalentForm(team_choices=operations.team_choices())
     if form.validate_on_submit():
-        talent = _save_talent(form, None)
+        talent, _stale = _save_talent(form, None)
         if talent is not None:
             flash(f"已登记人才 {talent.name}", "success")
             return redirect(url_for(".talent_detail", talent_id=talent.id))
@@ -92,10 +99,13 @@ def talent_new():
 def talent_edit(talent_id: int):
     talent = _load_talent(talent_id)
     form = TalentForm(obj=talent, team_choices=operations.team_choices())
-    if form.validate_on_submit() and _save_talent(form, talent) is not None:
-        flash("人才信息已保存", "success")
-        return redirect(url_for(".talent_detail", talent_id=talent.id))
-    return render_template("registry/talent_form.html", form=form, talent=talent)
+    stale = None
+    if form.validate_on_submit():
+        saved, stale = _save_talent(form, talent)
+        if saved is not None:
+            flash("人才信息已保存", "success")
+            return redirect(url_for(".talent_detail", talent_id=talent.id))
+    return render_template("registry/talent_form.html", form=form, talent=talent, stale=stale)
 
 
 @bp.post("/talents/<int:talent_id>/leave")
@@ -176,18 +186,25 @@ def team_detail(team_id: int):
 
 def _team_form_page(team: Team | None):
     form = TeamForm(obj=team, leader_choices=operations.leader_choices(team))
+    stale = None
     if form.validate_on_submit():
         if operations.team_name_taken(form.name.data, team.id if team else None):
             form.name.errors.append("已有同名团队")
         else:
-            if team is None:
-                team = operations.create_team(acting_user(), form.team_values())
+            try:
+                if team is None:
+                    team = operations.create_team(acting_user(), form.team_values())
+                else:
+                    operations.update_team(acting_user(), team, form.team_values(),
+                                           version=form.version.data)
+            except StaleEdit:
+                stale = differences(form, team, form.team_values())
+                form.version.data = team.version
             else:
-                operations.update_team(acting_user(), team, form.team_values())
-            db.session.commit()
-            flash("团队信息已保存", "success")
-            return redirect(url_for(".team_detail", team_id=team.id))
-    return render_template("registry/team_form.html", form=form, team=team)
+                db.session.commit()
+                flash("团队信息已保存", "success")
+                return redirect(url_for(".team_detail", team_id=team.id))
+    return render_template("registry/team_form.html", form=form, team=team, stale=stale)
 
 
 @bp.route("/teams/new", methods=["GET", "POST"])
@@ -214,7 +231,7 @@ def correction_list():
 @bp.post("/talents/corrections/<int:correction_id>/handled")
 @require(Permission.TALENTS_WRITE)
 def correction_handled(correction_id: int):
-    correction = db.session.get(CorrectionRequest, correction_id) or abort(404)
+    correction = db.get_or_404(CorrectionRequest, correction_id)
     form = CorrectionReplyForm()
     if form.validate_on_submit():
         operations.handle_correction(acting_user(), correction, form.reply.data or "")
