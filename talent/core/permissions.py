@@ -41,6 +41,11 @@ class Permission(StrEnum):
     CARD_RULES_MANAGE = "card_rules_manage"
     PORTAL = "portal"  # a talent's own profile, card and requests
     ELIGIBILITY_READ = "eligibility_read"  # staff for anyone, a talent for themself
+    SERVICE_REQUESTS = "service_requests"  # the service-request API: own (talent), unit's, or all
+    SERVICES_HANDLE = "services_handle"  # staff pages: queue, detail, transitions
+    SERVICES_FILE_FOR_OTHERS = "services_file_for_others"  # file on a talent's behalf (人才办)
+    SERVICES_FIGURES = "services_figures"  # figures per unit and type, export
+    SERVICES_CONFIGURE = "services_configure"  # service types and the holiday calendar
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -55,13 +60,19 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CARDS_READ,
             Permission.CARDS_ISSUE,
             Permission.ELIGIBILITY_READ,
+            Permission.SERVICE_REQUESTS,
+            Permission.SERVICES_HANDLE,
+            Permission.SERVICES_FILE_FOR_OTHERS,
+            Permission.SERVICES_FIGURES,
         }
     ),
     Role.UNIT: frozenset(
-        {Permission.SIGNED_IN, Permission.TALENTS_READ, Permission.TALENTS_EXPORT}
+        {Permission.SIGNED_IN, Permission.TALENTS_READ, Permission.TALENTS_EXPORT,
+         Permission.SERVICE_REQUESTS, Permission.SERVICES_HANDLE, Permission.SERVICES_FIGURES}
     ),
     Role.COMMISSIONER: frozenset({Permission.SIGNED_IN}),
-    Role.TALENT: frozenset({Permission.SIGNED_IN, Permission.PORTAL, Permission.ELIGIBILITY_READ}),
+    Role.TALENT: frozenset({Permission.SIGNED_IN, Permission.PORTAL, Permission.ELIGIBILITY_READ,
+                            Permission.SERVICE_REQUESTS}),
 }
 
 
