@@ -63,8 +63,10 @@ def send_attachment(req: ServiceRequest, attachment_id: int):
         abort(404)
     if not path.exists():
         abort(404)
-    return send_file(path, mimetype=row.content_type, download_name=row.filename,
-                     as_attachment=row.content_type == "application/pdf", max_age=0)
+    response = send_file(path, mimetype=row.content_type, download_name=row.filename,
+                         as_attachment=row.content_type == "application/pdf", conditional=False)
+    response.headers["Cache-Control"] = "no-store"  # personal documents: never in a shared cache
+    return response
 
 
 def type_choices() -> list[tuple[str, str]]:
@@ -88,7 +90,8 @@ def queue():
     page = paginate(query.select(user, today), request.args, count_query=query.count(user, today))
     return render_template("services/queue.html", page=page, query=query, today=today,
                            statuses=STATUSES, types=services.types(), units=services.units(),
-                           counts=services.queue_counts(user, today))
+                           counts=services.queue_counts(user, today),
+                           filtered=bool(set(request.args) - {"page", "per_page"}))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -209,8 +212,10 @@ def figures_export():
                  summary=f"服务办理统计 {start}–{end}")
     db.session.commit()
     stamp = datetime.now(timeutil.CHINA).strftime("%Y%m%d")
-    return send_file(output, mimetype=XLSX_MIMETYPE, as_attachment=True,
-                     download_name=f"服务办理统计-{start}至{end}-{stamp}.xlsx")
+    response = send_file(output, mimetype=XLSX_MIMETYPE, as_attachment=True,
+                         download_name=f"服务办理统计-{start}至{end}-{stamp}.xlsx")
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 class _ExportRef:

@@ -106,3 +106,17 @@ def in_state(people, state: str):
         move(zjj, req, "complete", "已安排入住")
         return req
     raise ValueError(state)
+
+
+def sign_in(client, user) -> None:
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+
+
+def token(client, user) -> dict:
+    from tests.factories import TEST_PASSWORD
+
+    response = client.post("/api/v1/auth/token", json={"username": user.username, "password": TEST_PASSWORD})
+    assert response.status_code == 200, response.get_json()
+    return {"Authorization": f"Bearer {response.get_json()['token']}"}
