@@ -80,10 +80,11 @@ def upgrade():
     sa.UniqueConstraint('number', name=op.f('uq_service_requests_number'))
     )
     with op.batch_alter_table('service_requests', schema=None) as batch_op:
-        batch_op.create_index('ix_service_requests_completed', ['completed_on', 'unit_id', 'type_id'], unique=False)
+        batch_op.create_index('ix_service_requests_completed', ['completed_on', 'unit_id', 'type_id', 'handling_days', 'on_time', 'rating', 'reopen_count'], unique=False)
         batch_op.create_index('ix_service_requests_filed', ['filed_on', 'unit_id', 'type_id'], unique=False)
-        batch_op.create_index('ix_service_requests_queue', ['unit_id', 'status', 'deadline_on'], unique=False)
-        batch_op.create_index('ix_service_requests_sweep', ['deadline_on', 'overdue_since'], unique=False)
+        batch_op.create_index('ix_service_requests_open', ['status', 'priority', 'deadline_on'], unique=False)
+        batch_op.create_index('ix_service_requests_queue', ['unit_id', 'status', 'priority', 'deadline_on'], unique=False)
+        batch_op.create_index('ix_service_requests_deadline', ['deadline_on', 'unit_id', 'type_id', 'overdue_since'], unique=False)
         batch_op.create_index('ix_service_requests_talent', ['talent_id', 'id'], unique=False)
 
     op.create_table('workday_overrides',
@@ -154,8 +155,9 @@ def downgrade():
     op.drop_table('workday_overrides')
     with op.batch_alter_table('service_requests', schema=None) as batch_op:
         batch_op.drop_index('ix_service_requests_talent')
-        batch_op.drop_index('ix_service_requests_sweep')
+        batch_op.drop_index('ix_service_requests_deadline')
         batch_op.drop_index('ix_service_requests_queue')
+        batch_op.drop_index('ix_service_requests_open')
         batch_op.drop_index('ix_service_requests_filed')
         batch_op.drop_index('ix_service_requests_completed')
 

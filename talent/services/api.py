@@ -4,7 +4,6 @@ from flask import Blueprint, abort, request, url_for
 from talent.core import timeutil
 from talent.core.api import json_body, page_envelope, validated
 from talent.core.errors import ApiError
-from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, require
 from talent.extensions import db
 from talent.registry.models import Talent
@@ -25,7 +24,7 @@ def _body(req: ServiceRequest) -> dict:
 def index():
     user, today = acting_user(), timeutil.today()
     query = services.RequestQuery.from_args(request.args)
-    page = paginate(query.select(user, today), request.args, count_query=query.count(user, today))
+    page = services.page_of(query, user, today, request.args)
     return page_envelope(page, _body)
 
 

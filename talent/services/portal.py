@@ -1,6 +1,7 @@
 """The talent's own requests (phone first): file with attachments, follow the timeline, supply
 materials, withdraw, reopen, rate."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import func, select
 
 from talent.core import timeutil
 from talent.core.pagination import paginate
@@ -36,8 +37,9 @@ def _card_context(talent: Talent) -> dict:
 @require(Permission.PORTAL)
 def index():
     talent = _own_talent()
-    query = services.visible_to(acting_user()).order_by(ServiceRequest.id.desc())
-    page = paginate(query, request.args)
+    query = services.with_related(services.visible_to(acting_user())).order_by(ServiceRequest.id.desc())
+    count = select(func.count()).where(ServiceRequest.talent_id == talent.id)
+    page = paginate(query, request.args, count_query=count)
     return render_template("services/my_list.html", page=page, talent=talent, today=timeutil.today())
 
 

@@ -5,7 +5,6 @@ from datetime import date, datetime
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 
 from talent.core import audit, features, timeutil
-from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, require
 from talent.core.spreadsheet import XLSX_MIMETYPE, write_xlsx
 from talent.extensions import db
@@ -87,7 +86,7 @@ def queue():
     query = services.RequestQuery.from_args(args)
     if user.role == "unit" and not request.args.get("unit_id"):
         query = services.RequestQuery(**{**query.__dict__, "unit_id": user.unit_id})
-    page = paginate(query.select(user, today), request.args, count_query=query.count(user, today))
+    page = services.page_of(query, user, today, request.args)
     return render_template("services/queue.html", page=page, query=query, today=today,
                            statuses=STATUSES, types=services.types(), units=services.units(),
                            counts=services.queue_counts(user, today),
