@@ -32,7 +32,7 @@ from talent.registry.models import Talent
 
 PASSWORD = "Bench2026x"
 STATUS_WEIGHTS = {"completed": 70, "rejected": 4, "withdrawn": 3, "submitted": 6, "accepted": 4,
-                  "in_progress": 9, "waiting_materials": 4}
+                  "in_progress": 9, "waiting_materials": 4}  # before ageing (see request_rows)
 
 
 def request_rows(count: int, talent_ids: list[int], types: list, today: date, rng: random.Random,
@@ -44,8 +44,12 @@ def request_rows(count: int, talent_ids: list[int], types: list, today: date, rn
         talent_id = own_talent if n % 5000 == 0 else rng.choice(talent_ids)
         filed = today - timedelta(days=rng.randrange(0, 730))
         status = rng.choices(statuses, weights)[0]
-        if filed > today - timedelta(days=10) and status == "completed":
+        age = (today - filed).days
+        if age < 10 and status == "completed":
             status = "in_progress"
+        elif age > 60 and status in ("submitted", "accepted", "in_progress", "waiting_materials") \
+                and rng.random() < 0.85:
+            status = "completed"  # old requests are mostly closed; the rest linger, overdue
         counters[filed.year] = counters.get(filed.year, 0) + 1
         accept_due = filed + timedelta(days=2 + (filed.weekday() >= 3) * 2)
         accepted = filed + timedelta(days=rng.randrange(0, 3)) if status not in (
