@@ -254,8 +254,10 @@ def benefit_kind_label(kind: str) -> str:
 def _actor_name(actor) -> str:
     if actor is None:
         return "系统"
-    unit = f"{actor.unit.name} " if getattr(actor, "unit", None) is not None else ""
-    return f"{unit}{actor.label}"[:80]
+    unit = getattr(actor, "unit", None)
+    # "县住建局 蒋丽华", but not "县住建局 住建局 蒋丽华" when the account's name already says it
+    prefix = f"{unit.name} " if unit is not None and unit.name.removeprefix("县") not in actor.label else ""
+    return f"{prefix}{actor.label}"[:80]
 
 
 def _event(req: ServiceRequest, actor, move: str, note: str = "", *, internal: bool = False,
