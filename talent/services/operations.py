@@ -26,7 +26,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from talent.auth.models import Unit, User
 from talent.auth.units import unit_named
 from talent.cards import operations as cards
-from talent.cards.models import BENEFIT_KINDS, TierBenefit
+from talent.cards.models import TierBenefit
 from talent.core import audit, timeutil
 from talent.core.db import guarded_flush
 from talent.core.errors import Refused
@@ -180,9 +180,6 @@ def moves_for(user, req: ServiceRequest) -> list[Move]:
     return [m for m in MOVES.values() if req.status in m.sources and roles & m.who]
 
 
-def is_handler(user, req: ServiceRequest) -> bool:
-    return "handler" in roles_of(user, req)
-
 
 # --- numbers, links -----------------------------------------------------------------------------
 
@@ -241,12 +238,8 @@ def related_benefit(req_or_type, tier: str | None) -> TierBenefit | None:
     stype = req_or_type.type if isinstance(req_or_type, ServiceRequest) else req_or_type
     if not tier:
         return None
-    return db.session.scalar(select(TierBenefit).where(TierBenefit.tier == tier,
-                                                       TierBenefit.kind == stype.benefit_kind))
+    return next((b for b in cards.benefits_by_tier().get(tier, []) if b.kind == stype.benefit_kind), None)
 
-
-def benefit_kind_label(kind: str) -> str:
-    return BENEFIT_KINDS.get(kind, kind)
 
 
 # --- filing -------------------------------------------------------------------------------------
