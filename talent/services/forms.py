@@ -4,6 +4,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from talent.core.forms import BaseForm, ChoiceField
 
+MAX_ID = 2**31 - 1  # what an integer key can hold: larger numbers are refused, not sent to the database
+
 
 class RequestForm(BaseForm):
     """Filing a request. ``talent_id`` is for 县委组织部 filing on a talent's behalf."""
@@ -13,7 +15,8 @@ class RequestForm(BaseForm):
                                           Length(max=100, message="标题不超过100个字")])
     description = TextAreaField("具体需求", validators=[DataRequired("请写明具体需求"),
                                                     Length(max=2000, message="不超过2000个字")])
-    talent_id = IntegerField("人才编号", validators=[Optional()])
+    talent_id = IntegerField("人才编号", validators=[
+        Optional(), NumberRange(1, MAX_ID, message="没有这个人才编号")])
 
     def __init__(self, *args, type_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -25,8 +28,10 @@ class TransitionForm(BaseForm):
 
     to = StringField("操作", validators=[DataRequired("请指定操作或目标状态"), Length(max=30)])
     note = TextAreaField("说明", validators=[Length(max=2000, message="不超过2000个字")])
-    version = IntegerField("版本", validators=[InputRequired("缺少版本号，请刷新页面后重试")])
-    unit_id = IntegerField("转交单位", validators=[Optional()])
+    version = IntegerField("版本", validators=[InputRequired("缺少版本号，请刷新页面后重试"),
+                                             NumberRange(0, MAX_ID, message="版本号不正确")])
+    unit_id = IntegerField("转交单位", validators=[
+        Optional(), NumberRange(1, MAX_ID, message="没有这个单位")])
 
 
 class RatingForm(BaseForm):

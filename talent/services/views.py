@@ -11,7 +11,7 @@ from talent.extensions import db
 from talent.registry.models import Talent
 from talent.services import attachments, workdays
 from talent.services import operations as services
-from talent.services.forms import NoteForm, OverrideForm, RequestForm, ServiceTypeForm, TransitionForm
+from talent.services.forms import MAX_ID, NoteForm, OverrideForm, RequestForm, ServiceTypeForm, TransitionForm
 from talent.services.machine import MOVES
 from talent.services.models import STATUSES, ServiceRequest, ServiceType
 
@@ -100,7 +100,7 @@ def file_for_talent():
     talent = None
     if request.method == "GET" and request.args.get("talent_id", "").isdigit():
         form.talent_id.data = int(request.args["talent_id"][:9])
-    if form.talent_id.data:
+    if isinstance(form.talent_id.data, int) and 0 < form.talent_id.data <= MAX_ID:
         talent = db.session.get(Talent, form.talent_id.data)
     if form.validate_on_submit():
         if talent is None:

@@ -114,3 +114,17 @@ def test_rating_through_the_api(client, people, today):
     assert rated.status_code == 200 and rated.get_json()["rating"] == 4
     again = client.post(f"/api/v1/service-requests/{req.id}/rating", json={"score": 5}, headers=headers)
     assert again.status_code == 422
+
+
+def test_ids_beyond_the_database_are_refused_not_500(client, people, today):
+    req = file_housing(people)
+    db.session.commit()
+    org = token(client, people.org)
+    huge = 2**40
+    created = client.post("/api/v1/service-requests", json={**NEW, "talent_id": huge}, headers=org)
+    assert created.status_code == 422 and "talent_id" in created.get_json()["error"]["fields"]
+    zjj = token(client, people.zjj)
+    moved = client.post(f"/api/v1/service-requests/{req.id}/transition",
+                        json={"to": "transfer", "note": "转", "version": 1, "unit_id": huge}, headers=zjj)
+    assert moved.status_code == 422 and "unit_id" in moved.get_json()["error"]["fields"]
+    assert client.get(f"/api/v1/service-requests/{huge}", headers=zjj).status_code == 404

@@ -151,6 +151,8 @@ def test_org_files_for_a_talent(client, people, today):
     assert client.get(f"/services/new?talent_id={people.talent.id}").status_code == 200
     missing = client.post("/services/new", data={**NEW, "talent_id": "99999"}).get_data(as_text=True)
     assert "没有这个人才编号" in missing
+    huge = client.post("/services/new", data={**NEW, "talent_id": str(2**40)})
+    assert huge.status_code == 200 and "没有这个人才编号" in huge.get_data(as_text=True)
     done = client.post("/services/new", data={**NEW, "talent_id": str(people.talent.id)})
     assert done.status_code == 302
     req = db.session.scalar(select(ServiceRequest))
