@@ -202,3 +202,13 @@ def test_figures_per_unit_and_type(people, today):
     assert metric.measure == "%" and metric.compute(2026) == pytest.approx(33.3)
     assert features.metric("services.completed").compute(2026) == 2
     assert features.metric("services.completed").compute(2025) == 0
+
+
+def test_sweep_command_runs_daily_without_repeating_itself(runner, people, today):
+    file_housing(people)
+    today.set(date(2026, 11, 10))
+    db.session.commit()
+    first = runner.invoke(args=["sweep"])
+    assert first.exit_code == 0 and "新超期 1 件，发出站内消息 2 条" in first.output
+    second = runner.invoke(args=["sweep"])
+    assert "新超期 0 件，发出站内消息 0 条" in second.output
