@@ -19,6 +19,7 @@ FEATURES = (
     "talent.benefits",
     "talent.notifications",
     "talent.programmes",
+    "talent.services",
     "talent.dashboard",
 )
 

@@ -50,8 +50,10 @@ def validated(form_class, data: dict, *, base: dict | None = None, **form_kwargs
     ``base`` holds current values for a PATCH, so absent fields keep their value
     and the whole record is checked as it will be saved.
     """
-    data = {k: v for k, v in data.items() if k not in READ_ONLY_FIELDS}
-    unknown = sorted(set(data) - set(form_labels(form_class)))
+    # A read-only field is dropped unless the form itself asks for it (a transition's "version").
+    labels = form_labels(form_class)
+    data = {k: v for k, v in data.items() if k not in READ_ONLY_FIELDS or k in labels}
+    unknown = sorted(set(data) - set(labels))
     if unknown:
         raise ApiError(422, fields={name: ["未知字段"] for name in unknown})
     merged = {**(base or {}), **data}

@@ -46,6 +46,11 @@ class Permission(StrEnum):
     PROGRAMMES_MANAGE = "programmes_manage"  # talent programmes and their yearly calls
     RECOMMENDATIONS_WRITE = "recommendations_write"  # recommend talents, record outcomes
     RECOMMENDATIONS_READ = "recommendations_read"  # staff for all, a talent their own
+    SERVICE_REQUESTS = "service_requests"  # the service-request API: own (talent), unit's, or all
+    SERVICES_HANDLE = "services_handle"  # staff pages: queue, detail, transitions
+    SERVICES_FILE_FOR_OTHERS = "services_file_for_others"  # file on a talent's behalf (人才办)
+    SERVICES_FIGURES = "services_figures"  # figures per unit and type, export
+    SERVICES_CONFIGURE = "services_configure"  # service types and the holiday calendar
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -65,15 +70,20 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PROGRAMMES_MANAGE,
             Permission.RECOMMENDATIONS_WRITE,
             Permission.RECOMMENDATIONS_READ,
+            Permission.SERVICE_REQUESTS,
+            Permission.SERVICES_HANDLE,
+            Permission.SERVICES_FILE_FOR_OTHERS,
+            Permission.SERVICES_FIGURES,
         }
     ),
     Role.UNIT: frozenset(
         {Permission.SIGNED_IN, Permission.TALENTS_READ, Permission.TALENTS_EXPORT,
-         Permission.BENEFITS_REDEEM}
+         Permission.BENEFITS_REDEEM, Permission.SERVICE_REQUESTS, Permission.SERVICES_HANDLE,
+         Permission.SERVICES_FIGURES}
     ),
     Role.COMMISSIONER: frozenset({Permission.SIGNED_IN}),
     Role.TALENT: frozenset({Permission.SIGNED_IN, Permission.PORTAL, Permission.ELIGIBILITY_READ,
-                            Permission.RECOMMENDATIONS_READ}),
+                            Permission.RECOMMENDATIONS_READ, Permission.SERVICE_REQUESTS}),
 }
 
 

@@ -3,6 +3,7 @@ from datetime import date
 
 from talent.core import features
 from talent.core.features import Metric
+from talent.core.permissions import Permission
 from tests.factories import TalentFactory, TeamFactory
 
 
@@ -17,7 +18,9 @@ def test_core_imports_no_feature():
 
 
 def test_menu_follows_permissions(app, make_user):
-    assert [e.endpoint for e in features.menu_for(make_user("talent"))] == ["portal.home"]
+    talent_menu = features.menu_for(make_user("talent"))
+    assert talent_menu[0].endpoint == "portal.home"
+    assert all(e.permission is Permission.PORTAL for e in talent_menu)
     admin_menu = [e.endpoint for e in features.menu_for(make_user("admin"))]
     assert admin_menu[0] == "dashboard.index" and "dashboard.audit_log" in admin_menu
 
