@@ -15,6 +15,7 @@ FEATURES = (
     "talent.cards",
     "talent.portal",
     "talent.notifications",
+    "talent.tasks",
     "talent.dashboard",
 )
 

@@ -41,6 +41,10 @@ class Permission(StrEnum):
     CARD_RULES_MANAGE = "card_rules_manage"
     PORTAL = "portal"  # a talent's own profile, card and requests
     ELIGIBILITY_READ = "eligibility_read"  # staff for anyone, a talent for themself
+    TASKS_READ = "tasks_read"  # the task list, its lights and the 调度 view
+    TASKS_REPORT = "tasks_report"  # report progress, confirm, reply to 督办 (own unit's items)
+    TASKS_SUPERVISE = "tasks_supervise"  # the 专班 office (县科工信局): 督办, acceptance, settings
+    TASKS_EXPORT = "tasks_export"  # the 调度 report (.docx/.xlsx)
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -55,10 +59,17 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CARDS_READ,
             Permission.CARDS_ISSUE,
             Permission.ELIGIBILITY_READ,
+            Permission.TASKS_READ,
+            Permission.TASKS_REPORT,
+            Permission.TASKS_EXPORT,
         }
     ),
+    # TASKS_SUPERVISE and TASKS_EXPORT reach only the plan's office unit (县科工信局): the
+    # tasks feature checks the unit and answers 403 to staff of other units.
     Role.UNIT: frozenset(
-        {Permission.SIGNED_IN, Permission.TALENTS_READ, Permission.TALENTS_EXPORT}
+        {Permission.SIGNED_IN, Permission.TALENTS_READ, Permission.TALENTS_EXPORT,
+         Permission.TASKS_READ, Permission.TASKS_REPORT, Permission.TASKS_SUPERVISE,
+         Permission.TASKS_EXPORT}
     ),
     Role.COMMISSIONER: frozenset({Permission.SIGNED_IN}),
     Role.TALENT: frozenset({Permission.SIGNED_IN, Permission.PORTAL, Permission.ELIGIBILITY_READ}),

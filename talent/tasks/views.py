@@ -1,0 +1,340 @@
+"""Pages of the task tracker: plans, items, reports, 督办, the 调度 view and its exports."""
+from functools import wraps
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+
+from talent.core import audit, features, timeutil
+from talent.core.forms import EmptyForm
+from talent.core.permissions import Permission, acting_user, require
+from talent.core.spreadsheet import XLSX_MIMETYPE
+from talent.extensions import db
+from talent.tasks import export, operations
+from talent.tasks.dashboard import dashboard_data
+from talent.tasks.forms import (
+    AcceptForm,
+    CompletionForm,
+    CopyForm,
+    DirectiveForm,
+    ReplyForm,
+    ReviewForm,
+    report_form_class,
+    settings_form_class,
+)
+from talent.tasks.lights import last_complete_period, period_of
+from talent.tasks.models import Directive, ProgressReport, TaskItem
+from talent.tasks.operations import NotYourItem
+
+bp = Blueprint("tasks", __name__, url_prefix="/tasks")
+
+DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def forbidden_when_not_theirs(view):
+    """An object-level refusal (not this unit's item, not the office) is a 403."""
+
+    @wraps(view)
+    def guarded(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except NotYourItem:
+            abort(403)
+
+    return guarded
+
+
+def _plan(plan_id: int):
+    return operations.load_plan(plan_id) or abort(404)
+
+
+def _item(item_id: int) -> TaskItem:
+    return db.session.get(TaskItem, item_id) or abort(404)
+
+
+def _form_errors(form) -> None:
+    for messages in form.errors.values():
+        for message in messages:
+            flash(message, "danger")
+
+
+@bp.get("")
+@require(Permission.TASKS_READ)
+def plan_list():
+    plans = operations.plans()
+    if len(plans) == 1:
+        return redirect(url_for(".plan_detail", plan_id=plans[0].id))
+    return render_template("tasks/plans.html", plans=plans)
+
+
+@bp.get("/plans/<int:plan_id>")
+@require(Permission.TASKS_READ)
+def plan_detail(plan_id: int):
+    plan = _plan(plan_id)
+    user = acting_user()
+    judge = operations.evaluator(plan)
+    return render_template(
+        "tasks/plan.html", plan=plan, judge=judge, plans=operations.plans(),
+        counts=operations.count_by_light(plan, judge), office=operations.is_office(user, plan),
+        my_unit=operations.acting_unit(user), copy_form=CopyForm(data={"name": "", "year": plan.year + 1}))
+
+
+@bp.get("/plans/<int:plan_id>/dashboard")
+@require(Permission.TASKS_READ)
+def dashboard(plan_id: int):
+    plan = _plan(plan_id)
+    unit_id = request.args.get("unit", type=int)
+    data = dashboard_data(plan, unit_id=unit_id)
+    return render_template("tasks/dashboard.html", plan=plan, data=data, unit_id=unit_id,
+                           plans=operations.plans(), office=operations.is_office(acting_user(), plan))
+
+
+@bp.get("/plans/<int:plan_id>/dashboard.json")
+@require(Permission.TASKS_READ)
+def dashboard_json(plan_id: int):
+    plan = _plan(plan_id)
+    data = dashboard_data(plan, unit_id=request.args.get("unit", type=int))
+    return data.chart
+
+
+@bp.get("/plans/<int:plan_id>/missing")
+@require(Permission.TASKS_READ)
+def missing(plan_id: int):
+    plan = _plan(plan_id)
+    default = last_complete_period(timeutil.today())
+    period = request.args.get("period") or default
+    if operations.check_period(plan, period) is not None:
+        period = max(default, period_of(plan.starts_on))
+    return render_template("tasks/missing.html", plan=plan, period=period,
+                           missing=operations.missing_reports(plan, period),
+                           office=operations.is_office(acting_user(), plan))
+
+
+@bp.post("/plans/<int:plan_id>/remind")
+@require(Permission.TASKS_SUPERVISE)
+@forbidden_when_not_theirs
+def remind(plan_id: int):
+    plan = _plan(plan_id)
+    operations.require_office(acting_user(), plan)
+    if EmptyForm().validate_on_submit():
+        sent = operations.send_reminders(plan)
+        operations.refresh_lights(plan)
+        db.session.commit()
+        flash(f"已发送催报提醒 {sent} 条（已提醒过的不重复发送）", "success")
+    return redirect(url_for(".missing", plan_id=plan.id))
+
+
+def _export_audit(plan, kind: str) -> None:
+    audit.record(acting_user(), "export", plan, {"format": [None, kind]}, summary=f"调度报告 {kind}")
+    db.session.commit()
+
+
+@bp.get("/plans/<int:plan_id>/report.docx")
+@require(Permission.TASKS_EXPORT)
+@forbidden_when_not_theirs
+def report_docx(plan_id: int):
+    plan = _plan(plan_id)
+    _check_export(plan)
+    output = export.docx_report(plan)
+    _export_audit(plan, "docx")
+    return send_file(output, mimetype=DOCX_MIMETYPE, as_attachment=True,
+                     download_name=f"{plan.name}调度报告-{timeutil.today():%Y%m%d}.docx")
+
+
+@bp.get("/plans/<int:plan_id>/report.xlsx")
+@require(Permission.TASKS_EXPORT)
+@forbidden_when_not_theirs
+def report_xlsx(plan_id: int):
+    plan = _plan(plan_id)
+    _check_export(plan)
+    output = export.xlsx_report(plan)
+    _export_audit(plan, "xlsx")
+    return send_file(output, mimetype=XLSX_MIMETYPE, as_attachment=True,
+                     download_name=f"{plan.name}调度表-{timeutil.today():%Y%m%d}.xlsx")
+
+
+def _check_export(plan) -> None:
+    """The 调度 report is for the office and 县委组织部 (and the admin)."""
+    user = acting_user()
+    if user.role == "unit":
+        operations.require_office(user, plan)
+
+
+@bp.route("/plans/<int:plan_id>/settings", methods=["GET", "POST"])
+@require(Permission.TASKS_SUPERVISE)
+@forbidden_when_not_theirs
+def settings(plan_id: int):
+    plan = _plan(plan_id)
+    operations.require_office(acting_user(), plan)
+    growth = [i for i in plan.indicators if i.is_growth]
+    data = {"tolerance": plan.tolerance, **{f"baseline_{i.id}": i.baseline_value for i in growth}}
+    form = settings_form_class(growth)(data=data)
+    if form.validate_on_submit():
+        baselines = {i.id: getattr(form, f"baseline_{i.id}").data for i in growth}
+        operations.update_settings(acting_user(), plan, form.tolerance.data, baselines)
+        db.session.commit()
+        flash("参数已保存，灯色已重新评定", "success")
+        return redirect(url_for(".plan_detail", plan_id=plan.id))
+    return render_template("tasks/settings.html", plan=plan, form=form, growth=growth)
+
+
+@bp.post("/plans/<int:plan_id>/copy")
+@require(Permission.TASKS_SUPERVISE)
+@forbidden_when_not_theirs
+def copy(plan_id: int):
+    plan = _plan(plan_id)
+    operations.require_office(acting_user(), plan)
+    form = CopyForm()
+    if not form.validate_on_submit():
+        _form_errors(form)
+        return redirect(url_for(".plan_detail", plan_id=plan.id))
+    new = operations.copy_plan(acting_user(), plan, form.name.data.strip(), form.year.data)
+    db.session.commit()
+    flash(f"已复制为《{new.name}》，完成时限顺延 {new.year - plan.year} 年", "success")
+    return redirect(url_for(".plan_detail", plan_id=new.id))
+
+
+# --- one item ---------------------------------------------------------------------------------
+
+@bp.get("/items/<int:item_id>")
+@require(Permission.TASKS_READ)
+def item_detail(item_id: int):
+    item = _item(item_id)
+    user = acting_user()
+    plan = item.plan
+    judge = operations.evaluator(plan)
+    directive_form = DirectiveForm(data={"reply_by": None})
+    directive_form.unit_id.set_options([(u.id, u.name) for u in item.lead_units])
+    return render_template(
+        "tasks/item.html", item=item, plan=plan, judge=judge, verdict=judge.item(item),
+        reports=operations.reports_of(item), history=operations.light_history(item),
+        directives=operations.directives_of(item), today=timeutil.today(),
+        can_report=bool(operations.reporting_units(user, item)),
+        lead=operations.is_lead(user, item), office=operations.is_office(user, plan),
+        my_unit=operations.acting_unit(user), review_form=ReviewForm(), completion_form=CompletionForm(),
+        accept_form=AcceptForm(), directive_form=directive_form, reply_form=ReplyForm(),
+        audit_history=audit.history("task_items", item.id), action_labels=features.audit_actions())
+
+
+@bp.route("/items/<int:item_id>/report", methods=["GET", "POST"])
+@require(Permission.TASKS_REPORT)
+def report(item_id: int):
+    item = _item(item_id)
+    user = acting_user()
+    units = operations.reporting_units(user, item)
+    if not units:
+        abort(403)
+    indicators = operations.reportable_indicators(item)
+    form_class = report_form_class(indicators, with_unit=len(units) > 1)
+    period = request.args.get("period") or last_complete_period(timeutil.today())
+    form = form_class(data={"period": period})
+    if len(units) > 1:
+        form.unit_id.set_options([(u.id, u.name) for u in units])
+    if form.validate_on_submit():
+        unit = next(u for u in units if len(units) == 1 or u.id == form.unit_id.data)
+        values = {i.id: getattr(form, f"value_{i.id}").data for i in indicators
+                  if getattr(form, f"value_{i.id}").data is not None}
+        operations.submit_report(user, item, unit, form.period.data, form.narrative.data.strip(),
+                                 values, (form.problems.data or "").strip())
+        db.session.commit()
+        flash(f"已报送 {item.code} {form.period.data} 进度，待牵头单位确认", "success")
+        return redirect(url_for(".item_detail", item_id=item.id))
+    return render_template("tasks/report_form.html", item=item, form=form, indicators=indicators,
+                           units=units)
+
+
+@bp.post("/reports/<int:report_id>/review")
+@require(Permission.TASKS_REPORT)
+@forbidden_when_not_theirs
+def review(report_id: int):
+    report = db.session.get(ProgressReport, report_id) or abort(404)
+    operations.require_lead(acting_user(), report.item)
+    form = ReviewForm()
+    if form.validate_on_submit():
+        version = int(form.version.data) if (form.version.data or "").isdigit() else None
+        operations.review_report(acting_user(), report, form.decision.data == "confirm",
+                                 form.comment.data or "", version)
+        db.session.commit()
+        flash("已确认" if report.status == "confirmed" else "已退回", "success")
+    else:
+        _form_errors(form)
+    return redirect(url_for(".item_detail", item_id=report.item_id))
+
+
+@bp.post("/items/<int:item_id>/complete")
+@require(Permission.TASKS_REPORT)
+@forbidden_when_not_theirs
+def complete(item_id: int):
+    item = _item(item_id)
+    operations.require_lead(acting_user(), item)
+    form = CompletionForm()
+    if form.validate_on_submit():
+        operations.request_completion(acting_user(), item, form.evidence.data)
+        db.session.commit()
+        flash("已申请报结，待专班办公室验收", "success")
+    else:
+        _form_errors(form)
+    return redirect(url_for(".item_detail", item_id=item.id))
+
+
+@bp.post("/items/<int:item_id>/accept")
+@require(Permission.TASKS_SUPERVISE)
+@forbidden_when_not_theirs
+def accept(item_id: int):
+    item = _item(item_id)
+    operations.require_office(acting_user(), item.plan)
+    form = AcceptForm()
+    if form.validate_on_submit():
+        operations.accept_completion(acting_user(), item, form.decision.data == "accept",
+                                     form.comment.data or "")
+        db.session.commit()
+        flash("已验收，事项标记为完成" if item.status == "done" else "已退回报结申请", "success")
+    else:
+        _form_errors(form)
+    return redirect(url_for(".item_detail", item_id=item.id))
+
+
+@bp.post("/items/<int:item_id>/directives")
+@require(Permission.TASKS_SUPERVISE)
+@forbidden_when_not_theirs
+def directive_new(item_id: int):
+    item = _item(item_id)
+    operations.require_office(acting_user(), item.plan)
+    form = DirectiveForm()
+    form.unit_id.set_options([(u.id, u.name) for u in item.lead_units])
+    if form.validate_on_submit():
+        unit = next(u for u in item.lead_units if u.id == form.unit_id.data)
+        operations.issue_directive(acting_user(), item, unit, form.request.data, form.reply_by.data)
+        db.session.commit()
+        flash(f"已向 {unit.name} 发出督办单", "success")
+    else:
+        _form_errors(form)
+    return redirect(url_for(".item_detail", item_id=item.id))
+
+
+@bp.post("/directives/<int:directive_id>/reply")
+@require(Permission.TASKS_REPORT)
+@forbidden_when_not_theirs
+def directive_reply(directive_id: int):
+    directive = db.session.get(Directive, directive_id) or abort(404)
+    form = ReplyForm()
+    if form.validate_on_submit():
+        operations.reply_directive(acting_user(), directive, form.reply.data)
+        db.session.commit()
+        flash("已回复督办单", "success")
+    else:
+        if not operations.is_unit_of(acting_user(), directive):
+            abort(403)
+        _form_errors(form)
+    return redirect(url_for(".item_detail", item_id=directive.item_id))
+
+
+@bp.post("/directives/<int:directive_id>/close")
+@require(Permission.TASKS_SUPERVISE)
+@forbidden_when_not_theirs
+def directive_close(directive_id: int):
+    directive = db.session.get(Directive, directive_id) or abort(404)
+    operations.require_office(acting_user(), directive.item.plan)
+    if EmptyForm().validate_on_submit():
+        operations.close_directive(acting_user(), directive)
+        db.session.commit()
+        flash("督办单已办结", "success")
+    return redirect(url_for(".item_detail", item_id=directive.item_id))
