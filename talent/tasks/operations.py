@@ -425,9 +425,10 @@ class Missing:
 
 def missing_reports(plan: TaskPlan, period: str) -> list[Missing]:
     """Units that owe ``period``'s report, with the items they owe it on (open items only)."""
-    filed = set(db.session.execute(select(ProgressReport.item_id, ProgressReport.unit_id).where(
-        ProgressReport.period == period, ProgressReport.status != "returned",
-        ProgressReport.item_id.in_([i.id for i in plan.items]))).tuples())
+    filed = {(row.item_id, row.unit_id) for row in db.session.execute(
+        select(ProgressReport.item_id, ProgressReport.unit_id).where(
+            ProgressReport.period == period, ProgressReport.status != "returned",
+            ProgressReport.item_id.in_([i.id for i in plan.items])))}
     owed: dict[int, Missing] = {}
     for item in plan.items:
         if item.status == "done":
@@ -572,6 +573,7 @@ def copy_plan(actor, plan: TaskPlan, name: str, year: int) -> TaskPlan:
                                 deadline=_shift_year(item.deadline, shift))
             new_item.unit_links = [TaskItemUnit(unit_id=link.unit_id, role=link.role,
                                                 position=link.position) for link in item.unit_links]
+            db.session.add(new_item)
             items[item.id] = new_item
     db.session.flush()
     for indicator in plan.indicators:
@@ -659,7 +661,7 @@ def count_by_light(plan: TaskPlan, judge: Evaluator) -> dict[str, int]:
 
 def report_counts(item_ids) -> dict[int, int]:
     return dict(db.session.execute(select(ProgressReport.item_id, func.count()).where(
-        ProgressReport.item_id.in_(list(item_ids))).group_by(ProgressReport.item_id)).tuples())
+        ProgressReport.item_id.in_(list(item_ids))).group_by(ProgressReport.item_id)))
 
 
 def missing_reports_for_unit(unit_id: int, items: list[TaskItem], period: str) -> list[TaskItem]:

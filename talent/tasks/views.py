@@ -241,11 +241,11 @@ def report(item_id: int):
                            units=units)
 
 
-@bp.post("/reports/<int:report_id>/review")
+@bp.post("/reports/<int:task_report_id>/review")
 @require(Permission.TASKS_REPORT)
 @forbidden_when_not_theirs
-def review(report_id: int):
-    report = db.session.get(ProgressReport, report_id) or abort(404)
+def review(task_report_id: int):
+    report = db.session.get(ProgressReport, task_report_id) or abort(404)
     operations.require_lead(acting_user(), report.item)
     form = ReviewForm()
     if form.validate_on_submit():
