@@ -2,7 +2,6 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from talent.core.timeutil import today
 from talent.tasks import operations
 from talent.tasks.lights import Figure, Verdict
 from talent.tasks.models import LIGHTS, Directive, TaskAction, TaskIndicator, TaskItem, TaskPlan
@@ -69,7 +68,7 @@ class DashboardData:
 
 
 def dashboard_data(plan: TaskPlan, unit_id: int | None = None, on: date | None = None) -> DashboardData:
-    on = on or today()
+    on = on or operations.today()
     judge = operations.evaluator(plan, on)
 
     def row(indicator):

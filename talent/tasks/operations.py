@@ -11,7 +11,7 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
@@ -41,6 +41,7 @@ from talent.tasks.models import (
 PERIOD_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 # A month's report is on time when it arrives by this day of the following month.
 REPORT_DUE_DAY = 5
+CHINA_OFFSET = timedelta(hours=8)
 
 
 class TaskRefused(Refused):
@@ -512,7 +513,7 @@ def reporting_discipline(plan: TaskPlan, on: date | None = None) -> list[UnitDis
                     continue
                 end = period_end(period)
                 due = date(end.year + (end.month == 12), end.month % 12 + 1, REPORT_DUE_DAY)
-                if at.date() <= due:
+                if (at + CHINA_OFFSET).date() <= due:  # stored in UTC, due on the county's day
                     entry.on_time += 1
                 else:
                     entry.late += 1

@@ -3,7 +3,7 @@ from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 
-from talent.core import audit, features, timeutil
+from talent.core import audit, features
 from talent.core.forms import EmptyForm
 from talent.core.permissions import Permission, acting_user, require
 from talent.core.spreadsheet import XLSX_MIMETYPE
@@ -99,7 +99,7 @@ def dashboard_json(plan_id: int):
 @require(Permission.TASKS_READ)
 def missing(plan_id: int):
     plan = _plan(plan_id)
-    default = last_complete_period(timeutil.today())
+    default = last_complete_period(operations.today())
     period = request.args.get("period") or default
     if operations.check_period(plan, period) is not None:
         period = max(default, period_of(plan.starts_on))
@@ -122,6 +122,12 @@ def remind(plan_id: int):
     return redirect(url_for(".missing", plan_id=plan.id))
 
 
+def _no_store(response):
+    """An export is a record of its moment: never kept in a browser or proxy cache."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _export_audit(plan, kind: str) -> None:
     audit.record(acting_user(), "export", plan, {"format": [None, kind]}, summary=f"调度报告 {kind}")
     db.session.commit()
@@ -135,8 +141,8 @@ def report_docx(plan_id: int):
     _check_export(plan)
     output = export.docx_report(plan)
     _export_audit(plan, "docx")
-    return send_file(output, mimetype=DOCX_MIMETYPE, as_attachment=True,
-                     download_name=f"{plan.name}调度报告-{timeutil.today():%Y%m%d}.docx")
+    return _no_store(send_file(output, mimetype=DOCX_MIMETYPE, as_attachment=True,
+                               download_name=f"{plan.name}调度报告-{operations.today():%Y%m%d}.docx"))
 
 
 @bp.get("/plans/<int:plan_id>/report.xlsx")
@@ -147,8 +153,8 @@ def report_xlsx(plan_id: int):
     _check_export(plan)
     output = export.xlsx_report(plan)
     _export_audit(plan, "xlsx")
-    return send_file(output, mimetype=XLSX_MIMETYPE, as_attachment=True,
-                     download_name=f"{plan.name}调度表-{timeutil.today():%Y%m%d}.xlsx")
+    return _no_store(send_file(output, mimetype=XLSX_MIMETYPE, as_attachment=True,
+                               download_name=f"{plan.name}调度表-{operations.today():%Y%m%d}.xlsx"))
 
 
 def _check_export(plan) -> None:
@@ -206,7 +212,7 @@ def item_detail(item_id: int):
     return render_template(
         "tasks/item.html", item=item, plan=plan, judge=judge, verdict=judge.item(item),
         reports=operations.reports_of(item), history=operations.light_history(item),
-        directives=operations.directives_of(item), today=timeutil.today(),
+        directives=operations.directives_of(item), today=operations.today(),
         can_report=bool(operations.reporting_units(user, item)),
         lead=operations.is_lead(user, item), office=operations.is_office(user, plan),
         my_unit=operations.acting_unit(user), review_form=ReviewForm(), completion_form=CompletionForm(),
@@ -224,7 +230,7 @@ def report(item_id: int):
         abort(403)
     indicators = operations.reportable_indicators(item)
     form_class = report_form_class(indicators, with_unit=len(units) > 1)
-    period = request.args.get("period") or last_complete_period(timeutil.today())
+    period = request.args.get("period") or last_complete_period(operations.today())
     form = form_class(data={"period": period})
     if len(units) > 1:
         form.unit_id.set_options([(u.id, u.name) for u in units])
