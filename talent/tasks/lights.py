@@ -93,6 +93,7 @@ class Evaluator:
         self.on = on
         self.tolerance = plan.tolerance / 100
         self._metrics: dict[str, float | None] = {}
+        self._verdicts: dict[tuple[str, int], Verdict] = {}
         # item id → periods for which some unit of the item sent a (not returned) report
         self.reported_periods = reported_periods or {}
 
@@ -129,6 +130,12 @@ class Evaluator:
         return self.plan.ends_on
 
     def indicator(self, indicator) -> Verdict:
+        key = ("indicator", indicator.id)
+        if key not in self._verdicts:
+            self._verdicts[key] = self._indicator(indicator)
+        return self._verdicts[key]
+
+    def _indicator(self, indicator) -> Verdict:
         if indicator.target is None:
             return Verdict(None, "监测指标，无量化目标")
         if indicator.item is not None and indicator.item.status == "done":
@@ -158,6 +165,12 @@ class Evaluator:
     # -- items --------------------------------------------------------------------------------
 
     def item(self, item) -> Verdict:
+        key = ("item", item.id)
+        if key not in self._verdicts:
+            self._verdicts[key] = self._item(item)
+        return self._verdicts[key]
+
+    def _item(self, item) -> Verdict:
         if item.status == "done":
             return Verdict("done", "已完成（牵头单位报结，专班办公室验收）")
         if self.on > item.deadline:

@@ -11,10 +11,11 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, String, cast, func, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from talent.auth.models import Unit
 from talent.core import audit, features
@@ -41,7 +42,6 @@ from talent.tasks.models import (
 PERIOD_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 # A month's report is on time when it arrives by this day of the following month.
 REPORT_DUE_DAY = 5
-CHINA_OFFSET = timedelta(hours=8)
 
 
 class TaskRefused(Refused):
@@ -116,12 +116,20 @@ def plans() -> list[TaskPlan]:
 
 
 def load_plan(plan_id: int) -> TaskPlan | None:
-    return db.session.scalar(select(TaskPlan).where(TaskPlan.id == plan_id).options(
+    """A plan with everything its pages read, in a fixed number of queries."""
+    plan = db.session.scalar(select(TaskPlan).where(TaskPlan.id == plan_id).options(
         selectinload(TaskPlan.actions).selectinload(TaskAction.items).selectinload(
-            TaskItem.unit_links).selectinload(TaskItemUnit.unit),
-        selectinload(TaskPlan.actions).selectinload(TaskAction.items).selectinload(
-            TaskItem.indicators),
-        selectinload(TaskPlan.indicators), selectinload(TaskPlan.members)))
+            TaskItem.unit_links).joinedload(TaskItemUnit.unit),
+        selectinload(TaskPlan.indicators), selectinload(TaskPlan.members).joinedload(TaskPlanMember.unit)))
+    if plan is not None:
+        # Items' indicators are the plan's, grouped: one load instead of a second query of the same rows.
+        by_item: dict[int, list[TaskIndicator]] = defaultdict(list)
+        for indicator in plan.indicators:
+            if indicator.item_id is not None:
+                by_item[indicator.item_id].append(indicator)
+        for item in plan.items:
+            set_committed_value(item, "indicators", by_item.get(item.id, []))
+    return plan
 
 
 def items_query(plan_id: int | None = None, unit_id: int | None = None) -> Select:
@@ -486,6 +494,14 @@ class UnitDiscipline:
         return self.on_time / self.owed if self.owed else 1.0
 
 
+def _due_cutoff(period: str) -> str:
+    """The UTC moment a month's report falls late, as text: the due day ends at 24:00 China time
+    (16:00 UTC). Compared as text with the stored time, so the rows need no datetime parsing."""
+    end = period_end(period)
+    due = date(end.year + (end.month == 12), end.month % 12 + 1, REPORT_DUE_DAY)
+    return f"{due.isoformat()} 16:00:00"
+
+
 def reporting_discipline(plan: TaskPlan, on: date | None = None) -> list[UnitDiscipline]:
     """Units ranked by on-time reporting: reports due by the 5th of the following month, for each
     month from the plan's start to the last complete month (or the item's deadline)."""
@@ -494,29 +510,30 @@ def reporting_discipline(plan: TaskPlan, on: date | None = None) -> list[UnitDis
     first = period_of(plan.starts_on)
     if last < first:
         return []
-    submitted = {}
-    rows = db.session.execute(select(ProgressReport.item_id, ProgressReport.unit_id,
-                                     ProgressReport.period, ProgressReport.submitted_at).where(
-        ProgressReport.item_id.in_([i.id for i in plan.items]), ProgressReport.status != "returned"))
-    for item_id, unit_id, period, at in rows:
-        submitted[(item_id, unit_id, period)] = at
     stats: dict[int, UnitDiscipline] = {}
+    until: dict[int, str] = {}
+    units_of: dict[int, set[int]] = {}
     for item in plan.items:
-        until = min(last, period_of(item.deadline))
-        periods = periods_between(first, until)
+        until[item.id] = min(last, period_of(item.deadline))
+        owed = len(periods_between(first, until[item.id]))
+        units_of[item.id] = set()
         for unit in item.all_units:
-            entry = stats.setdefault(unit.id, UnitDiscipline(unit, 0, 0, 0))
-            for period in periods:
-                entry.owed += 1
-                at = submitted.get((item.id, unit.id, period))
-                if at is None:
-                    continue
-                end = period_end(period)
-                due = date(end.year + (end.month == 12), end.month % 12 + 1, REPORT_DUE_DAY)
-                if (at + CHINA_OFFSET).date() <= due:  # stored in UTC, due on the county's day
-                    entry.on_time += 1
-                else:
-                    entry.late += 1
+            units_of[item.id].add(unit.id)
+            stats.setdefault(unit.id, UnitDiscipline(unit, 0, 0, 0)).owed += owed
+    cutoffs: dict[str, str] = {}
+    rows = db.session.execute(select(ProgressReport.item_id, ProgressReport.unit_id, ProgressReport.period,
+                                     cast(ProgressReport.submitted_at, String)).where(
+        ProgressReport.item_id.in_(list(until)), ProgressReport.status != "returned",
+        ProgressReport.period >= first, ProgressReport.period <= last))
+    for item_id, unit_id, period, at in rows:
+        if period > until[item_id] or unit_id not in units_of[item_id]:
+            continue
+        cutoff = cutoffs.get(period) or cutoffs.setdefault(period, _due_cutoff(period))
+        entry = stats[unit_id]
+        if at.replace("T", " ") < cutoff:
+            entry.on_time += 1
+        else:
+            entry.late += 1
     return sorted(stats.values(), key=lambda s: (-s.rate, s.unit.sort_order))
 
 
