@@ -12,6 +12,7 @@ class IndicatorRow:
     indicator: TaskIndicator
     figure: Figure
     verdict: Verdict
+    code: str  # the item's code, or the action's numeral for 工作任务 targets
 
     @property
     def progress_pct(self) -> float | None:
@@ -57,8 +58,7 @@ class DashboardData:
             "actions": [{"label": f"{r.action.numeral}、{r.action.title}", **r.counts}
                         for r in self.actions],
             "indicators": [
-                {"label": f"{row.indicator.item.code if row.indicator.item else r.action.numeral} "
-                          f"{row.indicator.name}",
+                {"label": f"{row.code} {row.indicator.name}",
                  "progress": min(row.progress_pct or 0, 150),
                  "expected": round((row.verdict.expected or 0) * 100, 1),
                  "light": row.verdict.light}
@@ -71,8 +71,12 @@ def dashboard_data(plan: TaskPlan, unit_id: int | None = None, on: date | None =
     on = on or operations.today()
     judge = operations.evaluator(plan, on)
 
+    codes = {item.id: item.code for item in plan.items}
+    numerals = {action.id: action.numeral for action in plan.actions}
+
     def row(indicator):
-        return IndicatorRow(indicator, judge.figure(indicator), judge.indicator(indicator))
+        code = codes.get(indicator.item_id) or numerals.get(indicator.action_id, "")
+        return IndicatorRow(indicator, judge.figure(indicator), judge.indicator(indicator), code)
 
     actions = []
     for action in plan.actions:

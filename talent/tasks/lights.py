@@ -23,6 +23,7 @@ entered the growth cannot be known and the indicator is judged on its deadline o
 """
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from flask import has_request_context
 
@@ -45,13 +46,14 @@ def period_end(period: str) -> date:
     return first_next - timedelta(days=1)
 
 
-def periods_between(first: str, last: str) -> list[str]:
+@lru_cache(maxsize=256)
+def periods_between(first: str, last: str) -> tuple[str, ...]:
     """Months from ``first`` to ``last`` inclusive, as ``YYYY-MM``."""
     out, year, month = [], int(first[:4]), int(first[5:7])
     while f"{year:04d}-{month:02d}" <= last:
         out.append(f"{year:04d}-{month:02d}")
         year, month = year + (month == 12), month % 12 + 1
-    return out
+    return tuple(out)
 
 
 def elapsed_share(starts_on: date, deadline: date, on: date) -> float:
@@ -94,6 +96,8 @@ class Evaluator:
         self.tolerance = plan.tolerance / 100
         self._metrics: dict[str, float | None] = {}
         self._verdicts: dict[tuple[str, int], Verdict] = {}
+        # Items by id, so an indicator finds its item without a lazy load per indicator.
+        self._items = {item.id: item for action in plan.actions for item in action.items}
         # item id → periods for which some unit of the item sent a (not returned) report
         self.reported_periods = reported_periods or {}
 
@@ -125,9 +129,13 @@ class Evaluator:
     def deadline_of(self, indicator) -> date:
         if indicator.deadline is not None:
             return indicator.deadline
-        if indicator.item is not None:
-            return indicator.item.deadline
-        return self.plan.ends_on
+        item = self._item_of(indicator)
+        return item.deadline if item is not None else self.plan.ends_on
+
+    def _item_of(self, indicator):
+        if indicator.item_id is None:
+            return None
+        return self._items.get(indicator.item_id) or indicator.item
 
     def indicator(self, indicator) -> Verdict:
         key = ("indicator", indicator.id)
@@ -138,7 +146,8 @@ class Evaluator:
     def _indicator(self, indicator) -> Verdict:
         if indicator.target is None:
             return Verdict(None, "监测指标，无量化目标")
-        if indicator.item is not None and indicator.item.status == "done":
+        item = self._item_of(indicator)
+        if item is not None and item.status == "done":
             return Verdict("done", "所属事项已完成")
         figure = self.figure(indicator)
         deadline = self.deadline_of(indicator)

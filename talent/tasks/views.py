@@ -205,7 +205,7 @@ def copy(plan_id: int):
 def item_detail(item_id: int):
     item = _item(item_id)
     user = acting_user()
-    plan = item.plan
+    plan = operations.load_plan(item.action.plan_id)
     judge = operations.evaluator(plan)
     directive_form = DirectiveForm(data={"reply_by": None})
     directive_form.unit_id.set_options([(u.id, u.name) for u in item.lead_units])

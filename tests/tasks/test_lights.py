@@ -26,7 +26,7 @@ def _indicator(item, words):
 def test_periods_and_elapsed_share():
     assert last_complete_period(date(2023, 1, 5)) == "2022-12"
     assert last_complete_period(date(2023, 7, 31)) == "2023-06"
-    assert periods_between("2022-11", "2023-02") == ["2022-11", "2022-12", "2023-01", "2023-02"]
+    assert periods_between("2022-11", "2023-02") == ("2022-11", "2022-12", "2023-01", "2023-02")
     assert elapsed_share(date(2023, 1, 1), date(2023, 12, 31), date(2023, 7, 2)) == 182 / 364
     assert elapsed_share(date(2023, 1, 1), date(2023, 12, 31), date(2022, 5, 1)) == 0.0
     assert elapsed_share(date(2023, 1, 1), date(2023, 12, 31), date(2024, 5, 1)) == 1.0
