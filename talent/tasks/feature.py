@@ -64,10 +64,10 @@ feature = Feature(
                    "task_directives": "督办单"},
     audit_actions={"confirm": "确认", "return": "退回", "request_done": "申请报结",
                    "accept_done": "验收通过", "reject_done": "不予验收", "reply": "回复",
-                   "close": "办结", "copy": "复制方案"},
+                   "close": "办结", "copy": "复制方案", "attach": "上传附件"},
     audit_fields=lambda: {
         "task_reports": {"narrative": "工作进展", "problems": "存在问题", "status": "状态",
-                         "values": "指标数值", "review_comment": "审核意见"},
+                         "values": "指标数值", "review_comment": "审核意见", "attachments": "附件"},
         "task_items": {"done_evidence": "完成佐证", "status": "状态", "comment": "意见"},
         "task_directives": {"unit": "督办单位", "request": "督办事项", "reply_by": "回复期限",
                             "reply": "回复", "status": "状态"},

@@ -272,6 +272,8 @@ class ProgressReport(db.Model):
     unit: Mapped[Unit] = relationship()
     values: Mapped[list["ReportValue"]] = relationship(
         back_populates="report", cascade="all, delete-orphan", order_by="ReportValue.indicator_id")
+    attachments: Mapped[list["ReportAttachment"]] = relationship(
+        cascade="all, delete-orphan", order_by="ReportAttachment.id")
 
     __mapper_args__: ClassVar[dict] = {"version_id_col": version}
 
@@ -295,6 +297,23 @@ class ReportValue(db.Model):
 
     report: Mapped[ProgressReport] = relationship(back_populates="values")
     indicator: Mapped[TaskIndicator] = relationship()
+
+
+class ReportAttachment(db.Model):
+    """A file attached to a report (checked by content; stored outside static/, see files.py)."""
+
+    __tablename__ = "task_report_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("task_reports.id", ondelete="CASCADE"),
+                                           index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column()
+    sha256: Mapped[str] = mapped_column(String(64))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class IndicatorFigure(db.Model):

@@ -23,13 +23,14 @@ from talent.core.errors import Refused
 from talent.core.timeutil import today, utcnow
 from talent.extensions import db
 from talent.notifications import operations as inbox
-from talent.tasks import seed_plan
+from talent.tasks import files, seed_plan
 from talent.tasks.lights import Evaluator, last_complete_period, period_end, period_of, periods_between
 from talent.tasks.models import (
     Directive,
     IndicatorFigure,
     LightChange,
     ProgressReport,
+    ReportAttachment,
     ReportValue,
     TaskAction,
     TaskIndicator,
@@ -164,7 +165,8 @@ def evaluator(plan: TaskPlan, on: date | None = None) -> Evaluator:
 def reports_of(item: TaskItem) -> list[ProgressReport]:
     return list(db.session.scalars(
         select(ProgressReport).where(ProgressReport.item_id == item.id)
-        .options(selectinload(ProgressReport.values), selectinload(ProgressReport.unit))
+        .options(selectinload(ProgressReport.values), selectinload(ProgressReport.unit),
+                 selectinload(ProgressReport.attachments))
         .order_by(ProgressReport.period.desc(), ProgressReport.id.desc())))
 
 
@@ -282,6 +284,39 @@ def submit_report(actor, item: TaskItem, unit: Unit, period: str, narrative: str
         inbox.notify_unit(lead.id, f"{unit.name} 报送了 {item.code} {item.title} {period} 进度，待确认",
                           link=f"/tasks/items/{item.id}", kind="task_report")
     return report
+
+
+MAX_ATTACHMENTS = 10
+
+
+def check_uploads(uploads: list[tuple[str, bytes]]) -> list[tuple[str, files.CheckedFile]]:
+    """Check every upload before anything is written; the first bad one refuses them all."""
+    if len(uploads) > MAX_ATTACHMENTS:
+        raise files.FileRefused(f"每次最多上传 {MAX_ATTACHMENTS} 个附件")
+    checked = []
+    for filename, data in uploads:
+        try:
+            checked.append((filename, files.check(data)))
+        except files.FileRefused as error:
+            raise files.FileRefused(f"{filename}：{error}") from None
+    return checked
+
+
+def attach(actor, report: ProgressReport, checked: list[tuple[str, files.CheckedFile]]) -> list:
+    added = []
+    for filename, upload in checked:
+        stem = re.sub(r"[\\/\x00-\x1f]", "_", filename.rsplit(".", 1)[0])[:150] or "附件"
+        attachment = ReportAttachment(
+            report_id=report.id, filename=f"{stem}.{upload.extension}", content_type=upload.content_type,
+            size=len(upload.data), sha256=upload.sha256, stored_name=files.store(upload),
+            uploaded_by_id=getattr(actor, "id", None))
+        db.session.add(attachment)
+        added.append(attachment)
+    if added:
+        db.session.flush()
+        audit.record(actor, "attach", report, {"attachments": [None, [a.filename for a in added]]},
+                     summary=f"{report.period} 附件 {len(added)} 个")
+    return added
 
 
 def _latest_figure(indicator: TaskIndicator) -> IndicatorFigure | None:

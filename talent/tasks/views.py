@@ -2,14 +2,16 @@
 from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from sqlalchemy import select
 
 from talent.core import audit, features
 from talent.core.forms import EmptyForm
 from talent.core.permissions import Permission, acting_user, require
 from talent.core.spreadsheet import XLSX_MIMETYPE
 from talent.extensions import db
-from talent.tasks import export, operations
+from talent.tasks import export, files, operations
 from talent.tasks.dashboard import dashboard_data
+from talent.tasks.files import FileRefused
 from talent.tasks.forms import (
     AcceptForm,
     CompletionForm,
@@ -21,7 +23,7 @@ from talent.tasks.forms import (
     settings_form_class,
 )
 from talent.tasks.lights import last_complete_period, period_of
-from talent.tasks.models import Directive, ProgressReport, TaskItem
+from talent.tasks.models import Directive, ProgressReport, ReportAttachment, TaskItem
 from talent.tasks.operations import NotYourItem
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
@@ -230,21 +232,54 @@ def report(item_id: int):
         abort(403)
     indicators = operations.reportable_indicators(item)
     form_class = report_form_class(indicators, with_unit=len(units) > 1)
-    period = request.args.get("period") or last_complete_period(operations.today())
+    period = (request.args.get("period") or "")[:7] or last_complete_period(operations.today())
     form = form_class(data={"period": period})
     if len(units) > 1:
         form.unit_id.set_options([(u.id, u.name) for u in units])
+    upload_error = None
     if form.validate_on_submit():
-        unit = next(u for u in units if len(units) == 1 or u.id == form.unit_id.data)
-        values = {i.id: getattr(form, f"value_{i.id}").data for i in indicators
-                  if getattr(form, f"value_{i.id}").data is not None}
-        operations.submit_report(user, item, unit, form.period.data, form.narrative.data.strip(),
-                                 values, (form.problems.data or "").strip())
-        db.session.commit()
-        flash(f"已报送 {item.code} {form.period.data} 进度，待牵头单位确认", "success")
-        return redirect(url_for(".item_detail", item_id=item.id))
+        uploads = [(f.filename or "附件", f.read()) for f in request.files.getlist("attachments")
+                   if f and f.filename]
+        try:
+            checked = operations.check_uploads(uploads)
+        except FileRefused as error:
+            upload_error = str(error)
+        else:
+            unit = next(u for u in units if len(units) == 1 or u.id == form.unit_id.data)
+            values = {i.id: getattr(form, f"value_{i.id}").data for i in indicators
+                      if getattr(form, f"value_{i.id}").data is not None}
+            report = operations.submit_report(user, item, unit, form.period.data,
+                                              form.narrative.data.strip(), values,
+                                              (form.problems.data or "").strip())
+            operations.attach(user, report, checked)
+            db.session.commit()
+            flash(f"已报送 {item.code} {form.period.data} 进度，待牵头单位确认", "success")
+            return redirect(url_for(".item_detail", item_id=item.id))
+    elif request.method == "GET" and len(units) == 1:
+        _prefill(form, item, units[0], period, indicators)
     return render_template("tasks/report_form.html", item=item, form=form, indicators=indicators,
-                           units=units)
+                           units=units, upload_error=upload_error)
+
+
+def _prefill(form, item, unit, period: str, indicators) -> None:
+    """A report being re-filed (returned, or not yet confirmed) opens with what was sent."""
+    existing = db.session.scalar(select(ProgressReport).where(
+        ProgressReport.item_id == item.id, ProgressReport.unit_id == unit.id,
+        ProgressReport.period == period))
+    if existing is None:
+        return
+    form.narrative.data, form.problems.data = existing.narrative, existing.problems
+    for indicator in indicators:
+        getattr(form, f"value_{indicator.id}").data = existing.value_of(indicator.id)
+
+
+@bp.get("/attachments/<int:attachment_id>")
+@require(Permission.TASKS_READ)
+def attachment(attachment_id: int):
+    found = db.session.get(ReportAttachment, attachment_id) or abort(404)
+    path = files.path_of(found.stored_name) or abort(404)
+    return _no_store(send_file(path, mimetype=found.content_type, as_attachment=True,
+                               download_name=found.filename))
 
 
 @bp.post("/reports/<int:task_report_id>/review")

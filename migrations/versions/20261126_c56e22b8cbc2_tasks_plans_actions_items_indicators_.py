@@ -1,8 +1,8 @@
-"""tasks: plans, actions, items, indicators, reports, lights, directives
+"""tasks: plans, actions, items, indicators, reports, attachments, lights, directives
 
-Revision ID: d0dd6808c9ac
+Revision ID: c56e22b8cbc2
 Revises: 60f63a3c657f
-Create Date: 2026-11-26 22:03:41.550018
+Create Date: 2026-11-26 22:28:58.756621
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'd0dd6808c9ac'
+revision = 'c56e22b8cbc2'
 down_revision = '60f63a3c657f'
 branch_labels = None
 depends_on = None
@@ -215,6 +215,24 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_task_light_changes_indicator_id'), ['indicator_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_task_light_changes_item_id'), ['item_id'], unique=False)
 
+    op.create_table('task_report_attachments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('report_id', sa.Integer(), nullable=False),
+    sa.Column('filename', sa.String(length=200), nullable=False),
+    sa.Column('content_type', sa.String(length=100), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('stored_name', sa.String(length=80), nullable=False),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['report_id'], ['task_reports.id'], name=op.f('fk_task_report_attachments_report_id_task_reports'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'], name=op.f('fk_task_report_attachments_uploaded_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_task_report_attachments')),
+    sa.UniqueConstraint('stored_name', name=op.f('uq_task_report_attachments_stored_name'))
+    )
+    with op.batch_alter_table('task_report_attachments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_task_report_attachments_report_id'), ['report_id'], unique=False)
+
     op.create_table('task_report_values',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('report_id', sa.Integer(), nullable=False),
@@ -235,6 +253,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_task_report_values_indicator_id'))
 
     op.drop_table('task_report_values')
+    with op.batch_alter_table('task_report_attachments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_task_report_attachments_report_id'))
+
+    op.drop_table('task_report_attachments')
     with op.batch_alter_table('task_light_changes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_task_light_changes_item_id'))
         batch_op.drop_index(batch_op.f('ix_task_light_changes_indicator_id'))
