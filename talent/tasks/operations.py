@@ -283,6 +283,7 @@ def submit_report(actor, item: TaskItem, unit: Unit, period: str, narrative: str
     for lead in item.lead_units:
         inbox.notify_unit(lead.id, f"{unit.name} 报送了 {item.code} {item.title} {period} 进度，待确认",
                           link=f"/tasks/items/{item.id}", kind="task_report")
+    refresh_lights(item.plan)  # a report that arrives can clear a red light: recorded, with its reason
     return report
 
 

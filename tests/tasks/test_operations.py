@@ -182,3 +182,15 @@ def test_reporting_discipline_ranks_units(plan, items, staff, frozen):
     assert (kgxj.owed, kgxj.on_time, kgxj.late) == (2 * 11, 1, 1)  # 县科工信局 is on 11 items
     assert forestry.on_time == 0 and forestry.missing == forestry.owed == 2 * 3
     assert ranking.index(kgxj) < ranking.index(forestry)
+
+
+def test_daily_sweep_command_is_idempotent(runner, items, staff, frozen):
+    frozen(date(2023, 7, 3))
+    forestry = staff("县林业局")
+    db.session.commit()
+    first = runner.invoke(args=["tasks-sweep"])
+    assert first.exit_code == 0 and "催报提醒" in first.output
+    assert len(_notes(forestry)) == 3
+    second = runner.invoke(args=["tasks-sweep"])
+    assert "催报提醒 0 条，灯色变化 0 项" in second.output
+    assert len(_notes(forestry)) == 3

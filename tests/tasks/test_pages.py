@@ -199,3 +199,27 @@ def test_panels_for_a_unit_and_the_office(client, auth, plan, frozen):
     assert "task-overview" in client.get("/").get_data(as_text=True)
     auth.login_as("talent")
     assert client.get(f"/tasks/plans/{plan.id}").status_code == 403
+
+
+def test_returned_report_opens_with_what_was_sent(client, auth, items, staff, frozen):
+    frozen(date(2023, 7, 3))
+    clerk, lead = staff("县林业局"), staff("县科工信局")
+    item = items["2.1"]
+    contract = next(i for i in item.indicators if i.name == "技术合同交易额")
+    report = operations.submit_report(clerk, item, clerk.unit, "2023-06", "第一次报送", {contract.id: 0.4})
+    operations.review_report(lead, report, False, "数据口径有误")
+    db.session.commit()
+    auth.login_as("unit", unit_id=clerk.unit_id)
+    form = client.get(f"/tasks/items/{item.id}/report?period=2023-06").get_data(as_text=True)
+    assert "第一次报送" in form and 'value="0.4"' in form
+
+
+def test_a_report_that_arrives_clears_red_with_a_recorded_reason(items, staff, frozen):
+    frozen(date(2023, 3, 10))
+    item = items["1.1"]
+    operations.refresh_lights(item.plan)
+    assert operations.light_history(item)[-1].light == "red"
+    clerk = staff("县林业局")
+    operations.submit_report(clerk, item, clerk.unit, "2023-02", "补报", {})
+    last = operations.light_history(item)[-1]
+    assert (last.previous, last.light, last.reason) == ("red", "green", "按序时进度推进")
