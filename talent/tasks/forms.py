@@ -1,6 +1,23 @@
 """Forms of the task tracker; the API validates its JSON bodies through the same classes."""
-from wtforms import DateField, FloatField, HiddenField, IntegerField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms import (
+    DateField,
+    FloatField,
+    HiddenField,
+    IntegerField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from talent.core.forms import BaseForm, ChoiceField
 
@@ -72,3 +89,42 @@ def settings_form_class(growth_indicators):
             f"{indicator.name}：{indicator.baseline_year}年基数（{indicator.level_measure}）",
             validators=[Optional(), NumberRange(min=0.000001, message="基数应大于0")])
     return type("PlanSettingsForm", (BaseForm,), fields)
+
+
+class UnitsField(SelectMultipleField):
+    """Units as a list of ids: checkboxes on the page, a JSON list in the API."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form):
+        allowed = {value for value, _label in self.choices}
+        if any(value not in allowed for value in self.data or []):
+            raise ValidationError("包含无效的单位")
+
+
+class ItemForm(BaseForm):
+    title = StringField("工作事项", validators=[DataRequired("请填写工作事项"), Length(max=100)])
+    text = TextAreaField("工作内容", validators=[DataRequired("请填写工作内容"), Length(max=5000)])
+    deadline = DateField("完成时限", validators=[DataRequired("请选择完成时限")], format="%Y-%m-%d")
+    lead_unit_ids = UnitsField("牵头单位", coerce=int, validators=[DataRequired("至少一个牵头单位")])
+    responsible_unit_ids = UnitsField("责任单位", coerce=int)
+
+    def validate_responsible_unit_ids(self, field):
+        if set(field.data or []) & set(self.lead_unit_ids.data or []):
+            raise ValidationError("同一单位不能既是牵头单位又是责任单位")
+
+
+MEASURES = ["亿元", "万元", "家", "件", "个", "人", "名", "项", "张", "%"]
+
+
+class IndicatorForm(BaseForm):
+    name = StringField("指标", validators=[DataRequired("请填写指标名称"), Length(max=100)])
+    measure = ChoiceField("计量单位", choices=[(m, m) for m in MEASURES],
+                          validators=[DataRequired("请选择计量单位")])
+    comparison = ChoiceField("比较", choices=[("at_least", "不少于（≥）"), ("about", "左右（≈）")],
+                             validators=[DataRequired("请选择")])
+    target = FloatField("目标值（空为仅监测）", validators=[
+        Optional(), NumberRange(min=0, max=1e12, message="应为不小于0的数")])
+    baseline_value = FloatField("基数（增长目标）", validators=[
+        Optional(), NumberRange(min=0.000001, message="基数应大于0")])

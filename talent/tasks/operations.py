@@ -592,6 +592,60 @@ def update_settings(actor, plan: TaskPlan, tolerance: int, baselines: Mapping[in
     return changes
 
 
+def update_item(actor, item: TaskItem, values: Mapping, lead_ids: list[int],
+                responsible_ids: list[int], on: date | None = None) -> dict:
+    """The office edits an item: its wording, deadline and units (the plan is data)."""
+    require_office(actor, item.plan)
+    before_units = {"lead_units": [u.name for u in item.lead_units],
+                    "responsible_units": [u.name for u in item.responsible_units]}
+    changes = audit.apply_changes(item, dict(values))
+    wanted = [("lead", uid) for uid in lead_ids] + [("responsible", uid) for uid in responsible_ids]
+    if [(link.role, link.unit_id) for link in item.unit_links] != wanted:
+        item.unit_links = [TaskItemUnit(unit_id=uid, role=role, position=n)
+                           for n, (role, uid) in enumerate(wanted)]
+        db.session.flush()
+        db.session.expire(item, ["unit_links"])
+        after = {"lead_units": [u.name for u in item.lead_units],
+                 "responsible_units": [u.name for u in item.responsible_units]}
+        changes.update({k: [before_units[k], after[k]] for k in after if after[k] != before_units[k]})
+    db.session.flush()
+    if changes:
+        audit.record(actor, "update", item, changes, summary=f"{item.code} {item.title}")
+        refresh_lights(item.plan, on)
+    return changes
+
+
+INDICATOR_FIELDS = ("name", "measure", "comparison", "target", "baseline_value")
+
+
+def update_indicator(actor, indicator: TaskIndicator, values: Mapping, on: date | None = None) -> dict:
+    require_office(actor, indicator.plan)
+    values = {k: values[k] for k in INDICATOR_FIELDS if k in values}
+    if not indicator.is_growth:
+        values.pop("baseline_value", None)
+    changes = audit.apply_changes(indicator, values)
+    db.session.flush()
+    if changes:
+        audit.record(actor, "update", indicator.item or indicator.plan,
+                     {f"{indicator.name}.{k}": v for k, v in changes.items()},
+                     summary=f"指标 {indicator.name}")
+        refresh_lights(indicator.plan, on)
+    return changes
+
+
+def add_indicator(actor, item: TaskItem, values: Mapping) -> TaskIndicator:
+    require_office(actor, item.plan)
+    values = {k: values[k] for k in INDICATOR_FIELDS if k in values and k != "baseline_value"}
+    position = max((i.position for i in item.plan.indicators), default=0) + 1
+    indicator = TaskIndicator(plan_id=item.plan.id, action_id=item.action_id, item_id=item.id,
+                              scope="item", position=position, source="reported", **values)
+    db.session.add(indicator)
+    db.session.flush()
+    audit.record(actor, "create", item, {f"{indicator.name}.target": [None, indicator.target]},
+                 summary=f"新增指标 {indicator.name}")
+    return indicator
+
+
 def _shift_year(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year + years)

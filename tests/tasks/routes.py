@@ -24,4 +24,5 @@ def route_ids(user, role, ids):
     db.session.add(attachment)
     db.session.flush()
     return {"plan_id": plan_id, "item_id": item.id, "task_report_id": report.id,
-            "directive_id": directive.id, "task_id": item.id, "attachment_id": attachment.id}
+            "directive_id": directive.id, "task_id": item.id, "attachment_id": attachment.id,
+            "indicator_id": item.indicators[0].id}

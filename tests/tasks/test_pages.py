@@ -223,3 +223,40 @@ def test_a_report_that_arrives_clears_red_with_a_recorded_reason(items, staff, f
     operations.submit_report(clerk, item, clerk.unit, "2023-02", "补报", {})
     last = operations.light_history(item)[-1]
     assert (last.previous, last.light, last.reason) == ("red", "green", "按序时进度推进")
+
+
+def test_office_edits_an_item_and_its_indicators(client, auth, plan, items):
+    item = items["2.2"]
+    _login(auth, "县林业局")
+    assert client.get(f"/tasks/items/{item.id}/edit").status_code == 403
+    _login(auth, "县科工信局")
+    page = client.get(f"/tasks/items/{item.id}/edit").get_data(as_text=True)
+    assert "国家税务局双牌分局" in page
+    kgxj, forestry, tax = unit_id("县科工信局"), unit_id("县林业局"), unit_id("国家税务局双牌分局")
+    clash = client.post(f"/tasks/items/{item.id}/edit", data={
+        "title": item.title, "text": item.text, "deadline": "2024-06-30",
+        "lead_unit_ids": [str(kgxj)], "responsible_unit_ids": [str(kgxj)]})
+    assert "同一单位不能既是牵头单位又是责任单位" in clash.get_data(as_text=True)
+    saved = client.post(f"/tasks/items/{item.id}/edit", data={
+        "title": item.title, "text": item.text, "deadline": "2024-06-30",
+        "lead_unit_ids": [str(kgxj)], "responsible_unit_ids": [str(forestry), str(tax)]})
+    assert saved.status_code == 302
+    db.session.expire_all()
+    assert item.deadline == date(2024, 6, 30)
+    assert [u.name for u in item.responsible_units] == ["县林业局", "国家税务局双牌分局"]
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.object_type == "task_items",
+                                                       AuditEntry.action == "update"))
+    assert entry.changes["deadline"] == ["2023-12-31", "2024-06-30"]
+    assert entry.changes["responsible_units"][1] == ["县林业局", "国家税务局双牌分局"]
+
+    projects = item.indicators[0]
+    assert client.post(f"/tasks/indicators/{projects.id}/edit", data={
+        "name": projects.name, "measure": "项", "comparison": "at_least", "target": "-1"}).status_code == 200
+    client.post(f"/tasks/indicators/{projects.id}/edit", data={
+        "name": projects.name, "measure": "项", "comparison": "at_least", "target": "2"})
+    db.session.refresh(projects)
+    assert projects.target == 2
+    client.post(f"/tasks/items/{item.id}/indicators/new", data={
+        "name": "科技成果转化率", "measure": "%", "comparison": "about", "target": "30"})
+    db.session.expire_all()
+    assert [i.name for i in item.indicators][-1] == "科技成果转化率"
