@@ -16,13 +16,26 @@
     return;
   }
 
+  // Long Chinese labels wrap onto several lines on a phone instead of being cut off.
+  function wrap(label) {
+    const size = window.innerWidth < 576 ? 8 : 16;
+    if (label.length <= size) {
+      return label;
+    }
+    const lines = [];
+    for (let start = 0; start < label.length; start += size) {
+      lines.push(label.slice(start, start + size));
+    }
+    return lines;
+  }
+
   function drawActions(data) {
     const canvas = document.getElementById("chart-actions");
     const keys = ["red", "yellow", "green", "done"];
     new window.Chart(canvas, {
       type: "bar",
       data: {
-        labels: data.actions.map(function (a) { return a.label; }),
+        labels: data.actions.map(function (a) { return wrap(a.label); }),
         datasets: keys.map(function (key) {
           return {
             label: data.light_labels[key],
@@ -40,11 +53,12 @@
 
   function drawIndicators(data) {
     const canvas = document.getElementById("chart-indicators");
-    canvas.parentElement.style.height = Math.max(240, data.indicators.length * 26 + 60) + "px";
+    const perBar = window.innerWidth < 576 ? 46 : 28;
+    canvas.parentElement.style.height = Math.max(240, data.indicators.length * perBar + 60) + "px";
     new window.Chart(canvas, {
       type: "bar",
       data: {
-        labels: data.indicators.map(function (i) { return i.label; }),
+        labels: data.indicators.map(function (i) { return wrap(i.label); }),
         datasets: [
           {
             label: "完成率",
@@ -59,7 +73,8 @@
         ],
       },
       options: { indexAxis: "y", responsive: true, maintainAspectRatio: false,
-                 scales: { x: { min: 0, max: 150 } } },
+                 scales: { x: { min: 0, max: 150 },
+                           y: { ticks: { autoSkip: false, font: { size: 11 } } } } },
     });
   }
 

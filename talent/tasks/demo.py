@@ -23,8 +23,9 @@ def load(ctx: DemoContext) -> dict:
     items = {item.code: item for item in plan.items}
 
     def values(item: TaskItem, share: float) -> dict[int, float]:
-        return {i.id: round(i.target * share, 2) for i in operations.reportable_indicators(item)
-                if i.target is not None}
+        money = ("亿元", "万元")
+        return {i.id: round(i.target * share, 2) if i.measure in money else float(round(i.target * share))
+                for i in operations.reportable_indicators(item) if i.target is not None}
 
     reports = 0
     for month, share in ((3, 0.2), (6, 0.45), (9, 0.7)):
