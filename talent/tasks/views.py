@@ -66,14 +66,14 @@ def _form_errors(form) -> None:
 def plan_list():
     plans = operations.plans()
     if len(plans) == 1:
-        return redirect(url_for(".plan_detail", plan_id=plans[0].id))
+        return redirect(url_for(".plan_detail", task_plan_id=plans[0].id))
     return render_template("tasks/plans.html", plans=plans)
 
 
-@bp.get("/plans/<int:plan_id>")
+@bp.get("/plans/<int:task_plan_id>")
 @require(Permission.TASKS_READ)
-def plan_detail(plan_id: int):
-    plan = _plan(plan_id)
+def plan_detail(task_plan_id: int):
+    plan = _plan(task_plan_id)
     user = acting_user()
     judge = operations.evaluator(plan)
     return render_template(
@@ -82,28 +82,28 @@ def plan_detail(plan_id: int):
         my_unit=operations.acting_unit(user), copy_form=CopyForm(data={"name": "", "year": plan.year + 1}))
 
 
-@bp.get("/plans/<int:plan_id>/dashboard")
+@bp.get("/plans/<int:task_plan_id>/dashboard")
 @require(Permission.TASKS_READ)
-def dashboard(plan_id: int):
-    plan = _plan(plan_id)
+def dashboard(task_plan_id: int):
+    plan = _plan(task_plan_id)
     unit_id = request.args.get("unit", type=int)
     data = dashboard_data(plan, unit_id=unit_id)
     return render_template("tasks/dashboard.html", plan=plan, data=data, unit_id=unit_id,
                            plans=operations.plans(), office=operations.is_office(acting_user(), plan))
 
 
-@bp.get("/plans/<int:plan_id>/dashboard.json")
+@bp.get("/plans/<int:task_plan_id>/dashboard.json")
 @require(Permission.TASKS_READ)
-def dashboard_json(plan_id: int):
-    plan = _plan(plan_id)
+def dashboard_json(task_plan_id: int):
+    plan = _plan(task_plan_id)
     data = dashboard_data(plan, unit_id=request.args.get("unit", type=int))
     return data.chart
 
 
-@bp.get("/plans/<int:plan_id>/missing")
+@bp.get("/plans/<int:task_plan_id>/missing")
 @require(Permission.TASKS_READ)
-def missing(plan_id: int):
-    plan = _plan(plan_id)
+def missing(task_plan_id: int):
+    plan = _plan(task_plan_id)
     default = last_complete_period(operations.today())
     period = request.args.get("period") or default
     if operations.check_period(plan, period) is not None:
@@ -113,18 +113,18 @@ def missing(plan_id: int):
                            office=operations.is_office(acting_user(), plan))
 
 
-@bp.post("/plans/<int:plan_id>/remind")
+@bp.post("/plans/<int:task_plan_id>/remind")
 @require(Permission.TASKS_SUPERVISE)
 @forbidden_when_not_theirs
-def remind(plan_id: int):
-    plan = _plan(plan_id)
+def remind(task_plan_id: int):
+    plan = _plan(task_plan_id)
     operations.require_office(acting_user(), plan)
     if EmptyForm().validate_on_submit():
         sent = operations.send_reminders(plan)
         operations.refresh_lights(plan)
         db.session.commit()
         flash(f"已发送催报提醒 {sent} 条（已提醒过的不重复发送）", "success")
-    return redirect(url_for(".missing", plan_id=plan.id))
+    return redirect(url_for(".missing", task_plan_id=plan.id))
 
 
 def _no_store(response):
@@ -138,11 +138,11 @@ def _export_audit(plan, kind: str) -> None:
     db.session.commit()
 
 
-@bp.get("/plans/<int:plan_id>/report.docx")
+@bp.get("/plans/<int:task_plan_id>/report.docx")
 @require(Permission.TASKS_EXPORT)
 @forbidden_when_not_theirs
-def report_docx(plan_id: int):
-    plan = _plan(plan_id)
+def report_docx(task_plan_id: int):
+    plan = _plan(task_plan_id)
     _check_export(plan)
     output = export.docx_report(plan)
     _export_audit(plan, "docx")
@@ -150,11 +150,11 @@ def report_docx(plan_id: int):
                                download_name=f"{plan.name}调度报告-{operations.today():%Y%m%d}.docx"))
 
 
-@bp.get("/plans/<int:plan_id>/report.xlsx")
+@bp.get("/plans/<int:task_plan_id>/report.xlsx")
 @require(Permission.TASKS_EXPORT)
 @forbidden_when_not_theirs
-def report_xlsx(plan_id: int):
-    plan = _plan(plan_id)
+def report_xlsx(task_plan_id: int):
+    plan = _plan(task_plan_id)
     _check_export(plan)
     output = export.xlsx_report(plan)
     _export_audit(plan, "xlsx")
@@ -169,11 +169,11 @@ def _check_export(plan) -> None:
         operations.require_office(user, plan)
 
 
-@bp.route("/plans/<int:plan_id>/settings", methods=["GET", "POST"])
+@bp.route("/plans/<int:task_plan_id>/settings", methods=["GET", "POST"])
 @require(Permission.TASKS_SUPERVISE)
 @forbidden_when_not_theirs
-def settings(plan_id: int):
-    plan = _plan(plan_id)
+def settings(task_plan_id: int):
+    plan = _plan(task_plan_id)
     operations.require_office(acting_user(), plan)
     growth = [i for i in plan.indicators if i.is_growth]
     data = {"tolerance": plan.tolerance, **{f"baseline_{i.id}": i.baseline_value for i in growth}}
@@ -183,24 +183,24 @@ def settings(plan_id: int):
         operations.update_settings(acting_user(), plan, form.tolerance.data, baselines)
         db.session.commit()
         flash("参数已保存，灯色已重新评定", "success")
-        return redirect(url_for(".plan_detail", plan_id=plan.id))
+        return redirect(url_for(".plan_detail", task_plan_id=plan.id))
     return render_template("tasks/settings.html", plan=plan, form=form, growth=growth)
 
 
-@bp.post("/plans/<int:plan_id>/copy")
+@bp.post("/plans/<int:task_plan_id>/copy")
 @require(Permission.TASKS_SUPERVISE)
 @forbidden_when_not_theirs
-def copy(plan_id: int):
-    plan = _plan(plan_id)
+def copy(task_plan_id: int):
+    plan = _plan(task_plan_id)
     operations.require_office(acting_user(), plan)
     form = CopyForm()
     if not form.validate_on_submit():
         _form_errors(form)
-        return redirect(url_for(".plan_detail", plan_id=plan.id))
+        return redirect(url_for(".plan_detail", task_plan_id=plan.id))
     new = operations.copy_plan(acting_user(), plan, form.name.data.strip(), form.year.data)
     db.session.commit()
     flash(f"已复制为《{new.name}》，完成时限顺延 {new.year - plan.year} 年", "success")
-    return redirect(url_for(".plan_detail", plan_id=new.id))
+    return redirect(url_for(".plan_detail", task_plan_id=new.id))
 
 
 # --- the plan as data: items and indicators, edited by the office -----------------------------
@@ -209,11 +209,11 @@ def _unit_choices() -> list[tuple[int, str]]:
     return [(u.id, u.name) for u in db.session.scalars(select(Unit).order_by(Unit.sort_order, Unit.id))]
 
 
-@bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
+@bp.route("/items/<int:task_item_id>/edit", methods=["GET", "POST"])
 @require(Permission.TASKS_SUPERVISE)
 @forbidden_when_not_theirs
-def item_edit(item_id: int):
-    item = _item(item_id)
+def item_edit(task_item_id: int):
+    item = _item(task_item_id)
     operations.require_office(acting_user(), item.plan)
     form = ItemForm(obj=item, data=None if request.method == "POST" else {
         "lead_unit_ids": [u.id for u in item.lead_units],
@@ -227,7 +227,7 @@ def item_edit(item_id: int):
                                form.lead_unit_ids.data, form.responsible_unit_ids.data or [])
         db.session.commit()
         flash(f"已保存 {item.code}", "success")
-        return redirect(url_for(".item_detail", item_id=item.id))
+        return redirect(url_for(".item_detail", task_item_id=item.id))
     return render_template("tasks/item_form.html", item=item, form=form)
 
 
@@ -241,35 +241,35 @@ def _indicator_page(item: TaskItem, indicator: TaskIndicator | None):
             operations.update_indicator(acting_user(), indicator, values)
         db.session.commit()
         flash("指标已保存", "success")
-        return redirect(url_for(".item_detail", item_id=item.id) if item else
-                        url_for(".plan_detail", plan_id=indicator.plan_id))
+        return redirect(url_for(".item_detail", task_item_id=item.id) if item else
+                        url_for(".plan_detail", task_plan_id=indicator.plan_id))
     return render_template("tasks/indicator_form.html", item=item, indicator=indicator, form=form)
 
 
-@bp.route("/items/<int:item_id>/indicators/new", methods=["GET", "POST"])
+@bp.route("/items/<int:task_item_id>/indicators/new", methods=["GET", "POST"])
 @require(Permission.TASKS_SUPERVISE)
 @forbidden_when_not_theirs
-def indicator_new(item_id: int):
-    item = _item(item_id)
+def indicator_new(task_item_id: int):
+    item = _item(task_item_id)
     operations.require_office(acting_user(), item.plan)
     return _indicator_page(item, None)
 
 
-@bp.route("/indicators/<int:indicator_id>/edit", methods=["GET", "POST"])
+@bp.route("/indicators/<int:task_indicator_id>/edit", methods=["GET", "POST"])
 @require(Permission.TASKS_SUPERVISE)
 @forbidden_when_not_theirs
-def indicator_edit(indicator_id: int):
-    indicator = db.session.get(TaskIndicator, indicator_id) or abort(404)
+def indicator_edit(task_indicator_id: int):
+    indicator = db.session.get(TaskIndicator, task_indicator_id) or abort(404)
     operations.require_office(acting_user(), indicator.plan)
     return _indicator_page(indicator.item, indicator)
 
 
 # --- one item ---------------------------------------------------------------------------------
 
-@bp.get("/items/<int:item_id>")
+@bp.get("/items/<int:task_item_id>")
 @require(Permission.TASKS_READ)
-def item_detail(item_id: int):
-    item = _item(item_id)
+def item_detail(task_item_id: int):
+    item = _item(task_item_id)
     user = acting_user()
     plan = operations.load_plan(item.action.plan_id)
     judge = operations.evaluator(plan)
@@ -286,10 +286,10 @@ def item_detail(item_id: int):
         audit_history=audit.history("task_items", item.id), action_labels=features.audit_actions())
 
 
-@bp.route("/items/<int:item_id>/report", methods=["GET", "POST"])
+@bp.route("/items/<int:task_item_id>/report", methods=["GET", "POST"])
 @require(Permission.TASKS_REPORT)
-def report(item_id: int):
-    item = _item(item_id)
+def report(task_item_id: int):
+    item = _item(task_item_id)
     user = acting_user()
     units = operations.reporting_units(user, item)
     if not units:
@@ -318,7 +318,7 @@ def report(item_id: int):
             operations.attach(user, report, checked)
             db.session.commit()
             flash(f"已报送 {item.code} {form.period.data} 进度，待牵头单位确认", "success")
-            return redirect(url_for(".item_detail", item_id=item.id))
+            return redirect(url_for(".item_detail", task_item_id=item.id))
     elif request.method == "GET" and len(units) == 1:
         _prefill(form, item, units[0], period, indicators)
     return render_template("tasks/report_form.html", item=item, form=form, indicators=indicators,
@@ -337,10 +337,10 @@ def _prefill(form, item, unit, period: str, indicators) -> None:
         getattr(form, f"value_{indicator.id}").data = existing.value_of(indicator.id)
 
 
-@bp.get("/attachments/<int:attachment_id>")
+@bp.get("/attachments/<int:task_attachment_id>")
 @require(Permission.TASKS_READ)
-def attachment(attachment_id: int):
-    found = db.session.get(ReportAttachment, attachment_id) or abort(404)
+def attachment(task_attachment_id: int):
+    found = db.session.get(ReportAttachment, task_attachment_id) or abort(404)
     path = files.path_of(found.stored_name) or abort(404)
     return _no_store(send_file(path, mimetype=found.content_type, as_attachment=True,
                                download_name=found.filename))
@@ -361,14 +361,14 @@ def review(task_report_id: int):
         flash("已确认" if report.status == "confirmed" else "已退回", "success")
     else:
         _form_errors(form)
-    return redirect(url_for(".item_detail", item_id=report.item_id))
+    return redirect(url_for(".item_detail", task_item_id=report.item_id))
 
 
-@bp.post("/items/<int:item_id>/complete")
+@bp.post("/items/<int:task_item_id>/complete")
 @require(Permission.TASKS_REPORT)
 @forbidden_when_not_theirs
-def complete(item_id: int):
-    item = _item(item_id)
+def complete(task_item_id: int):
+    item = _item(task_item_id)
     operations.require_lead(acting_user(), item)
     form = CompletionForm()
     if form.validate_on_submit():
@@ -377,14 +377,14 @@ def complete(item_id: int):
         flash("已申请报结，待专班办公室验收", "success")
     else:
         _form_errors(form)
-    return redirect(url_for(".item_detail", item_id=item.id))
+    return redirect(url_for(".item_detail", task_item_id=item.id))
 
 
-@bp.post("/items/<int:item_id>/accept")
+@bp.post("/items/<int:task_item_id>/accept")
 @require(Permission.TASKS_SUPERVISE)
 @forbidden_when_not_theirs
-def accept(item_id: int):
-    item = _item(item_id)
+def accept(task_item_id: int):
+    item = _item(task_item_id)
     operations.require_office(acting_user(), item.plan)
     form = AcceptForm()
     if form.validate_on_submit():
@@ -394,14 +394,14 @@ def accept(item_id: int):
         flash("已验收，事项标记为完成" if item.status == "done" else "已退回报结申请", "success")
     else:
         _form_errors(form)
-    return redirect(url_for(".item_detail", item_id=item.id))
+    return redirect(url_for(".item_detail", task_item_id=item.id))
 
 
-@bp.post("/items/<int:item_id>/directives")
+@bp.post("/items/<int:task_item_id>/directives")
 @require(Permission.TASKS_SUPERVISE)
 @forbidden_when_not_theirs
-def directive_new(item_id: int):
-    item = _item(item_id)
+def directive_new(task_item_id: int):
+    item = _item(task_item_id)
     operations.require_office(acting_user(), item.plan)
     form = DirectiveForm()
     form.unit_id.set_options([(u.id, u.name) for u in item.lead_units])
@@ -412,14 +412,14 @@ def directive_new(item_id: int):
         flash(f"已向 {unit.name} 发出督办单", "success")
     else:
         _form_errors(form)
-    return redirect(url_for(".item_detail", item_id=item.id))
+    return redirect(url_for(".item_detail", task_item_id=item.id))
 
 
-@bp.post("/directives/<int:directive_id>/reply")
+@bp.post("/directives/<int:task_directive_id>/reply")
 @require(Permission.TASKS_REPORT)
 @forbidden_when_not_theirs
-def directive_reply(directive_id: int):
-    directive = db.session.get(Directive, directive_id) or abort(404)
+def directive_reply(task_directive_id: int):
+    directive = db.session.get(Directive, task_directive_id) or abort(404)
     form = ReplyForm()
     if form.validate_on_submit():
         operations.reply_directive(acting_user(), directive, form.reply.data)
@@ -429,17 +429,17 @@ def directive_reply(directive_id: int):
         if not operations.is_unit_of(acting_user(), directive):
             abort(403)
         _form_errors(form)
-    return redirect(url_for(".item_detail", item_id=directive.item_id))
+    return redirect(url_for(".item_detail", task_item_id=directive.item_id))
 
 
-@bp.post("/directives/<int:directive_id>/close")
+@bp.post("/directives/<int:task_directive_id>/close")
 @require(Permission.TASKS_SUPERVISE)
 @forbidden_when_not_theirs
-def directive_close(directive_id: int):
-    directive = db.session.get(Directive, directive_id) or abort(404)
+def directive_close(task_directive_id: int):
+    directive = db.session.get(Directive, task_directive_id) or abort(404)
     operations.require_office(acting_user(), directive.item.plan)
     if EmptyForm().validate_on_submit():
         operations.close_directive(acting_user(), directive)
         db.session.commit()
         flash("督办单已办结", "success")
-    return redirect(url_for(".item_detail", item_id=directive.item_id))
+    return redirect(url_for(".item_detail", task_item_id=directive.item_id))

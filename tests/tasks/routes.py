@@ -23,6 +23,6 @@ def route_ids(user, role, ids):
                                   size=5, sha256="0" * 64, stored_name=f"missing-{report.id}.pdf")
     db.session.add(attachment)
     db.session.flush()
-    return {"plan_id": plan_id, "item_id": item.id, "task_report_id": report.id,
-            "directive_id": directive.id, "task_id": item.id, "attachment_id": attachment.id,
-            "indicator_id": item.indicators[0].id}
+    return {"task_plan_id": plan_id, "task_item_id": item.id, "task_report_id": report.id,
+            "task_directive_id": directive.id, "task_id": item.id, "task_attachment_id": attachment.id,
+            "task_indicator_id": item.indicators[0].id}
