@@ -20,6 +20,7 @@ FEATURES = (
     "talent.notifications",
     "talent.programmes",
     "talent.services",
+    "talent.tasks",
     "talent.dashboard",
 )
 

@@ -51,6 +51,10 @@ class Permission(StrEnum):
     SERVICES_FILE_FOR_OTHERS = "services_file_for_others"  # file on a talent's behalf (人才办)
     SERVICES_FIGURES = "services_figures"  # figures per unit and type, export
     SERVICES_CONFIGURE = "services_configure"  # service types and the holiday calendar
+    TASKS_READ = "tasks_read"  # the task list, its lights and the 调度 view
+    TASKS_REPORT = "tasks_report"  # report progress, confirm, reply to 督办 (own unit's items)
+    TASKS_SUPERVISE = "tasks_supervise"  # the 专班 office (县科工信局): 督办, acceptance, settings
+    TASKS_EXPORT = "tasks_export"  # the 调度 report (.docx/.xlsx)
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -74,12 +78,18 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.SERVICES_HANDLE,
             Permission.SERVICES_FILE_FOR_OTHERS,
             Permission.SERVICES_FIGURES,
+            Permission.TASKS_READ,
+            Permission.TASKS_REPORT,
+            Permission.TASKS_EXPORT,
         }
     ),
+    # TASKS_SUPERVISE and TASKS_EXPORT reach only the plan's office unit (县科工信局): the
+    # tasks feature checks the unit and answers 403 to staff of other units.
     Role.UNIT: frozenset(
         {Permission.SIGNED_IN, Permission.TALENTS_READ, Permission.TALENTS_EXPORT,
          Permission.BENEFITS_REDEEM, Permission.SERVICE_REQUESTS, Permission.SERVICES_HANDLE,
-         Permission.SERVICES_FIGURES}
+         Permission.SERVICES_FIGURES, Permission.TASKS_READ, Permission.TASKS_REPORT,
+         Permission.TASKS_SUPERVISE, Permission.TASKS_EXPORT}
     ),
     Role.COMMISSIONER: frozenset({Permission.SIGNED_IN}),
     Role.TALENT: frozenset({Permission.SIGNED_IN, Permission.PORTAL, Permission.ELIGIBILITY_READ,

@@ -1,0 +1,197 @@
+"""Task API of DESIGN.md: plans, tasks (items with their indicators), reports, indicators."""
+from flask import Blueprint, abort, request, url_for
+from sqlalchemy import select
+
+from talent.auth.models import Unit
+from talent.core.api import json_body, page_envelope, validated
+from talent.core.errors import ApiError
+from talent.core.pagination import paginate
+from talent.core.permissions import Permission, acting_user, require
+from talent.core.timeutil import iso_utc
+from talent.extensions import db
+from talent.tasks import operations
+from talent.tasks.forms import ReportForm
+from talent.tasks.lights import Evaluator
+from talent.tasks.models import ProgressReport, TaskIndicator, TaskItem, TaskPlan
+from talent.tasks.operations import NotYourItem
+
+bp = Blueprint("tasks_api", __name__, url_prefix="/api/v1")
+
+
+class Judges:
+    """One evaluator per plan for the request, so metrics are computed once."""
+
+    def __init__(self):
+        self._by_plan: dict[int, Evaluator] = {}
+
+    def __call__(self, plan: TaskPlan) -> Evaluator:
+        if plan.id not in self._by_plan:
+            # Loads the whole plan in a fixed number of queries (the page's items are the same objects).
+            self._by_plan[plan.id] = operations.evaluator(operations.load_plan(plan.id))
+        return self._by_plan[plan.id]
+
+
+def indicator_body(indicator: TaskIndicator, judge: Evaluator) -> dict:
+    figure, verdict = judge.figure(indicator), judge.indicator(indicator)
+    return {
+        "id": indicator.id, "plan_id": indicator.plan_id, "item_id": indicator.item_id,
+        "scope": indicator.scope, "name": indicator.name, "measure": indicator.measure,
+        "target": indicator.target, "comparison": indicator.comparison,
+        "baseline_value": indicator.baseline_value, "baseline_year": indicator.baseline_year,
+        "level_measure": indicator.level_measure or None,
+        "source": indicator.source, "metric_key": indicator.metric_key,
+        "connected": figure.connected, "source_note": figure.source_note,
+        "actual": figure.value, "level": figure.level, "actual_period": indicator.actual_period,
+        "progress": verdict.progress, "light": verdict.light, "light_reason": verdict.reason,
+    }
+
+
+def item_body(item: TaskItem, judge: Evaluator) -> dict:
+    verdict = judge.item(item)
+    return {
+        "id": item.id, "plan_id": item.action.plan_id, "code": item.code, "action": item.action.title,
+        "title": item.title, "text": item.text,
+        "lead_units": [u.name for u in item.lead_units],
+        "responsible_units": [u.name for u in item.responsible_units],
+        "deadline": item.deadline.isoformat(), "status": item.status,
+        "light": verdict.light, "light_reason": verdict.reason,
+        "indicators": [indicator_body(i, judge) for i in item.indicators],
+    }
+
+
+def plan_body(plan: TaskPlan, judge: Evaluator) -> dict:
+    return {
+        "id": plan.id, "name": plan.name, "year": plan.year, "starts_on": plan.starts_on.isoformat(),
+        "ends_on": plan.ends_on.isoformat(), "office_unit": plan.office_unit.name,
+        "convener": plan.convener, "deputy_conveners": plan.deputy_conveners,
+        "member_units": [u.name for u in plan.member_units], "tolerance": plan.tolerance,
+        "actions": [{"id": a.id, "numeral": a.numeral, "title": a.title,
+                     "items": [i.code for i in a.items]} for a in plan.actions],
+        "indicators": [indicator_body(i, judge) for i in plan.plan_indicators],
+    }
+
+
+def report_body(report: ProgressReport) -> dict:
+    return {
+        "id": report.id, "item_id": report.item_id, "unit": report.unit.name, "period": report.period,
+        "narrative": report.narrative, "problems": report.problems, "status": report.status,
+        "review_comment": report.review_comment, "version": report.version,
+        "values": {str(v.indicator_id): v.value for v in report.values},
+        "submitted_at": iso_utc(report.submitted_at), "reviewed_at": iso_utc(report.reviewed_at),
+    }
+
+
+def _int_arg(name: str) -> int | None:
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return None
+    if not raw.isdigit() or len(raw) > 9:
+        raise ApiError(422, fields={name: ["应为整数编号"]})
+    return int(raw)
+
+
+@bp.get("/plans")
+@require(Permission.TASKS_READ)
+def plan_index():
+    judges = Judges()
+    page = paginate(select(TaskPlan).order_by(TaskPlan.year.desc(), TaskPlan.id), request.args)
+    return page_envelope(page, lambda plan: plan_body(plan, judges(plan)))
+
+
+@bp.get("/tasks")
+@require(Permission.TASKS_READ)
+def task_index():
+    unit_id = None
+    if request.args.get("unit"):
+        unit = db.session.scalar(select(Unit).where(Unit.name == request.args["unit"][:60]))
+        if unit is None:
+            raise ApiError(422, fields={"unit": ["没有这个单位"]})
+        unit_id = unit.id
+    query = operations.items_query(plan_id=_int_arg("plan_id"), unit_id=unit_id)
+    if request.args.get("code"):
+        query = query.where(TaskItem.code == request.args["code"][:10])
+    judges = Judges()
+    page = paginate(query, request.args)
+    return page_envelope(page, lambda item: item_body(item, judges(item.plan)))
+
+
+def _task(task_id: int) -> TaskItem:
+    return db.session.get(TaskItem, task_id) or abort(404)
+
+
+@bp.get("/tasks/<int:task_id>")
+@require(Permission.TASKS_READ)
+def task_show(task_id: int):
+    item = _task(task_id)
+    return item_body(item, Judges()(item.plan))
+
+
+@bp.get("/tasks/<int:task_id>/reports")
+@require(Permission.TASKS_READ)
+def report_index(task_id: int):
+    item = _task(task_id)
+    query = (select(ProgressReport).where(ProgressReport.item_id == item.id)
+             .order_by(ProgressReport.period.desc(), ProgressReport.id.desc()))
+    if request.args.get("period"):
+        query = query.where(ProgressReport.period == request.args["period"][:7])
+    return page_envelope(paginate(query, request.args), report_body)
+
+
+def _values(raw) -> dict[int, float]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ApiError(422, fields={"values": ["应为对象：{指标编号: 数值}"]})
+    values, bad = {}, []
+    for key, value in raw.items():
+        if not str(key).isdigit() or len(str(key)) > 9 or isinstance(value, bool) \
+                or not isinstance(value, int | float) or value < 0 or value > 1e12:
+            bad.append(str(key))
+            continue
+        values[int(key)] = float(value)
+    if bad:
+        raise ApiError(422, fields={"values": [f"指标编号应为整数、数值应为不小于0的数：{', '.join(bad)}"]})
+    return values
+
+
+@bp.post("/tasks/<int:task_id>/reports")
+@require(Permission.TASKS_REPORT)
+def report_create(task_id: int):
+    item = _task(task_id)
+    user = acting_user()
+    units = operations.reporting_units(user, item)
+    if not units:
+        raise ApiError(403, "只有该事项牵头单位或责任单位的人员可以报送进度")
+    data = json_body()
+    values = _values(data.pop("values", None))
+    unit_id = data.pop("unit_id", None)
+    form = validated(ReportForm, data)
+    if len(units) == 1:
+        unit = units[0]
+    else:
+        unit = next((u for u in units if u.id == unit_id and not isinstance(unit_id, bool)), None)
+        if unit is None:
+            raise ApiError(422, fields={"unit_id": ["请指定报送单位（该事项的牵头或责任单位编号）"]})
+    try:
+        report = operations.submit_report(user, item, unit, form.period.data, form.narrative.data.strip(),
+                                          values, (form.problems.data or "").strip())
+    except NotYourItem:
+        raise ApiError(403) from None
+    db.session.commit()
+    return report_body(report), 201, {"Location": url_for(".report_index", task_id=item.id)}
+
+
+@bp.get("/indicators")
+@require(Permission.TASKS_READ)
+def indicator_index():
+    query = select(TaskIndicator).order_by(TaskIndicator.plan_id, TaskIndicator.position)
+    plan_id, item_id = _int_arg("plan_id"), _int_arg("item_id")
+    if plan_id is not None:
+        query = query.where(TaskIndicator.plan_id == plan_id)
+    if item_id is not None:
+        query = query.where(TaskIndicator.item_id == item_id)
+    if request.args.get("source") in ("reported", "computed"):
+        query = query.where(TaskIndicator.source == request.args["source"])
+    judges = Judges()
+    return page_envelope(paginate(query, request.args),
+                         lambda indicator: indicator_body(indicator, judges(indicator.plan)))

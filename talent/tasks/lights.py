@@ -1,0 +1,195 @@
+"""The one rule that colours items and indicators (三色督办), evaluated on a given day.
+
+Item, in this order:
+
+1. **done** — the lead unit marked it complete with evidence and the 专班 office accepted it;
+2. **red** — past its deadline and not done (逾期), or none of its units reported for the last
+   complete month (the month before ``on``; months before the plan starts do not count);
+3. **yellow** — one of its indicators is behind 序时进度 (below);
+4. **green** — otherwise.
+
+Indicator (only those with a target; monitored figures have no light):
+
+1. **done** when its item is done;
+2. **green** when the target is met (``about`` targets: within the tolerance of the target);
+3. **red** past its deadline with the target not met;
+4. **yellow** behind 序时进度: ``actual / target`` is below the elapsed share of the time from the
+   plan's start to the deadline minus the plan's tolerance (percentage points, set by the
+   admin or the office); no confirmed figure counts as 0;
+5. **green** otherwise.
+
+Growth targets (%) read the growth of the confirmed level over the baseline; with no baseline
+entered the growth cannot be known and the indicator is judged on its deadline only.
+"""
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+
+from flask import has_request_context
+
+from talent.core import features
+
+LIGHT_ORDER = {"red": 0, "yellow": 1, "green": 2, "done": 3}
+
+
+def period_of(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def last_complete_period(on: date) -> str:
+    return period_of(on.replace(day=1) - timedelta(days=1))
+
+
+def period_end(period: str) -> date:
+    year, month = int(period[:4]), int(period[5:7])
+    first_next = date(year + (month == 12), month % 12 + 1, 1)
+    return first_next - timedelta(days=1)
+
+
+@lru_cache(maxsize=256)
+def periods_between(first: str, last: str) -> tuple[str, ...]:
+    """Months from ``first`` to ``last`` inclusive, as ``YYYY-MM``."""
+    out, year, month = [], int(first[:4]), int(first[5:7])
+    while f"{year:04d}-{month:02d}" <= last:
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = year + (month == 12), month % 12 + 1
+    return tuple(out)
+
+
+def elapsed_share(starts_on: date, deadline: date, on: date) -> float:
+    if on <= starts_on:
+        return 0.0
+    if on >= deadline or deadline <= starts_on:
+        return 1.0
+    return (on - starts_on).days / (deadline - starts_on).days
+
+
+def _pct(value: float) -> str:
+    return f"{value * 100:.0f}%"
+
+
+@dataclass
+class Figure:
+    """What an indicator stands at: the number shown, where it comes from, how far along."""
+
+    value: float | None  # in the indicator's measure (growth % for growth targets)
+    level: float | None  # growth targets: the year's confirmed level
+    source_note: str
+    link: str | None
+    connected: bool  # a computed indicator whose metric is installed
+
+
+@dataclass
+class Verdict:
+    light: str | None
+    reason: str
+    progress: float | None = None  # actual / target
+    expected: float | None = None  # elapsed share
+
+
+class Evaluator:
+    """Evaluates one plan's lights on a day; caches metric figures for the request."""
+
+    def __init__(self, plan, on: date, reported_periods: dict[int, set[str]] | None = None):
+        self.plan = plan
+        self.on = on
+        self.tolerance = plan.tolerance / 100
+        self._metrics: dict[str, float | None] = {}
+        self._verdicts: dict[tuple[str, int], Verdict] = {}
+        # Items by id, so an indicator finds its item without a lazy load per indicator.
+        self._items = {item.id: item for action in plan.actions for item in action.items}
+        # item id → periods for which some unit of the item sent a (not returned) report
+        self.reported_periods = reported_periods or {}
+
+    # -- figures ------------------------------------------------------------------------------
+
+    def figure(self, indicator) -> Figure:
+        if indicator.source == "computed" and indicator.metric_key:
+            metric = features.metric(indicator.metric_key)
+            if metric is not None:
+                key = indicator.metric_key
+                if key not in self._metrics:
+                    self._metrics[key] = metric.compute(self.plan.year)
+                # Links need a request (url_for); the daily sweep and the demo run without one.
+                link = metric.link(self.plan.year) if metric.link and has_request_context() else None
+                return Figure(self._metrics[key], None, f"系统数据：{metric.label}", link, True)
+            note = "数据来源未接入（暂按单位填报）"
+        else:
+            note = "单位填报"
+        level = indicator.actual
+        if indicator.is_growth:
+            value = None
+            if level is not None and indicator.baseline_value:
+                value = (level / indicator.baseline_value - 1) * 100
+            return Figure(value, level, note, None, False)
+        return Figure(level, None, note, None, False)
+
+    # -- indicators ---------------------------------------------------------------------------
+
+    def deadline_of(self, indicator) -> date:
+        if indicator.deadline is not None:
+            return indicator.deadline
+        item = self._item_of(indicator)
+        return item.deadline if item is not None else self.plan.ends_on
+
+    def _item_of(self, indicator):
+        if indicator.item_id is None:
+            return None
+        return self._items.get(indicator.item_id) or indicator.item
+
+    def indicator(self, indicator) -> Verdict:
+        key = ("indicator", indicator.id)
+        if key not in self._verdicts:
+            self._verdicts[key] = self._indicator(indicator)
+        return self._verdicts[key]
+
+    def _indicator(self, indicator) -> Verdict:
+        if indicator.target is None:
+            return Verdict(None, "监测指标，无量化目标")
+        item = self._item_of(indicator)
+        if item is not None and item.status == "done":
+            return Verdict("done", "所属事项已完成")
+        figure = self.figure(indicator)
+        deadline = self.deadline_of(indicator)
+        expected = elapsed_share(self.plan.starts_on, deadline, self.on)
+        if figure.value is None and indicator.is_growth:
+            if self.on > deadline:
+                return Verdict("red", f"已过完成时限（{deadline}），增幅无法核实（基数或本年数未填）",
+                               None, expected)
+            return Verdict("green", "增长目标待基数和本年数填报后判断", None, expected)
+        actual = figure.value or 0.0
+        progress = actual / indicator.target if indicator.target else 1.0
+        met = progress >= (1 - self.tolerance if indicator.comparison == "about" else 1)
+        if met:
+            return Verdict("green", f"已达到目标（完成 {_pct(progress)}）", progress, expected)
+        if self.on > deadline:
+            return Verdict("red", f"已过完成时限（{deadline}）未达目标（完成 {_pct(progress)}）",
+                           progress, expected)
+        if progress < expected - self.tolerance:
+            return Verdict("yellow", f"滞后于序时进度：完成 {_pct(progress)}，序时 {_pct(expected)}",
+                           progress, expected)
+        return Verdict("green", f"符合序时进度：完成 {_pct(progress)}，序时 {_pct(expected)}",
+                       progress, expected)
+
+    # -- items --------------------------------------------------------------------------------
+
+    def item(self, item) -> Verdict:
+        key = ("item", item.id)
+        if key not in self._verdicts:
+            self._verdicts[key] = self._item(item)
+        return self._verdicts[key]
+
+    def _item(self, item) -> Verdict:
+        if item.status == "done":
+            return Verdict("done", "已完成（牵头单位报结，专班办公室验收）")
+        if self.on > item.deadline:
+            return Verdict("red", f"逾期：完成时限 {item.deadline}，尚未完成")
+        period = last_complete_period(self.on)
+        if period >= period_of(self.plan.starts_on) and period not in self.reported_periods.get(
+                item.id, set()):
+            return Verdict("red", f"{period} 未报送进度")
+        behind = [i.name for i in item.indicators
+                  if self.indicator(i).light in ("yellow", "red")]
+        if behind:
+            return Verdict("yellow", "指标滞后于序时进度：" + "、".join(behind))
+        return Verdict("green", "按序时进度推进")
