@@ -15,6 +15,7 @@ FEATURES = (
     "talent.cards",
     "talent.portal",
     "talent.notifications",
+    "talent.commissioners",
     "talent.dashboard",
 )
 

@@ -41,6 +41,13 @@ class Permission(StrEnum):
     CARD_RULES_MANAGE = "card_rules_manage"
     PORTAL = "portal"  # a talent's own profile, card and requests
     ELIGIBILITY_READ = "eligibility_read"  # staff for anyone, a talent for themself
+    # 科技特派员: rows are scoped by commissioners.operations.visible_to; a unit other than
+    # 县科工信局 is refused (403) by the feature's own check.
+    COMMISSIONERS_READ = "commissioners_read"  # API reads and photos: staff all, a commissioner own
+    COMMISSIONERS_STAFF = "commissioners_staff"  # the staff pages (read)
+    COMMISSIONERS_MANAGE = "commissioners_manage"  # rounds, commissioners, targets, confirm, grade
+    SERVICE_LOGS_WRITE = "service_logs_write"  # write service logs (own, or any for staff)
+    COMMISSIONER_SELF = "commissioner_self"  # a commissioner's own field pages
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -55,12 +62,17 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CARDS_READ,
             Permission.CARDS_ISSUE,
             Permission.ELIGIBILITY_READ,
+            Permission.COMMISSIONERS_READ,
+            Permission.COMMISSIONERS_STAFF,
         }
     ),
     Role.UNIT: frozenset(
-        {Permission.SIGNED_IN, Permission.TALENTS_READ, Permission.TALENTS_EXPORT}
+        {Permission.SIGNED_IN, Permission.TALENTS_READ, Permission.TALENTS_EXPORT,
+         Permission.COMMISSIONERS_READ, Permission.COMMISSIONERS_STAFF,
+         Permission.COMMISSIONERS_MANAGE, Permission.SERVICE_LOGS_WRITE}
     ),
-    Role.COMMISSIONER: frozenset({Permission.SIGNED_IN}),
+    Role.COMMISSIONER: frozenset({Permission.SIGNED_IN, Permission.COMMISSIONERS_READ,
+                                  Permission.SERVICE_LOGS_WRITE, Permission.COMMISSIONER_SELF}),
     Role.TALENT: frozenset({Permission.SIGNED_IN, Permission.PORTAL, Permission.ELIGIBILITY_READ}),
 }
 
