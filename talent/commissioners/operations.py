@@ -6,6 +6,7 @@ holds the role permission but not this module.
 """
 from collections import defaultdict
 from collections.abc import Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import ClassVar
@@ -29,7 +30,6 @@ from talent.commissioners.models import (
     Town,
 )
 from talent.core import audit
-from talent.core.db import guarded_flush
 from talent.core.errors import Refused
 from talent.core.timeutil import today, utcnow
 from talent.extensions import db
@@ -175,6 +175,24 @@ def assignment_choices(user, include_id: int | None = None) -> list[tuple[int, s
 
 
 # --- generic create / update with audit ---------------------------------------------------------
+
+
+@contextmanager
+def guarded_flush(on_conflict):
+    """Flush; a unique index that a concurrent request won becomes ``on_conflict()``.
+
+    Unlike ``core.db.guarded_flush`` this uses no SAVEPOINT: with pysqlite a SAVEPOINT opened
+    before any write starts the transaction itself, and its RELEASE commits everything — so a
+    refusal later in the request could no longer be rolled back. The whole request is rolled
+    back instead, which is what a refusal does anyway.
+    """
+    try:
+        yield
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise on_conflict() from None
+
 
 
 def _create(actor, obj, values: Mapping, summary: str, conflict=None):
@@ -380,18 +398,17 @@ def create_log(actor, assignment: Assignment, values: Mapping,
     log = ServiceLog(assignment_id=assignment.id, commissioner_id=assignment.commissioner_id,
                      target_id=assignment.target_id, client_key=client_key,
                      created_by_id=getattr(actor, "id", None), status="submitted", **values)
-    savepoint = db.session.begin_nested()
+    commissioner_id = assignment.commissioner_id
     try:
         db.session.add(log)
         db.session.flush()
     except IntegrityError:
-        savepoint.rollback()
-        existing = find_by_client_key(assignment.commissioner_id, client_key) if client_key \
-            else None
+        # The same key arrived twice at once: the other request's log is the one.
+        db.session.rollback()
+        existing = find_by_client_key(commissioner_id, client_key) if client_key else None
         if existing is None:
             raise
         return existing, False
-    savepoint.commit()
     audit.record(actor, "create", log, audit.snapshot({**values, "assignment_id": assignment.id}),
                  summary=f"{assignment.commissioner.name} · {assignment.target.name}")
     return log, True

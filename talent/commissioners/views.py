@@ -103,6 +103,11 @@ def _form_page(form, title: str, layout: list, cancel: str, warning: str | None 
                            cancel=cancel, warning=warning, **extra)
 
 
+def _no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _stamp() -> str:
     return datetime.now(timeutil.CHINA).strftime("%Y%m%d-%H%M")
 
@@ -458,8 +463,8 @@ def log_export():
     audit.record(user, "export", marker, {"filters": [None, query.args()], "rows": [None, total]},
                  summary=f"导出服务日志 {total} 条")
     db.session.commit()
-    return send_file(output, mimetype=XLSX_MIMETYPE, as_attachment=True,
-                     download_name=f"科技特派员服务日志-{_stamp()}.xlsx")
+    return _no_store(send_file(output, mimetype=XLSX_MIMETYPE, as_attachment=True,
+                               download_name=f"科技特派员服务日志-{_stamp()}.xlsx"))
 
 
 @bp.get("/logs/<int:log_id>")
@@ -548,8 +553,8 @@ def assessment_export():
     audit.record(acting_user(), "export", marker, {"year": [None, year]},
                  summary=f"导出{year}年度科技特派员考核表")
     db.session.commit()
-    return send_file(output, mimetype=XLSX_MIMETYPE, as_attachment=True,
-                     download_name=f"{year}年度科技特派员考核-{_stamp()}.xlsx")
+    return _no_store(send_file(output, mimetype=XLSX_MIMETYPE, as_attachment=True,
+                               download_name=f"{year}年度科技特派员考核-{_stamp()}.xlsx"))
 
 
 # --- photos -------------------------------------------------------------------------------------
