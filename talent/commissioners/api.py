@@ -6,6 +6,7 @@ their own service logs — anyone else's row is a 404.
 """
 from flask import Blueprint, abort, request, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from talent.commissioners import choices, operations
 from talent.commissioners.forms import (
@@ -311,7 +312,8 @@ def _log_form(user, body: dict, base: dict | None = None) -> ServiceLogForm:
 def log_index():
     user = _reader()
     query = operations.LogQuery.from_args(request.args)
-    page = paginate(query.select(user), request.args, count_query=query.count(user))
+    page = paginate(query.select(user).options(selectinload(ServiceLog.photos)), request.args,
+                    count_query=query.count(user))
     return page_envelope(page, ServiceLog.to_dict)
 
 

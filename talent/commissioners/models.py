@@ -194,7 +194,7 @@ class ServiceLog(db.Model):
         Index("ix_service_logs_commissioner_served", "commissioner_id", "served_on"),
         Index("ix_service_logs_target_served", "target_id", "served_on"),
         Index("ix_service_logs_served_on", "served_on"),
-        Index("ix_service_logs_status_served", "status", "served_on"),
+        Index("ix_service_logs_status", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -552,16 +552,28 @@ def year_figures(year: int, commissioner_ids: list[int] | None = None) -> dict[i
     return dict(figures)
 
 
-def assessment_rows(year: int) -> list[tuple[Commissioner, YearFigures, Assessment | None]]:
-    """Every commissioner on post that year (or with a log in it), with figures and grade."""
+def assessment_query(year: int) -> Select:
+    """Every commissioner on post that year (or with a log in it), in filing order."""
     first, last = _year_bounds(year)
     served = select(ServiceLog.commissioner_id).where(ServiceLog.served_on.between(first, last))
-    commissioners = list(db.session.scalars(
-        select(Commissioner).where(or_(Commissioner.status == "active", Commissioner.id.in_(served)))
-        .order_by(Commissioner.level, Commissioner.name, Commissioner.id)))
-    figures = year_figures(year)
-    grades = {a.commissioner_id: a for a in db.session.scalars(
-        select(Assessment).where(Assessment.year == year))}
+    return (select(Commissioner)
+            .where(or_(Commissioner.status == "active", Commissioner.id.in_(served)))
+            .order_by(Commissioner.level, Commissioner.name, Commissioner.id))
+
+
+def assessment_rows(year: int, commissioners: list[Commissioner] | None = None
+                    ) -> list[tuple[Commissioner, YearFigures, Assessment | None]]:
+    """Commissioners with their figures and grade for ``year`` (all of them when not given)."""
+    if commissioners is None:
+        commissioners = list(db.session.scalars(assessment_query(year)))
+        ids = None
+    else:
+        ids = [c.id for c in commissioners]
+    figures = year_figures(year, ids)
+    grade_query = select(Assessment).where(Assessment.year == year)
+    if ids is not None:
+        grade_query = grade_query.where(Assessment.commissioner_id.in_(ids))
+    grades = {a.commissioner_id: a for a in db.session.scalars(grade_query)}
     return [(c, figures.get(c.id, YearFigures()), grades.get(c.id)) for c in commissioners]
 
 
@@ -591,6 +603,9 @@ class LogQuery:
 
     commissioner_id: int | None = None
     target_id: int | None = None
+    # Names typed by the clerk: 2,000 commissioners and as many targets make poor drop-downs.
+    commissioner: str = ""
+    target: str = ""
     town_id: int | None = None
     kind: str = ""
     status: str = ""
@@ -604,6 +619,8 @@ class LogQuery:
         confirmed = {"true": "yes", "1": "yes", "false": "no", "0": "no"}.get(confirmed, confirmed)
         return cls(
             commissioner_id=_int_arg(args, "commissioner_id"), target_id=_int_arg(args, "target_id"),
+            commissioner=(args.get("commissioner") or "").strip()[:50],
+            target=(args.get("target") or "").strip()[:50],
             town_id=_int_arg(args, "town_id"), kind=_choice_arg(args, "kind", choices.LOG_KINDS),
             status=_choice_arg(args, "status", choices.LOG_STATUSES),
             confirmed=confirmed if confirmed in ("yes", "no") else "",
@@ -618,6 +635,12 @@ class LogQuery:
             query = query.where(ServiceLog.commissioner_id == self.commissioner_id)
         if self.target_id is not None:
             query = query.where(ServiceLog.target_id == self.target_id)
+        if self.commissioner:
+            query = query.where(ServiceLog.commissioner_id.in_(select(Commissioner.id).where(
+                Commissioner.name.like(f"%{self.commissioner}%"))))
+        if self.target:
+            query = query.where(ServiceLog.target_id.in_(select(ServiceTarget.id).where(
+                ServiceTarget.name.like(f"%{self.target}%"))))
         if self.town_id is not None:
             query = query.where(ServiceLog.target_id.in_(
                 select(ServiceTarget.id).where(ServiceTarget.town_id == self.town_id)))

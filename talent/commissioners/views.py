@@ -445,9 +445,13 @@ def log_list():
     page = paginate(query.select(user).options(
         selectinload(ServiceLog.commissioner), selectinload(ServiceLog.target),
         selectinload(ServiceLog.photos)), request.args, count_query=query.count(user))
+    named = {
+        "commissioner": db.session.get(Commissioner, query.commissioner_id)
+        if query.commissioner_id else None,
+        "target": db.session.get(ServiceTarget, query.target_id) if query.target_id else None,
+    }
     return render_template("commissioners/logs.html", page=page, query=query, choices=choices,
-                           commissioners=operations.commissioner_choices(query.commissioner_id),
-                           targets=operations.target_choices(), towns=operations.town_choices(),
+                           named=named, towns=operations.town_choices(),
                            manage=operations.can_manage(user))
 
 
@@ -521,8 +525,9 @@ def _year_arg() -> int:
 @staff_page
 def assessment_list():
     year = _year_arg()
-    return render_template("commissioners/assessments.html", year=year,
-                           rows=operations.assessment_rows(year), choices=choices,
+    page = paginate(operations.assessment_query(year), request.args)
+    return render_template("commissioners/assessments.html", year=year, page=page,
+                           rows=operations.assessment_rows(year, page.items), choices=choices,
                            grade_form=GradeForm(), manage=operations.can_manage(acting_user()))
 
 

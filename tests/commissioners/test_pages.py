@@ -172,6 +172,10 @@ def test_log_list_filters_and_export(client, auth):
     text = page.get_data(as_text=True)
     assert f'id="log-{world.log.id}"' in text and f'id="log-{world.other_log.id}"' not in text
     assert "确认</button>" not in text  # org reads only
+    by_name = client.get("/commissioners/logs?commissioner=唐慧").get_data(as_text=True)
+    assert f'id="log-{world.other_log.id}"' in by_name and f'id="log-{world.log.id}"' not in by_name
+    by_target = client.get(f"/commissioners/logs?target={world.target.name[-6:]}")
+    assert f'id="log-{world.log.id}"' in by_target.get_data(as_text=True)
     exported = client.get(f"/commissioners/logs/export.xlsx?town_id={world.target.town_id}")
     assert exported.status_code == 200 and exported.headers["Cache-Control"] == "no-store"
     sheet = load_workbook(BytesIO(exported.data)).active
