@@ -2,7 +2,7 @@ from flask import url_for
 
 from talent.commissioners import api, choices, demo, field, openapi, operations, views
 from talent.core.features import Feature, MenuEntry, Metric, Panel
-from talent.core.permissions import Permission
+from talent.core.permissions import Permission, acting_user
 
 
 def _staff_panel(user):
@@ -16,6 +16,20 @@ def _my_panel(user):
     if user.role != "commissioner":
         return None
     return {"summary": operations.my_summary(commissioner_id) if commissioner_id else None}
+
+
+def commissioner_post(talent_id: int) -> dict | None:
+    """For the talent detail page (registry): the talent's commissioner post, if any."""
+    commissioner = operations.post_of_talent(talent_id)
+    if commissioner is None:
+        return None
+    text = f"{commissioner.level_label}科技特派员 · {choices.STATUSES[commissioner.status]}"
+    if commissioner.round is not None:
+        text += f"（{commissioner.round.name}）"
+    user = acting_user()
+    link = url_for("commissioners.commissioner_detail", commissioner_id=commissioner.id) \
+        if operations.can_read_all(user) else ""
+    return {"text": text, "link": link}
 
 
 def _staff(user) -> bool:
@@ -79,5 +93,5 @@ feature = Feature(
             "科技特派员服务农业企业、专业合作社", "家", operations.targets_served,
             link=lambda year: url_for("commissioners.target_list")),
     },
-    template_globals={"commissioner_choices": choices},
+    template_globals={"commissioner_choices": choices, "commissioner_post": commissioner_post},
 )

@@ -803,6 +803,13 @@ def towns_without_assignment() -> list[Town]:
                                    .order_by(Town.sort_order)))
 
 
+def post_of_talent(talent_id: int) -> Commissioner | None:
+    """The talent's commissioner post: the active one, else the latest."""
+    return db.session.scalar(select(Commissioner).where(Commissioner.talent_id == talent_id)
+                             .order_by((Commissioner.status == "active").desc(),
+                                       Commissioner.id.desc()).limit(1))
+
+
 def staff_summary() -> dict:
     first, last = _year_bounds(today().year)
     return {

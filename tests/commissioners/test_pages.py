@@ -13,7 +13,7 @@ from talent.core.audit import AuditEntry
 from talent.core.timeutil import today
 from talent.extensions import db
 from tests.commissioners.world import commissioner_user, make_world, valid_uscc
-from tests.factories import TEST_PASSWORD, resident_id
+from tests.factories import TEST_PASSWORD, TalentFactory, resident_id
 
 
 @pytest.fixture
@@ -255,3 +255,15 @@ def test_demo_data_links_tpy_and_fills_the_module(runner):
     assert db.session.scalar(select(func.count(ServiceLog.id))) > 20
     assert operations.county_selected(today().year) == 4
     assert operations.provincial_projects(today().year) == 1
+
+
+def test_talent_detail_shows_the_linked_commissioner_post(client, auth):
+    talent = TalentFactory(name="欧阳湘云")
+    make_commissioner_with_talent = operations.create_commissioner(None, {
+        "name": "欧阳湘云", "id_number": None, "phone": "", "employer": "湖南省林业科学院",
+        "expertise": "", "field": "bamboo_wood", "level": "provincial", "three_regions": True,
+        "talent_id": talent.id, "round_id": None, "status": "active"})
+    auth.login_as("org")
+    page = client.get(f"/talents/{talent.id}").get_data(as_text=True)
+    assert "省派科技特派员 · 在岗" in page
+    assert f"/commissioners/{make_commissioner_with_talent.id}" in page
