@@ -2,7 +2,16 @@
 my logs, my year."""
 import uuid
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -115,3 +124,20 @@ def my_year():
     figures = operations.year_figures(year, [me.id]).get(me.id, operations.YearFigures()) \
         if me else operations.YearFigures()
     return render_template("commissioners/field/year.html", me=me, year=year, figures=figures)
+
+
+@bp.get("/sw.js")
+@require(Permission.COMMISSIONER_SELF)
+def service_worker():
+    """Served under /field/ so its scope is the field pages; cached assets are listed here."""
+    static = [url_for("static", filename=name) for name in (
+        "vendor/bootstrap/bootstrap.min.css", "vendor/bootstrap-icons/bootstrap-icons.min.css",
+        "css/app.css", "vendor/bootstrap/bootstrap.bundle.min.js", "js/app.js",
+        "js/field-offline.js", "favicon.svg", "vendor/bootstrap-icons/fonts/bootstrap-icons.woff2")]
+    body = render_template("commissioners/field/sw.js", cache_name="field-v1",
+                           precache=[url_for(".log_new"), url_for(".my_logs"), *static],
+                           fallback=url_for(".log_new"),
+                           static_prefix=url_for("static", filename=""))
+    response = make_response(body)
+    response.mimetype = "text/javascript"
+    return response

@@ -1,6 +1,7 @@
 """科技特派员 in a real browser: staff set up a round, a commissioner and an assignment; the
 commissioner logs a service with a photo on a 375 px phone; staff confirm it and export the
 annual assessment."""
+import itertools
 from io import BytesIO
 
 import pytest
@@ -24,17 +25,21 @@ def _photo() -> bytes:
     return output.getvalue()
 
 
+_accounts = itertools.count(1)
+
+
 @pytest.fixture
 def field_commissioner(live_app):
-    """A commissioner (account ``tpy-browser``) with one active assignment."""
+    """A commissioner with a sign-in (username returned) and one active assignment."""
+    number = next(_accounts)
     with live_app.app_context():
         commissioner = make_commissioner("蒋国平")
-        target = make_target("双牌县何家洞镇生态养殖专业合作社", town="何家洞镇")
+        target = make_target(f"双牌县何家洞镇生态养殖专业合作社{number}", town="何家洞镇")
         make_assignment(commissioner, target)
-        UserFactory(username="tpy-browser", role="commissioner", commissioner_id=commissioner.id,
-                    display_name="蒋国平")
+        user = UserFactory(username=f"tpy-browser{number}", role="commissioner",
+                           commissioner_id=commissioner.id, display_name="蒋国平")
         db.session.commit()
-        ids = commissioner.id, target.name
+        ids = commissioner.id, target.name, user.username
         db.session.remove()
     return ids
 
@@ -82,8 +87,8 @@ def test_staff_create_round_commissioner_and_assignment(page, live_app):
 
 def test_commissioner_logs_on_a_phone_and_staff_confirm(phone, page, live_app, field_commissioner,
                                                         tmp_path):
-    commissioner_id, target_name = field_commissioner
-    sign_in(phone, "tpy-browser")
+    commissioner_id, target_name, username = field_commissioner
+    sign_in(phone, username)
     assert phone.viewport_size["width"] == 375
     phone.get_by_role("link", name="记录服务").first.click()
     phone.wait_for_url("**/field/log")
@@ -127,7 +132,7 @@ def test_commissioner_logs_on_a_phone_and_staff_confirm(phone, page, live_app, f
     saved = tmp_path / "assessment.xlsx"
     download_info.value.save_as(saved)
     rows = list(load_workbook(saved).active.iter_rows(values_only=True))
-    row = next(r for r in rows[1:] if r[1] == "蒋国平")
+    row = next(r for r in rows[1:] if r[1] == "蒋国平" and r[7] == 1)
     assert row[6:11] == (1, 1, 4, 32, 2)  # days, logs, hours, trained, technologies
 
     phone.reload()
@@ -135,3 +140,79 @@ def test_commissioner_logs_on_a_phone_and_staff_confirm(phone, page, live_app, f
     with live_app.app_context():
         assert db.session.get(Commissioner, commissioner_id).status == "active"
         db.session.remove()
+
+
+def _logs_with(live_app, content: str) -> int:
+    with live_app.app_context():
+        count = len(list(db.session.scalars(select(ServiceLog).where(ServiceLog.content == content))))
+        db.session.remove()
+    return count
+
+
+def _fill_log(phone, content: str) -> None:
+    phone.get_by_label("服务类型").select_option(label="技术指导")
+    phone.get_by_label("服务时长（小时）").fill("3")
+    phone.get_by_label("服务内容").fill(content)
+
+
+def test_offline_log_is_queued_then_uploaded_once(phone, live_app, field_commissioner):
+    sign_in(phone, field_commissioner[2])
+    phone.goto("/field/log")
+    assert phone.evaluate("navigator.serviceWorker.ready.then(r => !!r.active)")
+    phone.context.set_offline(True)
+    # With no signal the cached form still opens (served by the service worker).
+    phone.reload()
+    assert phone.get_by_label("服务内容").is_visible()
+    _fill_log(phone, "离线记录：指导稻田开沟")
+    phone.get_by_label("服务内容").press("Tab")
+    phone.get_by_role("button", name="保存").click()
+    queue = phone.locator("#offline-queue")
+    queue.get_by_text("待上传 1 条").wait_for()
+    assert "离线记录：指导稻田开沟" in queue.inner_text()
+    assert _logs_with(live_app, "离线记录：指导稻田开沟") == 0
+
+    phone.context.set_offline(False)
+    queue.wait_for(state="hidden")
+    assert _logs_with(live_app, "离线记录：指导稻田开沟") == 1
+
+
+def test_upload_retried_after_a_dropped_response_makes_one_log(phone, live_app,
+                                                               field_commissioner):
+    sign_in(phone, field_commissioner[2])
+    phone.goto("/field/log")
+    phone.evaluate("navigator.serviceWorker.ready")
+    phone.context.set_offline(True)
+    _fill_log(phone, "离线记录：响应丢失后重传")
+    phone.get_by_role("button", name="保存").click()
+    phone.locator("#offline-queue").get_by_text("待上传 1 条").wait_for()
+
+    dropped = []
+
+    def drop_first_answer(route):
+        if route.request.method == "POST" and not dropped:
+            route.fetch()  # the server receives and saves the log …
+            dropped.append(True)
+            route.abort("connectionreset")  # … but its answer never reaches the phone
+        else:
+            route.continue_()
+
+    phone.context.route("**/field/log", drop_first_answer)
+    phone.context.set_offline(False)
+    for _ in range(100):
+        if dropped:
+            break
+        phone.wait_for_timeout(100)
+    assert dropped and _logs_with(live_app, "离线记录：响应丢失后重传") == 1
+    phone.wait_for_timeout(300)
+    assert "待上传 1 条" in phone.locator("#offline-queue").inner_text()
+    # Still queued (the phone never saw an answer): the next connection sends it again.
+    for _ in range(50):
+        if phone.locator("#offline-queue").is_hidden():
+            break
+        phone.evaluate("window.dispatchEvent(new Event('online'))")
+        phone.wait_for_timeout(200)
+    assert phone.locator("#offline-queue").is_hidden()
+    assert _logs_with(live_app, "离线记录：响应丢失后重传") == 1
+    # The one console error is the reset this test caused.
+    assert [e for e in phone.console_errors if "ERR_CONNECTION_RESET" in e]
+    phone.console_errors[:] = [e for e in phone.console_errors if "ERR_CONNECTION_RESET" not in e]

@@ -267,3 +267,16 @@ def test_talent_detail_shows_the_linked_commissioner_post(client, auth):
     page = client.get(f"/talents/{talent.id}").get_data(as_text=True)
     assert "省派科技特派员 · 在岗" in page
     assert f"/commissioners/{make_commissioner_with_talent.id}" in page
+
+
+def test_service_worker_caches_the_log_form_for_the_field_scope(client):
+    world = make_world()
+    _login(client, commissioner_user(world.commissioner))
+    response = client.get("/field/sw.js")
+    script = response.get_data(as_text=True)
+    assert response.mimetype == "text/javascript"
+    assert '"/field/log"' in script and "/static/js/field-offline.js" in script
+    page = client.get("/field/log").get_data(as_text=True)
+    assert 'data-offline="1"' in page and 'data-sw="/field/sw.js"' in page
+    edit = client.get(f"/field/logs/{world.log.id}/edit").get_data(as_text=True)
+    assert 'data-offline="1"' not in edit  # editing needs the server: only new logs queue
