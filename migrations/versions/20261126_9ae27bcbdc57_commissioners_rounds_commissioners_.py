@@ -193,7 +193,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_service_logs_assignment_id'), ['assignment_id'], unique=False)
         batch_op.create_index('ix_service_logs_commissioner_served', ['commissioner_id', 'served_on'], unique=False)
         batch_op.create_index('ix_service_logs_served_on', ['served_on'], unique=False)
-        batch_op.create_index('ix_service_logs_status', ['status'], unique=False)
+        batch_op.create_index('ix_service_logs_pending', ['status', 'served_on'], unique=False, sqlite_where=sa.text("status = 'submitted'"), postgresql_where=sa.text("status = 'submitted'"))
         batch_op.create_index('ix_service_logs_target_served', ['target_id', 'served_on'], unique=False)
 
     op.create_table('service_log_photos',
@@ -230,7 +230,7 @@ def downgrade():
     op.drop_table('service_log_photos')
     with op.batch_alter_table('service_logs', schema=None) as batch_op:
         batch_op.drop_index('ix_service_logs_target_served')
-        batch_op.drop_index('ix_service_logs_status')
+        batch_op.drop_index('ix_service_logs_pending', sqlite_where=sa.text("status = 'submitted'"), postgresql_where=sa.text("status = 'submitted'"))
         batch_op.drop_index('ix_service_logs_served_on')
         batch_op.drop_index('ix_service_logs_commissioner_served')
         batch_op.drop_index(batch_op.f('ix_service_logs_assignment_id'))

@@ -23,6 +23,7 @@ from talent.extensions import db
 from talent.registry.models import Talent
 
 ACTIVE = db.text("status = 'active'")
+PENDING = db.text("status = 'submitted'")
 
 
 def _iso(value: date | None) -> str | None:
@@ -194,7 +195,10 @@ class ServiceLog(db.Model):
         Index("ix_service_logs_commissioner_served", "commissioner_id", "served_on"),
         Index("ix_service_logs_target_served", "target_id", "served_on"),
         Index("ix_service_logs_served_on", "served_on"),
-        Index("ix_service_logs_status", "status"),
+        # Only the logs awaiting confirmation: a plain status index would tempt SQLite's planner
+        # away from (commissioner_id, served_on) for every "confirmed logs of a year" query.
+        Index("ix_service_logs_pending", "status", "served_on", sqlite_where=PENDING,
+              postgresql_where=PENDING),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

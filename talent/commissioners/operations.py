@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import ClassVar
 
-from sqlalchemy import Select, and_, exists, false, func, or_, select
+from sqlalchemy import Select, and_, case, exists, false, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import Forbidden
 
@@ -528,20 +528,23 @@ def year_figures(year: int, commissioner_ids: list[int] | None = None) -> dict[i
         in_year.append(ServiceLog.commissioner_id.in_(commissioner_ids))
     confirmed = [*in_year, ServiceLog.status == "confirmed"]
     figures: dict[int, YearFigures] = defaultdict(YearFigures)
+    # One pass over the year's logs; the status goes into CASE, not WHERE, so the planner keeps
+    # to (commissioner_id, served_on) rather than the partial index of pending logs.
+    is_confirmed = ServiceLog.status == "confirmed"
     rows = db.session.execute(
-        select(ServiceLog.commissioner_id, func.count(func.distinct(ServiceLog.served_on)),
-               func.count(), func.coalesce(func.sum(ServiceLog.hours), 0),
-               func.coalesce(func.sum(ServiceLog.trained_count), 0))
-        .where(*confirmed).group_by(ServiceLog.commissioner_id))
-    for cid, days, logs, hours, trained in rows:
-        figures[cid] = YearFigures(days=days, logs=logs, hours=float(hours), trained=int(trained))
+        select(ServiceLog.commissioner_id,
+               func.count(func.distinct(case((is_confirmed, ServiceLog.served_on)))),
+               func.sum(case((is_confirmed, 1), else_=0)),
+               func.coalesce(func.sum(case((is_confirmed, ServiceLog.hours))), 0),
+               func.coalesce(func.sum(case((is_confirmed, ServiceLog.trained_count))), 0),
+               func.sum(case((ServiceLog.status == "submitted", 1), else_=0)))
+        .where(*in_year).group_by(ServiceLog.commissioner_id))
+    for cid, days, logs, hours, trained, pending in rows:
+        figures[cid] = YearFigures(days=days, logs=int(logs or 0), hours=float(hours or 0),
+                                   trained=int(trained or 0), pending=int(pending or 0))
     for cid, technologies in db.session.execute(
             select(ServiceLog.commissioner_id, ServiceLog.technologies).where(*confirmed)):
         figures[cid].technologies.update(technologies or [])
-    for cid, pending in db.session.execute(
-            select(ServiceLog.commissioner_id, func.count())
-            .where(*in_year, ServiceLog.status == "submitted").group_by(ServiceLog.commissioner_id)):
-        figures[cid].pending = pending
     project_query = (select(Project.commissioner_id, func.count())
                      .where(Project.year == year, Project.status.in_(choices.WON_PROJECT_STATUSES))
                      .group_by(Project.commissioner_id))
@@ -555,9 +558,10 @@ def year_figures(year: int, commissioner_ids: list[int] | None = None) -> dict[i
 def assessment_query(year: int) -> Select:
     """Every commissioner on post that year (or with a log in it), in filing order."""
     first, last = _year_bounds(year)
-    served = select(ServiceLog.commissioner_id).where(ServiceLog.served_on.between(first, last))
+    served = exists().where(ServiceLog.commissioner_id == Commissioner.id,
+                            ServiceLog.served_on.between(first, last))
     return (select(Commissioner)
-            .where(or_(Commissioner.status == "active", Commissioner.id.in_(served)))
+            .where(or_(Commissioner.status == "active", served))
             .order_by(Commissioner.level, Commissioner.name, Commissioner.id))
 
 
@@ -811,12 +815,13 @@ def post_of_talent(talent_id: int) -> Commissioner | None:
 
 
 def staff_summary() -> dict:
-    first, last = _year_bounds(today().year)
+    month_start = today().replace(day=1)
     return {
         "active": db.session.scalar(select(func.count(Commissioner.id))
                                     .where(Commissioner.status == "active")) or 0,
-        "logs_this_year": db.session.scalar(select(func.count(ServiceLog.id))
-                                            .where(ServiceLog.served_on.between(first, last))) or 0,
+        "month_start": month_start,
+        "logs_this_month": db.session.scalar(select(func.count(ServiceLog.id))
+                                             .where(ServiceLog.served_on >= month_start)) or 0,
         "pending": db.session.scalar(select(func.count(ServiceLog.id))
                                      .where(ServiceLog.status == "submitted")) or 0,
         "idle": idle_commissioners_count(),
