@@ -21,6 +21,7 @@ FEATURES = (
     "talent.programmes",
     "talent.services",
     "talent.tasks",
+    "talent.commissioners",
     "talent.dashboard",
 )
 

@@ -55,9 +55,10 @@ def register(app):
     @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
     @click.option("--unit", "unit_name", help="单位名称（role=unit 时必填）")
     @click.option("--talent-id", type=int, help="关联的人才编号（role=talent 时必填）")
+    @click.option("--commissioner-id", type=int, help="关联的科技特派员编号（role=commissioner）")
     @click.option("--password", help="不提供则交互输入")
     @click.option("--name", "display_name", default="", help="显示姓名")
-    def create_user(username, role, unit_name, talent_id, password, display_name):
+    def create_user(username, role, unit_name, talent_id, commissioner_id, password, display_name):
         """Create an account, e.g. the first administrator of a production install."""
         from talent.registry.models import Talent
 
@@ -69,6 +70,15 @@ def register(app):
             unit_id = unit.id
         if talent_id is not None and db.session.get(Talent, talent_id) is None:
             raise click.ClickException(f"没有编号为 {talent_id} 的人才")
+        commissioner = None
+        if commissioner_id is not None:
+            from talent.commissioners.models import Commissioner
+
+            if role != "commissioner":
+                raise click.ClickException("--commissioner-id 只用于 role=commissioner 的账户")
+            commissioner = db.session.get(Commissioner, commissioner_id)
+            if commissioner is None:
+                raise click.ClickException(f"没有编号为 {commissioner_id} 的科技特派员")
         if password is None:
             password = click.prompt("密码", hide_input=True, confirmation_prompt=True)
         try:
@@ -76,6 +86,14 @@ def register(app):
                                         talent_id=talent_id, display_name=display_name)
         except accounts.AccountError as error:
             raise click.ClickException(str(error)) from None
+        if commissioner is not None:
+            from talent.commissioners.operations import link_account
+            from talent.core.errors import Refused
+
+            try:
+                link_account(None, commissioner, user)
+            except Refused as error:
+                raise click.ClickException(error.message) from None
         db.session.commit()
         click.echo(f"已创建用户 {user.username}（{user.role_label}）")
 

@@ -42,6 +42,9 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20), index=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     talent_id: Mapped[int | None] = mapped_column(ForeignKey("talents.id"), index=True)
+    # A commissioner's account works on that commissioner's assignments and logs only.
+    commissioner_id: Mapped[int | None] = mapped_column(ForeignKey("commissioners.id"),
+                                                        unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     failed_logins: Mapped[int] = mapped_column(default=0)

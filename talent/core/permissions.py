@@ -55,6 +55,13 @@ class Permission(StrEnum):
     TASKS_REPORT = "tasks_report"  # report progress, confirm, reply to 督办 (own unit's items)
     TASKS_SUPERVISE = "tasks_supervise"  # the 专班 office (县科工信局): 督办, acceptance, settings
     TASKS_EXPORT = "tasks_export"  # the 调度 report (.docx/.xlsx)
+    # 科技特派员: rows are scoped by commissioners.operations.visible_to; a unit other than
+    # 县科工信局 is refused (403) by the feature's own check.
+    COMMISSIONERS_READ = "commissioners_read"  # API reads and photos: staff all, a commissioner own
+    COMMISSIONERS_STAFF = "commissioners_staff"  # the staff pages (read)
+    COMMISSIONERS_MANAGE = "commissioners_manage"  # rounds, commissioners, targets, confirm, grade
+    SERVICE_LOGS_WRITE = "service_logs_write"  # write service logs (own, or any for staff)
+    COMMISSIONER_SELF = "commissioner_self"  # a commissioner's own field pages
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -81,6 +88,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.TASKS_READ,
             Permission.TASKS_REPORT,
             Permission.TASKS_EXPORT,
+            Permission.COMMISSIONERS_READ,
+            Permission.COMMISSIONERS_STAFF,
         }
     ),
     # TASKS_SUPERVISE and TASKS_EXPORT reach only the plan's office unit (县科工信局): the
@@ -89,9 +98,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         {Permission.SIGNED_IN, Permission.TALENTS_READ, Permission.TALENTS_EXPORT,
          Permission.BENEFITS_REDEEM, Permission.SERVICE_REQUESTS, Permission.SERVICES_HANDLE,
          Permission.SERVICES_FIGURES, Permission.TASKS_READ, Permission.TASKS_REPORT,
-         Permission.TASKS_SUPERVISE, Permission.TASKS_EXPORT}
+         Permission.TASKS_SUPERVISE, Permission.TASKS_EXPORT, Permission.COMMISSIONERS_READ,
+         Permission.COMMISSIONERS_STAFF, Permission.COMMISSIONERS_MANAGE, Permission.SERVICE_LOGS_WRITE}
     ),
-    Role.COMMISSIONER: frozenset({Permission.SIGNED_IN}),
+    Role.COMMISSIONER: frozenset({Permission.SIGNED_IN, Permission.COMMISSIONERS_READ,
+                                  Permission.SERVICE_LOGS_WRITE, Permission.COMMISSIONER_SELF}),
     Role.TALENT: frozenset({Permission.SIGNED_IN, Permission.PORTAL, Permission.ELIGIBILITY_READ,
                             Permission.RECOMMENDATIONS_READ, Permission.SERVICE_REQUESTS}),
 }

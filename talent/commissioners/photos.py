@@ -1,0 +1,117 @@
+"""Photos of a service: hostile until checked.
+
+The type is read from the content (JPEG, PNG or WebP), never from the file name; each file is
+at most 10 MB; every image is decoded and re-encoded as JPEG, which drops EXIF (GPS position,
+camera serial) — the location is a field the commissioner chooses. Files live outside
+``static/`` (``UPLOAD_DIR`` or ``instance/uploads``) and are served by a route that checks who
+may see the log.
+"""
+import uuid
+from io import BytesIO
+from pathlib import Path
+
+from flask import current_app
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from talent.commissioners.models import LogPhoto, ServiceLog
+from talent.commissioners.operations import RuleBroken
+from talent.core import audit
+from talent.extensions import db
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_PHOTOS = 6
+ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
+MAX_SIDE = 2560
+THUMB_SIDE = 320
+MAX_PIXELS = 50_000_000  # a decompression bomb is refused before it is decoded
+
+
+class PhotoRefused(RuleBroken):
+    def __init__(self, message: str):
+        super().__init__(message, fields={"photos": [message]})
+
+
+def upload_dir() -> Path:
+    configured = current_app.config.get("UPLOAD_DIR")
+    base = Path(configured) if configured else Path(current_app.instance_path) / "uploads"
+    folder = base / "service-logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def photo_path(photo: LogPhoto, thumb: bool = False) -> Path:
+    name = photo.stored_name.replace(".jpg", ".thumb.jpg") if thumb else photo.stored_name
+    return upload_dir() / name
+
+
+def _read(upload) -> bytes:
+    data = upload.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise PhotoRefused(f"照片“{upload.filename or ''}”超过10MB，请压缩后再上传")
+    if not data:
+        raise PhotoRefused("照片文件是空的")
+    return data
+
+
+def _decode(data: bytes, name: str) -> Image.Image:
+    message = f"“{name}”不是可用的图片：只接受 JPEG、PNG 或 WebP 格式的照片"
+    try:
+        with Image.open(BytesIO(data)) as probe:
+            if probe.format not in ALLOWED_FORMATS:
+                raise PhotoRefused(message)
+            if probe.width * probe.height > MAX_PIXELS:
+                raise PhotoRefused(f"照片“{name}”像素过大")
+            probe.verify()
+        image = Image.open(BytesIO(data))
+        image.load()
+    except PhotoRefused:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise PhotoRefused(message) from None
+    return image
+
+
+def _jpeg(image: Image.Image) -> bytes:
+    output = BytesIO()
+    image.save(output, format="JPEG", quality=85, optimize=True)
+    return output.getvalue()
+
+
+def _prepare(image: Image.Image) -> tuple[bytes, bytes, tuple[int, int]]:
+    image = ImageOps.exif_transpose(image)  # keep the picture upright once EXIF is gone
+    if image.mode in ("RGBA", "LA", "P"):
+        rgba = image.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, (255, 255, 255))
+        flat.paste(rgba, mask=rgba.split()[-1])
+        image = flat
+    else:
+        image = image.convert("RGB")
+    image.thumbnail((MAX_SIDE, MAX_SIDE))
+    full = _jpeg(image)
+    thumb = image.copy()
+    thumb.thumbnail((THUMB_SIDE, THUMB_SIDE))
+    return full, _jpeg(thumb), image.size
+
+
+def add_photos(actor, log: ServiceLog, uploads) -> list[LogPhoto]:
+    """Check every upload first, then store them all: one bad file stores nothing."""
+    uploads = [u for u in uploads if u is not None and getattr(u, "filename", None)]
+    if not uploads:
+        return []
+    if len(log.photos) + len(uploads) > MAX_PHOTOS:
+        raise PhotoRefused(f"每条服务日志最多 {MAX_PHOTOS} 张照片")
+    prepared = [_prepare(_decode(_read(u), u.filename)) for u in uploads]
+    folder = upload_dir()
+    added = []
+    for full, thumb, (width, height) in prepared:
+        name = f"{uuid.uuid4().hex}.jpg"
+        (folder / name).write_bytes(full)
+        (folder / name.replace(".jpg", ".thumb.jpg")).write_bytes(thumb)
+        photo = LogPhoto(log_id=log.id, stored_name=name, width=width, height=height,
+                         size=len(full))
+        log.photos.append(photo)
+        added.append(photo)
+    db.session.flush()
+    audit.record(actor, "add_photos", log, {"photos": [None, len(log.photos)]},
+                 summary=f"上传 {len(added)} 张照片")
+    return added
