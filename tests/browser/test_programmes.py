@@ -59,7 +59,7 @@ def test_org_recommends_and_records_a_selection(page, live_app):
     # The card is org's to move: listed under 可升档, linked to the card page, still C until renewed.
     page.get_by_role("link", name="可升档名单").click()
     row = page.locator("#upgrades tbody tr")
-    assert row.count() == 1 and "蒋小兰" in row.inner_text() and "C档" in row.inner_text()
+    assert row.count() == 1 and "蒋小兰" in row.inner_text() and "C类" in row.inner_text()
     row.get_by_role("link", name="办理升档").click()
     page.wait_for_url("**/cards/*")
 
