@@ -4,14 +4,14 @@ from datetime import timedelta
 import pytest
 
 from talent.core import timeutil
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import open_menu, sign_in
 
 pytestmark = pytest.mark.browser
 
 
 def test_admin_revises_card_rules(page):
     sign_in(page, "admin")
-    page.get_by_role("link", name="发卡规则").first.click()
+    open_menu(page, "系统管理", "发卡规则")
     page.get_by_role("link", name="修订规则（新版本）").click()
     start = (timeutil.today() + timedelta(days=31)).isoformat()
     page.get_by_label("生效日期").fill(start)
