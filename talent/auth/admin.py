@@ -44,6 +44,18 @@ def user_list():
     return render_template("admin/users.html", page=page, q=q, role=role)
 
 
+def _show_on_form(form, error) -> None:
+    """A refusal under the field it is about (the password's under 初始密码), else under 用户名."""
+    shown = False
+    for name, messages in (error.fields or {}).items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = [*field.errors, *messages]
+            shown = True
+    if not shown:
+        form.username.errors = [*form.username.errors, str(error)]
+
+
 @bp.route("/users/new", methods=["GET", "POST"])
 @require(Permission.USERS_MANAGE)
 def user_new():
@@ -56,12 +68,12 @@ def user_new():
                 display_name=form.display_name.data or "",
             )
         except operations.AccountError as error:
-            form.username.errors.append(str(error))
+            _show_on_form(form, error)
         else:
             db.session.commit()
             flash(f"已创建用户 {user.username}", "success")
             return redirect(url_for(".user_list"))
-    return render_template("admin/user_form.html", form=form, user=None)
+    return render_template("admin/user_form.html", form=form, account=None)
 
 
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
@@ -83,12 +95,15 @@ def user_edit(user_id: int):
             stale = differences(form, user, values)
             form.version.data = user.version
         except operations.AccountError as error:
-            form.role.errors.append(str(error))
+            if error.fields:
+                _show_on_form(form, error)
+            else:
+                form.role.errors.append(str(error))
         else:
             db.session.commit()
             flash("用户信息已保存", "success")
             return redirect(url_for(".user_list"))
-    return render_template("admin/user_form.html", form=form, user=user, stale=stale,
+    return render_template("admin/user_form.html", form=form, account=user, stale=stale,
                            reset_form=ResetPasswordForm())
 
 

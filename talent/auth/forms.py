@@ -1,5 +1,6 @@
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
+from wtforms.widgets import PasswordInput
 
 from talent.core.forms import BaseForm, ChoiceField, VersionField, optional_int
 from talent.core.permissions import ROLE_LABELS
@@ -33,13 +34,16 @@ class UserForm(BaseForm):
         ],
     )
     display_name = StringField("姓名", validators=[Length(max=40, message="姓名不超过40个字")])
-    role = ChoiceField("角色", choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
+    # Least powerful first, and the default: an admin who skips the field creates no administrator.
+    role = ChoiceField("角色", choices=[(r.value, label) for r, label in reversed(ROLE_LABELS.items())],
+                       default="talent")
     unit_id = ChoiceField("所属单位", coerce=optional_int, choices=[(None, "（无）")])
     talent_id = StringField(
         "关联人才编号", validators=[Optional(), Regexp(r"^\d+$", message="请输入人才编号（数字）")]
     )
     active = BooleanField("启用", default=True)
-    password = PasswordField("初始密码")
+    # Kept on a re-shown form, so fixing another field does not mean typing it again.
+    password = PasswordField("初始密码", widget=PasswordInput(hide_value=False))
     version = VersionField("版本")
 
     def __init__(self, *args, unit_choices=None, **kwargs):

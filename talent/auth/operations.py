@@ -170,9 +170,11 @@ def user_for_token(authorization: str) -> User | None:
 
 def check_password_strength(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"密码至少{MIN_PASSWORD_LENGTH}位")
+        message = f"密码至少{MIN_PASSWORD_LENGTH}位"
+        raise AccountError(message, fields={"password": [message]})
     if password.isdigit() or password.isalpha():
-        raise AccountError("密码须同时包含字母和数字")
+        message = "密码须同时包含字母和数字"
+        raise AccountError(message, fields={"password": [message]})
 
 
 def unit_by_name(name: str) -> Unit | None:
@@ -181,16 +183,16 @@ def unit_by_name(name: str) -> Unit | None:
 
 def _check_role_links(values: Mapping) -> None:
     if values.get("role") == "unit" and not values.get("unit_id"):
-        raise AccountError("单位经办人必须选择所属单位")
+        raise AccountError("单位经办人必须选择所属单位", fields={"unit_id": ["单位经办人必须选择所属单位"]})
     if values.get("role") == "talent" and not values.get("talent_id"):
-        raise AccountError("人才账户必须关联人才档案")
+        raise AccountError("人才账户必须关联人才档案", fields={"talent_id": ["人才账户必须关联人才档案"]})
 
 
 def create_user(actor, username: str, password: str, role: str, *, unit_id=None,
                 talent_id=None, display_name: str = "", is_demo: bool = False) -> User:
     username = username.strip()
     if find_user(username):
-        raise AccountError("用户名已存在")
+        raise AccountError("用户名已存在", fields={"username": ["用户名已存在"]})
     values = {"role": role, "unit_id": unit_id, "talent_id": talent_id}
     _check_role_links(values)
     check_password_strength(password)

@@ -8,7 +8,8 @@ from talent.core.permissions import Permission
 feature = Feature(
     name="benefits",
     blueprints=(views.bp,),
-    menu=(MenuEntry("benefits.figures", "待遇兑现", "gift", Permission.BENEFITS_REPORT, order=22),),
+    menu=(MenuEntry("benefits.figures", "待遇兑现", "gift", Permission.BENEFITS_REPORT, order=22,
+                         group="VIP卡"),),
     audit_objects={"redemptions": "待遇兑现"},
     audit_actions={"redeem": "兑现待遇"},
     audit_fields=lambda: {"redemptions": {"kind": "待遇项目", "redeemed_on": "兑现日期", "note": "说明",

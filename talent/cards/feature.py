@@ -10,8 +10,10 @@ feature = Feature(
     blueprints=(views.bp,),
     api_blueprints=(api.bp,),
     menu=(
-        MenuEntry("cards.card_list", "VIP卡", "credit-card-2-front", Permission.CARDS_READ, order=20),
-        MenuEntry("cards.rules_page", "发卡规则", "sliders", Permission.CARD_RULES_MANAGE, order=21),
+        MenuEntry("cards.card_list", "VIP卡", "credit-card-2-front", Permission.CARDS_READ, order=20,
+                  group="VIP卡"),
+        MenuEntry("cards.rules_page", "发卡规则", "sliders", Permission.CARD_RULES_MANAGE, order=91,
+                  group="系统管理"),
     ),
     panels=(Panel("cards/panels/expiring.html", expiry.expiring_panel, order=6),),
     daily=remind_expiring,

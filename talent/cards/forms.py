@@ -36,7 +36,7 @@ def _rule_form_class():
         "based_on": VersionField("所依据的版本"),
     }
     for code in TIER_CODES:
-        fields[f"{code}_name"] = StringField(f"{code}档名称", validators=[Optional(), Length(max=40)])
+        fields[f"{code}_name"] = StringField(f"{code}类名称", validators=[Optional(), Length(max=40)])
         for key, (_column, title, values) in LIST_CRITERIA.items():
             fields[f"{code}_{key}"] = MultiCheckboxField(title, choices=options(values.items()))
         fields[f"{code}_foreign_introduced"] = BooleanField("引进的外籍人才")
@@ -95,7 +95,7 @@ class CardRuleForm(_rule_form_class()):
 
 
 def _benefit_form_class():
-    fields = {f"{tier}_{kind}": TextAreaField(f"{tier}档·{label}",
+    fields = {f"{tier}_{kind}": TextAreaField(f"{tier}类·{label}",
                                               validators=[Length(max=2000, message="不超过2000个字")])
               for tier in TIER_CODES for kind, label in BENEFIT_KINDS.items()}
     return type("BenefitFormBase", (BaseForm,), fields)

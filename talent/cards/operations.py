@@ -33,7 +33,7 @@ class NotEligible(CardError):
     code = "not_eligible"
 
     def __init__(self, verdict: card_rules.Eligibility):
-        unmet = [c.text for c in verdict.unmet_requirements] or ["不符合任一档次的发卡条件"]
+        unmet = [c.text for c in verdict.unmet_requirements] or ["不符合任一类别的发卡条件"]
         super().__init__("不能发卡：" + "；".join(unmet), fields={"talent_id": unmet})
         self.verdict = verdict
 
@@ -150,7 +150,7 @@ def update_benefits(actor, texts: dict[tuple[str, str], str],
         changes = audit.apply_changes(benefit, {"text": text.strip()})
         if changes:
             db.session.flush()
-            audit.record(actor, "update", benefit, changes, summary=f"{key[0]}档{BENEFIT_KINDS[key[1]]}")
+            audit.record(actor, "update", benefit, changes, summary=f"{key[0]}类{BENEFIT_KINDS[key[1]]}")
             changed += 1
     return changed
 

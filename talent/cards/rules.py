@@ -194,18 +194,18 @@ def validate_rules(rules: dict) -> list[str]:
     problems = []
     codes = [t.get("code") for t in rules.get("tiers", [])]
     if not codes:
-        problems.append("至少需要一个档次")
+        problems.append("至少需要一个类别")
     if len(set(codes)) != len(codes):
-        problems.append("档次代码不能重复")
+        problems.append("类别代码不能重复")
     for tier in rules.get("tiers", []):
         if not (tier.get("name") or "").strip():
-            problems.append(f"{tier.get('code')} 档需要名称")
+            problems.append(f"{tier.get('code')}类需要名称")
         has_any = any(tier.get(k) for k in LIST_CRITERIA) or tier.get("combined") \
             or tier.get("foreign_introduced")
         if not has_any:
-            problems.append(f"{tier.get('code')} 档至少需要一条条件")
+            problems.append(f"{tier.get('code')}类至少需要一条条件")
         for key, (_column, title, values) in LIST_CRITERIA.items():
             bad = [v for v in tier.get(key) or [] if v not in values]
             if bad:
-                problems.append(f"{tier.get('code')} 档的{title}取值无效：{'、'.join(bad)}")
+                problems.append(f"{tier.get('code')}类的{title}取值无效：{'、'.join(bad)}")
     return problems

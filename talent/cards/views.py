@@ -21,7 +21,7 @@ from talent.registry.models import Talent
 bp = Blueprint("cards", __name__, url_prefix="/cards")
 
 # Chinese names of what the card history records.
-FIELD_LABELS = {"number": "卡号", "talent_id": "人才编号", "tier": "档次", "expires_on": "有效期至",
+FIELD_LABELS = {"number": "卡号", "talent_id": "持卡人", "tier": "类别", "expires_on": "有效期至",
                 "rule_version": "规则版本", "rule_set_id": "规则", "status": "状态",
                 "revoked_on": "注销日期", "revoke_reason": "注销原因", "replaces": "原卡号"}
 
@@ -126,7 +126,7 @@ def issue(talent_id: int):
     if EmptyForm().validate_on_submit():
         card = cards.issue_card(acting_user(), talent)  # a refusal: flash and back (core/errors.py)
         db.session.commit()
-        flash(f"已向 {talent.name} 发放 {card.number}（{card.tier}档）", "success")
+        flash(f"已向 {talent.name} 发放 {card.number}（{card.tier}类）", "success")
         return redirect(url_for(".card_detail", card_id=card.id))
     return redirect(url_for(".talent_cards", talent_id=talent.id))
 
@@ -244,7 +244,7 @@ def benefits_edit():
         try:
             changed = cards.update_benefits(acting_user(), form.texts(), seen=seen)
         except StaleEdit:
-            stale = [(f"{b.tier}档·{b.kind_label}", b.text or "（空）",
+            stale = [(f"{b.tier}类·{b.kind_label}", b.text or "（空）",
                       form.texts().get((b.tier, b.kind)) or "（空）")
                      for b in cards.changed_benefits(seen)]
             form.versions.data = cards.benefit_versions(shown)

@@ -30,6 +30,7 @@ from talent.core.api import json_body, page_envelope, validated
 from talent.core.errors import ApiError
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, require
+from talent.core.validators import bounded_int
 from talent.extensions import db
 
 bp = Blueprint("commissioners_api", __name__, url_prefix="/api/v1")
@@ -233,13 +234,13 @@ ASSIGNMENT_FIELDS = ("commissioner_id", "target_id", "starts_on", "ends_on", "ne
 
 def _assignment_form(body: dict, base: dict | None = None) -> AssignmentForm:
     merged = {**(base or {}), **body}
-    ids = {k: merged.get(k) for k in ("commissioner_id", "target_id")}
+    ids = {k: bounded_int(merged.get(k)) for k in ("commissioner_id", "target_id")}
     # Only the ids named are offered as choices: no need to load every commissioner and target.
     commissioners = [(c.id, c.name) for c in [db.session.get(Commissioner, ids["commissioner_id"])
-                                              if isinstance(ids["commissioner_id"], int) else None]
+                                              if ids["commissioner_id"] is not None else None]
                      if c is not None]
     targets = [(t.id, t.name) for t in [db.session.get(ServiceTarget, ids["target_id"])
-                                        if isinstance(ids["target_id"], int) else None]
+                                        if ids["target_id"] is not None else None]
                if t is not None]
     return validated(AssignmentForm, body, base=base, commissioner_choices=commissioners,
                      target_choices=targets)
@@ -298,9 +299,9 @@ def _writer():
 
 def _log_form(user, body: dict, base: dict | None = None) -> ServiceLogForm:
     merged = {**(base or {}), **body}
-    wanted = merged.get("assignment_id")
+    wanted = bounded_int(merged.get("assignment_id"))
     choices_ = []
-    if isinstance(wanted, int) and not isinstance(wanted, bool):
+    if wanted is not None:
         assignment = operations.load_visible(user, Assignment, wanted)
         if assignment is not None:
             choices_ = [(assignment.id, assignment.target.name)]

@@ -46,9 +46,11 @@ feature = Feature(
     api_blueprints=(api.bp,),
     menu=(
         MenuEntry("commissioners.commissioner_list", "科技特派员", "person-badge",
-                  Permission.COMMISSIONERS_STAFF, order=30, visible=_staff),
+                  Permission.COMMISSIONERS_STAFF, order=35, visible=_staff,
+                  group="科技特派员"),
         MenuEntry("commissioners.log_list", "服务日志", "journal-check",
-                  Permission.COMMISSIONERS_STAFF, order=31, visible=_staff),
+                  Permission.COMMISSIONERS_STAFF, order=36, visible=_staff,
+                  group="科技特派员"),
         MenuEntry("field.home", "我的派驻", "geo-alt", Permission.COMMISSIONER_SELF, order=30,
                   visible=_commissioner),
         MenuEntry("field.log_new", "记录服务", "plus-circle", Permission.COMMISSIONER_SELF,

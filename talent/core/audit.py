@@ -43,6 +43,15 @@ class AuditEntry(db.Model):
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     client: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
+    # The account by its table's class name, so core needs no import of the accounts feature.
+    actor = relationship("User", lazy="joined", viewonly=True)
+
+    @property
+    def actor_label(self) -> str:
+        """Who did it as people know them: the display name, else the username kept in the entry."""
+        label = getattr(self.actor, "label", None)
+        return label or self.actor_name
+
 
 # PostgreSQL: the log refuses UPDATE and DELETE, whoever asks (row triggers do not fire on
 # TRUNCATE, which needs the table owner's rights: run the app as a role that does not own it).
@@ -70,15 +79,6 @@ class Subject:
 
     __tablename__: str
     id: int
-
-    # The account by its table's class name, so core needs no import of the accounts feature.
-    actor = relationship("User", lazy="joined", viewonly=True)
-
-    @property
-    def actor_label(self) -> str:
-        """Who did it as people know them: the display name, else the username kept in the entry."""
-        label = getattr(self.actor, "label", None)
-        return label or self.actor_name
 
 
 def _jsonable(value):

@@ -64,9 +64,14 @@ def json_to_formdata(data: dict, list_fields: frozenset = frozenset()) -> MultiD
 
 
 def optional_int(value):
+    """A select's id, or None for its blank option; anything that cannot be an id is a ValueError
+    (the field then reports an invalid choice) — never a number too large for the database."""
     if value in (None, "", "None"):
         return None
-    return int(value)
+    number = bounded_int(value)
+    if number is None:
+        raise ValueError(f"not an id: {value!r}")
+    return number
 
 
 def options(pairs) -> list[SelectChoice]:

@@ -44,6 +44,8 @@ def change_value(field: str, value, object_type: str = "") -> str:
         return "是" if value else "否"
     if isinstance(value, list):
         return "；".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return "；".join(f"{k}：{v}" for k, v in value.items()) or "（空）"
     if field == "role":
         return ROLE_LABELS.get(value, value)
     return str(value)
@@ -58,6 +60,7 @@ def register(app):
         user = acting_user() if request else None
         return {
             "nav_items": LocalProxy(lambda: features.menu_for(user)),
+            "nav_groups": LocalProxy(lambda: features.menu_groups(user)),
             "user": user,
             "Permission": Permission,
             # Both lazy: pages that do not show them (the public verification page) neither

@@ -8,6 +8,7 @@ feature = Feature(
     menu=(
         MenuEntry("dashboard.index", "工作台", "speedometer2", Permission.SIGNED_IN, order=0,
                   visible=lambda user: not user.can(Permission.PORTAL)),
-        MenuEntry("dashboard.audit_log", "操作日志", "journal-text", Permission.AUDIT_READ, order=95),
+        MenuEntry("dashboard.audit_log", "操作日志", "journal-text", Permission.AUDIT_READ, order=95,
+                  group="系统管理"),
     ),
 )

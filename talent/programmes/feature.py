@@ -34,9 +34,9 @@ feature = Feature(
     api_blueprints=(api.bp,),
     menu=(
         MenuEntry("programmes.recommendation_list", "人才项目推荐", "award", Permission.RECOMMENDATIONS_WRITE,
-                  order=25),
+                  order=12, group="人才库"),
         MenuEntry("programmes.programme_list", "人才项目", "bookmark-star", Permission.PROGRAMMES_MANAGE,
-                  order=26),
+                  order=93, group="系统管理"),
     ),
     panels=(Panel("programmes/panels/summary.html", _summary_panel, order=25),),
     audit_objects={"programmes": "人才项目", "programme_calls": "项目申报年度",

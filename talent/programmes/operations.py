@@ -300,7 +300,7 @@ def _after_outcome(actor, recommendation: Recommendation, previous: str) -> Outc
         effect.card_number, effect.card_tier, effect.qualifies_for = card.number, card.tier, verdict.tier_name
         effect.notified = notify_talent(
             talent.id, f"您已入选{recommendation.programme.name}，可申请VIP卡升档",
-            body=f"按现行发卡规则，您已符合{verdict.tier_name}条件（现持 {card.tier} 档卡 {card.number}）。"
+            body=f"按现行发卡规则，您已符合{verdict.tier_name}条件（现持 {card.tier}类卡 {card.number}）。"
                  "县委组织部人才办将为您办理升档。",
             link="/me", kind="programmes", key=f"programmes.upgrade.{recommendation.id}")
     return effect

@@ -197,7 +197,7 @@ def _flash_effect(effect: operations.OutcomeEffect, talent: Talent) -> None:
         flash(f"{talent.name} 的入选人才计划已由“{LEVELS.get(effect.level_from, '无')}”"
               f"提升为“{LEVELS[effect.level_to]}”", "success")
     if effect.upgradeable:
-        flash(f"{talent.name} 现持 {effect.card_tier} 档卡 {effect.card_number}，已符合{effect.qualifies_for}"
+        flash(f"{talent.name} 现持 {effect.card_tier}类卡 {effect.card_number}，已符合{effect.qualifies_for}"
               "条件，已列入可升档名单并通知本人；是否升档请在VIP卡页面办理", "info")
 
 

@@ -34,8 +34,10 @@ feature = Feature(
 
     api_blueprints=(api.bp,),
     menu=(
-        MenuEntry("registry.talent_list", "人才信息库", "people", Permission.TALENTS_READ, order=10),
-        MenuEntry("registry.team_list", "人才团队", "diagram-3", Permission.TALENTS_READ, order=11),
+        MenuEntry("registry.talent_list", "人才信息库", "people", Permission.TALENTS_READ, order=10,
+                  group="人才库"),
+        MenuEntry("registry.team_list", "人才团队", "diagram-3", Permission.TALENTS_READ, order=11,
+                  group="人才库"),
     ),
     panels=(Panel("registry/panels/corrections.html", _corrections_panel, order=5),
             Panel("registry/panels/summary.html", _summary_panel, order=10)),

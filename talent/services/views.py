@@ -140,7 +140,8 @@ def transition(request_id: int):
     event = services.transition(acting_user(), req, form.to.data, form.note.data or "", form.version.data,
                                 unit_id=form.unit_id.data, files=uploaded_files())
     db.session.commit()
-    flash(f"{req.number}：{MOVES[event.move].label}，已完成", "success")
+    status = STATUSES.get(req.status, req.status)
+    flash(f"{req.number}：已记录“{MOVES[event.move].label}”，当前状态：{status}", "success")
     return redirect(url_for(".detail", request_id=req.id))
 
 

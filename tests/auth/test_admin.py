@@ -96,3 +96,26 @@ def test_audit_log_page_masks_ids(client, auth):
     db.session.commit()
     page = client.get("/audit?object_type=talents").get_data(as_text=True)
     assert mask_id_number_short(talent.id_number) in page and talent.id_number not in page
+
+
+def test_new_user_page_keeps_the_menu_defaults_to_the_least_role_and_places_errors(client, auth):
+    auth.login_as("admin", display_name="系统管理员")
+    page = client.get("/admin/users/new").get_data(as_text=True)
+    assert 'id="signed-in-as"' in page and "用户管理" in page  # the navbar is the admin's
+    assert '<option selected value="talent">' in page  # least powerful role by default
+    body = client.post("/admin/users/new", data={"username": "shortpw", "role": "org",
+                                                  "password": "abc"}).get_data(as_text=True)
+    password_block = body.split('for="password"')[1].split("</div>")[0:3]
+    assert any("密码至少8位" in part for part in password_block)
+    assert 'value="abc"' in body  # not cleared
+    username_block = body.split('for="username"')[1].split('for="display_name"')[0]
+    assert "密码至少8位" not in username_block
+
+
+def test_edit_user_header_names_the_admin_not_the_edited_account(client, auth, make_user):
+    auth.login_as("admin", display_name="系统管理员")
+    edited = make_user("talent", display_name="李明")
+    db.session.commit()
+    page = client.get(f"/admin/users/{edited.id}/edit").get_data(as_text=True)
+    header = page.split('id="signed-in-as"')[1].split("</button>")[0]
+    assert "系统管理员" in header and "李明" not in header

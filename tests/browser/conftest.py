@@ -117,3 +117,13 @@ def sign_in(page, username: str, landing: str = "**/") -> None:
     page.get_by_label("密码").fill(TEST_PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(landing)
+
+
+def open_menu(page, group: str, item: str) -> None:
+    """Follow a menu entry that sits in a navbar dropdown (groups fold related pages)."""
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible():  # phone: open the collapsed menu first
+        toggler.click()
+    page.locator(".navbar-nav .dropdown-toggle", has_text=group).click()
+    # Not exact: an icon's glyph is part of the accessible name.
+    page.locator(".navbar-nav .dropdown-menu.show").get_by_role("link", name=item).first.click()

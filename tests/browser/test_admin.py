@@ -4,25 +4,25 @@ from datetime import timedelta
 import pytest
 
 from talent.core import timeutil
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import open_menu, sign_in
 
 pytestmark = pytest.mark.browser
 
 
 def test_admin_revises_card_rules(page):
     sign_in(page, "admin")
-    page.get_by_role("link", name="发卡规则").first.click()
+    open_menu(page, "系统管理", "发卡规则")
     page.get_by_role("link", name="修订规则（新版本）").click()
     start = (timeutil.today() + timedelta(days=31)).isoformat()
     page.get_by_label("生效日期").fill(start)
-    page.get_by_label("修订说明").fill("C档增加大学本科学历的双牌工匠")
-    c_tier = page.locator(".card", has_text="C 档")
+    page.get_by_label("修订说明").fill("C类增加大学本科学历的双牌工匠")
+    c_tier = page.locator(".card", has_text="C类")
     c_tier.get_by_label("大学本科").check()
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="保存为新版本").click()
     page.wait_for_url("**/cards/rules")
     assert page.get_by_text("已保存发卡规则第 2 版").is_visible()
-    row = page.locator("tr", has_text="C档增加大学本科学历的双牌工匠")
+    row = page.locator("tr", has_text="C类增加大学本科学历的双牌工匠")
     assert "待生效" in row.inner_text() and start in row.inner_text()
 
 

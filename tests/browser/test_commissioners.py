@@ -12,7 +12,7 @@ from sqlalchemy import select
 from talent.commissioners.models import Commissioner, ServiceLog
 from talent.core.timeutil import today
 from talent.extensions import db
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import open_menu, sign_in
 from tests.commissioners.world import make_assignment, make_commissioner, make_target
 from tests.factories import UserFactory, resident_id
 
@@ -51,7 +51,7 @@ def test_staff_create_round_commissioner_and_assignment(page, live_app):
         db.session.remove()
     year = today().year
     sign_in(page, "kgxj")
-    page.get_by_role("link", name="科技特派员").first.click()
+    open_menu(page, "科技特派员", "科技特派员")
     page.get_by_role("link", name="选派批次").click()
     page.get_by_role("link", name="新建批次").click()
     page.get_by_label("年度").fill(str(year))

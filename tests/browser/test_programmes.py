@@ -4,7 +4,7 @@ import pytest
 from talent.cards import operations as cards
 from talent.core import timeutil
 from talent.extensions import db
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import open_menu, sign_in
 from tests.factories import TalentFactory
 
 pytestmark = pytest.mark.browser
@@ -28,7 +28,7 @@ def _card_holder(live_app) -> int:
 def test_org_recommends_and_records_a_selection(page, live_app):
     talent_id = _card_holder(live_app)
     sign_in(page, "zzb")
-    page.get_by_role("link", name="人才项目推荐").first.click()
+    open_menu(page, "人才库", "人才项目推荐")
     assert page.get_by_text("还没有推荐记录").is_visible()
 
     page.goto(f"/talents/{talent_id}")
@@ -59,7 +59,7 @@ def test_org_recommends_and_records_a_selection(page, live_app):
     # The card is org's to move: listed under 可升档, linked to the card page, still C until renewed.
     page.get_by_role("link", name="可升档名单").click()
     row = page.locator("#upgrades tbody tr")
-    assert row.count() == 1 and "蒋小兰" in row.inner_text() and "C档" in row.inner_text()
+    assert row.count() == 1 and "蒋小兰" in row.inner_text() and "C类" in row.inner_text()
     row.get_by_role("link", name="办理升档").click()
     page.wait_for_url("**/cards/*")
 

@@ -55,7 +55,7 @@ def test_housing_request_from_phone_to_rating(browser, live_server, live_app, ph
     page.get_by_role("link", name=re.compile("FW-")).first.click()
     page.wait_for_url(f"**/services/{request_id}")
     page.get_by_role("button", name="受理", exact=True).click()
-    assert page.get_by_text("受理，已完成").is_visible()
+    assert page.get_by_text("已记录“受理”").is_visible()
     stale.get_by_role("button", name="受理", exact=True).click()
     assert stale.get_by_text("已被他人处理，请刷新").is_visible()
     assert stale.console_errors == []

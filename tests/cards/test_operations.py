@@ -41,7 +41,7 @@ def test_numbers_restart_each_year_and_are_never_reused(clerk):
 
 
 def test_issue_refused_when_not_eligible_naming_what_is_missing(clerk):
-    with pytest.raises(cards.NotEligible, match="不符合任一档次"):
+    with pytest.raises(cards.NotEligible, match="不符合任一类别"):
         cards.issue_card(clerk, TalentFactory(education="bachelor", title_level="none", category="none"))
     with pytest.raises(cards.NotEligible, match="目前在双牌县内工作"):
         cards.issue_card(clerk, TalentFactory(education="doctorate", works_in_county=False))
@@ -111,7 +111,7 @@ def test_reissue_replaces_the_old_card(clerk):
 def test_new_rule_version_applies_from_its_date(clerk, freeze_today):
     freeze_today(date(2026, 11, 26))
     stricter = {**DEFAULT_RULES, "tiers": [t for t in DEFAULT_RULES["tiers"] if t["code"] != "C"]}
-    version = cards.create_rule_version(clerk, stricter, date(2027, 1, 1), "取消C档")
+    version = cards.create_rule_version(clerk, stricter, date(2027, 1, 1), "取消C类")
     assert version.version == 2
     master = TalentFactory(education="master")
     assert cards.eligibility(master).tier == "C"  # version 1 still in force
@@ -127,7 +127,7 @@ def test_new_rule_version_applies_from_its_date(clerk, freeze_today):
 
 
 def test_rule_version_refuses_bad_rules(clerk):
-    with pytest.raises(cards.CardError, match="至少需要一个档次"):
+    with pytest.raises(cards.CardError, match="至少需要一个类别"):
         cards.create_rule_version(clerk, {"tiers": []}, date(2027, 1, 1))
 
 

@@ -106,9 +106,9 @@ def test_recommended_page_and_export(client, auth):
 def test_admin_creates_a_rule_version_through_the_form(client, auth):
     auth.login_as("admin")
     form = client.get("/cards/rules/new").get_data(as_text=True)
-    assert "A 档" in form
+    assert "A类" in form
     start = timeutil.today() + timedelta(days=30)
-    data = {"effective_on": start.isoformat(), "note": "提高C档门槛", "require_active": "y",
+    data = {"effective_on": start.isoformat(), "note": "提高C类门槛", "require_active": "y",
             "require_in_county": "y", "A_name": "A类", "A_programme_levels": ["academician", "national"],
             "A_combo_title": "senior", "A_combo_education": "doctorate", "B_name": "B类",
             "B_educations": ["doctorate"], "C_name": "C类", "C_title_levels": ["vice_senior"]}
@@ -135,13 +135,13 @@ def test_rule_form_bad_input(client, auth):
     blank_names = {f"{t}_{f}": "" for t in "ABC" for f in ("name", "combo_title", "combo_education")}
     nameless = client.post("/cards/rules/new", data={
         "effective_on": timeutil.today().isoformat(), "A_educations": ["doctorate"], **blank_names})
-    assert "A 档需要名称" in nameless.get_data(as_text=True)
+    assert "A类需要名称" in nameless.get_data(as_text=True)
     named_only = client.post("/cards/rules/new", data={
         "effective_on": timeutil.today().isoformat(), **blank_names, "B_name": "B类"})
-    assert "B 档至少需要一条条件" in named_only.get_data(as_text=True)
+    assert "B类至少需要一条条件" in named_only.get_data(as_text=True)
     nothing = client.post("/cards/rules/new", data={"effective_on": timeutil.today().isoformat(),
                                                     **blank_names})
-    assert "至少需要一个档次" in nothing.get_data(as_text=True)
+    assert "至少需要一个类别" in nothing.get_data(as_text=True)
     assert db.session.scalar(select(db.func.count(CardRuleSet.id))) == 1
 
 
@@ -205,7 +205,7 @@ def test_stale_list_previews_a_version_before_it_applies(client, auth):
     user = auth.login_as("org")
     card = cards.issue_card(user, TalentFactory(name="邓红梅", education="master"))
     without_c = {**DEFAULT_RULES, "tiers": DEFAULT_RULES["tiers"][:2]}
-    cards.create_rule_version(user, without_c, timeutil.today() + timedelta(days=10), "取消C档")
+    cards.create_rule_version(user, without_c, timeutil.today() + timedelta(days=10), "取消C类")
     db.session.commit()
     assert card.number not in client.get("/cards/stale").get_data(as_text=True)
     preview = client.get("/cards/stale?version=2").get_data(as_text=True)

@@ -89,7 +89,7 @@ def test_sql_condition_agrees_with_evaluate(app):
 
 def test_rule_validation():
     assert validate_rules(DEFAULT_RULES) == []
-    assert "至少需要一个档次" in validate_rules({"tiers": []})
+    assert "至少需要一个类别" in validate_rules({"tiers": []})
     bad = {"tiers": [{"code": "A", "name": "", "educations": ["phd"]}]}
     problems = validate_rules(bad)
     assert any("需要名称" in p for p in problems)

@@ -103,3 +103,13 @@ def test_people_read_county_time_in_names_cells_and_pages(app, monkeypatch):
     assert timeutil.local(datetime(2026, 11, 26, 20, 56)) == "2026-11-27 04:56"
     app.config["TIMEZONE"] = "Europe/Berlin"
     assert timeutil.local(datetime(2026, 11, 26, 20, 56)) == "2026-11-26 21:56"
+
+
+def test_downloads_with_chinese_names_keep_a_readable_ascii_name():
+    from talent.core.headers import _readable_ascii_fallback as fallback
+
+    assert fallback("attachment; filename=-20261127.docx; filename*=UTF-8''%E8%B0%83-20261127.docx") \
+        == "attachment; filename=\"longbo-20261127.docx\"; filename*=UTF-8''%E8%B0%83-20261127.docx"
+    assert 'filename="longbo.xlsx"' in fallback("attachment; filename=.xlsx; filename*=UTF-8''%E4%BA%BA.xlsx")
+    plain = "attachment; filename=LBYC-2026-000001.png"
+    assert fallback(plain) == plain

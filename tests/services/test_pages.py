@@ -223,4 +223,4 @@ def test_card_holder_sees_the_related_benefit(client, people, today):
     db.session.commit()
     sign_in(client, user)
     page = client.get("/me/services/new").get_data(as_text=True)
-    assert "您的A档VIP卡待遇" in page and "人才公寓" in page
+    assert "您的A类VIP卡待遇" in page and "人才公寓" in page
