@@ -131,7 +131,7 @@ def export_only(path: Path) -> None:
     with app.app_context():
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         started = time.perf_counter()
-        output = export_talents(TalentQuery(), reveal=True)
+        output, _rows = export_talents(TalentQuery(), reveal=True)
         output.seek(0, 2)
         size = output.tell()
         elapsed = time.perf_counter() - started

@@ -118,6 +118,10 @@ def mark_left(actor, talent: Talent) -> None:
     audit.record(actor, "leave", talent, changes, summary=talent.name)
 
 
+# A filter chosen as "全部" on purpose, where the page's default would otherwise apply.
+ALL = "all"
+
+
 @dataclass(frozen=True)
 class TalentQuery:
     """What a list or export asks for; parsed once from page or API arguments."""
@@ -147,7 +151,7 @@ class TalentQuery:
         values = {"q": (args.get("q") or "").strip()[:50]}
         for name in cls.FILTERS:
             raw = args.get(name) or ""
-            values[name] = raw if raw in choices.CHOICE_SETS[name] else ""
+            values[name] = raw if raw in choices.CHOICE_SETS[name] or raw == ALL else ""
         nationality = (args.get("nationality") or "").strip().upper()
         values["nationality"] = nationality if len(nationality) == 2 else ""
         values["team_id"] = bounded_int(args.get("team_id"))
@@ -165,7 +169,7 @@ class TalentQuery:
                                       for column in (Talent.name, Talent.employer, Talent.phone))))
         for name in self.FILTERS:
             value = getattr(self, name)
-            if value:
+            if value and value != ALL:
                 query = query.where(getattr(Talent, name) == value)
         if self.nationality:
             query = query.where(Talent.nationality == self.nationality)
@@ -177,11 +181,7 @@ class TalentQuery:
         column = self.SORTS[self.sort.lstrip("-")]
         order = column.desc() if self.sort.startswith("-") else column.asc()
         tie = Talent.id.desc() if self.sort.startswith("-") else Talent.id.asc()
-        query = self.where(select(Talent))
-        if self.sort == "-id" and not self.status:
-            # The default view puts people working in the county first ('active' < 'left').
-            query = query.order_by(Talent.status.asc())
-        return query.order_by(order, tie)
+        return self.where(select(Talent)).order_by(order, tie)
 
     def count(self) -> Select:
         return self.where(select(func.count(Talent.id)))

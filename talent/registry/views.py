@@ -4,6 +4,7 @@ from io import BytesIO
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from talent.core import audit, features, timeutil
 from talent.core.errors import StaleEdit
@@ -43,7 +44,12 @@ def _stamp() -> str:
 @bp.get("/talents")
 @require(Permission.TALENTS_READ)
 def talent_list():
-    query = TalentQuery.from_args(request.args)
+    args = request.args
+    if "status" not in args:
+        # The page opens on the people working in the county; 状态：全部 (status=all) shows everyone.
+        args = MultiDict(args)
+        args["status"] = "active"
+    query = TalentQuery.from_args(args)
     page = paginate(query.select(), request.args, count_query=query.count())
     return render_template(
         "registry/talent_list.html", page=page, query=query, choices=choices,

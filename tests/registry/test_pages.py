@@ -197,3 +197,18 @@ def test_nationality_accepts_what_a_clerk_types():
 
     assert [nationality_code(t) for t in ("de", "德国", "德国（DE）", "德国(DE)", "中国香港", "", "XX")] == \
         ["DE", "DE", "DE", "DE", "HK", None, None]
+
+
+def test_list_opens_on_people_in_the_county_and_all_shows_everyone(client, auth, api_token):
+    auth.login_as("org")
+    TalentFactory(name="在县的人", status="active")
+    TalentFactory(name="已离开的人", status="left")
+    db.session.commit()
+    default = client.get("/talents").get_data(as_text=True)
+    assert "在县的人" in default and "已离开的人" not in default
+    everyone = client.get("/talents?status=all").get_data(as_text=True)
+    assert "在县的人" in everyone and "已离开的人" in everyone
+    assert 'status=all' in everyone  # kept in pager and export links
+    # The API keeps its contract: no implicit status filter.
+    names = {t["name"] for t in client.get("/api/v1/talents", headers=api_token("org")).get_json()["items"]}
+    assert {"在县的人", "已离开的人"} <= names
