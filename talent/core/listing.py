@@ -3,22 +3,13 @@
 A list is a frozen dataclass built from request arguments: unknown or malformed values are
 dropped rather than raising, so a hand-edited URL shows the whole list instead of an error.
 ``args()`` gives back the non-default values, to keep filters across pages and into export links.
+Text searches use SQLAlchemy's ``column.contains(text, autoescape=True)`` so ``%`` and ``_`` are literal.
 """
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import ClassVar
 
-from sqlalchemy import ColumnElement, Select, func, select
-
-
-def like_pattern(text: str) -> str:
-    """``%text%`` with LIKE wildcards in ``text`` taken literally (use with ``escape="\\\\"``)."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def contains(column, text: str) -> ColumnElement[bool]:
-    return column.like(like_pattern(text), escape="\\")
+from sqlalchemy import Select, func, select
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The audit-log list as a query object (see core/listing.py)."""
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import ClassVar
 
 from sqlalchemy import Select
@@ -16,10 +16,6 @@ def _day(raw) -> date | None:
         return date.fromisoformat(str(raw)) if raw else None
     except ValueError:
         return None
-
-
-def _utc_midnight(day: date) -> datetime:
-    return utc_start_of(day)
 
 
 @dataclass(frozen=True)
@@ -64,7 +60,7 @@ class AuditQuery(ListQuery):
         if self.actor:
             query = query.where(AuditEntry.actor_name == self.actor)
         if self.since:
-            query = query.where(AuditEntry.at >= _utc_midnight(self.since))
+            query = query.where(AuditEntry.at >= utc_start_of(self.since))
         if self.until:
-            query = query.where(AuditEntry.at < _utc_midnight(self.until + timedelta(days=1)))
+            query = query.where(AuditEntry.at < utc_start_of(self.until + timedelta(days=1)))
         return query

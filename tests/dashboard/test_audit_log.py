@@ -2,7 +2,6 @@
 from datetime import datetime
 
 from talent.core import audit
-from talent.core.listing import like_pattern
 from talent.dashboard.queries import AuditQuery
 from talent.extensions import db
 from tests.factories import TalentFactory
@@ -33,10 +32,6 @@ def test_bad_filters_are_ignored_not_errors(client, auth):
 def test_query_args_keep_only_what_was_chosen():
     query = AuditQuery.from_labels({"object_type": "talents", "sort": "-at"}, {"talents": "人才"}, {})
     assert query.args() == {"object_type": "talents"}
-
-
-def test_like_wildcards_are_literal():
-    assert like_pattern("50%_a") == "%50\\%\\_a%"
 
 
 def test_org_dashboard_shows_pending_corrections_and_hides_them_when_done(client, auth):
