@@ -6,7 +6,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from talent import config as settings
-from talent.core import ratelimit
+from talent.core import crypto, ratelimit
 from talent.extensions import csrf, db, login_manager, migrate
 
 # The installed features, in menu and seeding order. Adding a feature is one line here;
@@ -57,6 +57,7 @@ def trust_proxies(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    crypto.install(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     csrf.init_app(app)

@@ -36,6 +36,24 @@ def _instance_secret(instance_path: Path, name: str) -> str:
     return key_file.read_text().strip()
 
 
+def _data_key(variable: str, instance_path: Path, production: bool, generate) -> str:
+    """An encryption key (checked for length in ``core/crypto.py``). Production insists on one
+    from the environment; development generates its own into instance/ — where a backup of the
+    database does not go, see README 数据安全."""
+    value = os.environ.get(variable, "").strip()
+    if production and not value:
+        raise ConfigError(f"TALENT_ENV=production 需要 {variable} 环境变量"
+                          "（见 README 数据安全：生成、保管与轮换）")
+    if value:
+        return value
+    key_file = instance_path / variable.lower()
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(generate())
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
 def _database_url(instance_path: Path) -> str:
     url = os.environ.get("DATABASE_URL")
     if not url:
@@ -76,6 +94,11 @@ def load(instance_path: str) -> dict:
         # Cards are signed with their own key, so rotating SECRET_KEY (and with it every
         # session) does not void the QR codes printed on cards already in people's wallets.
         "CARD_SIGNING_KEY": _secret("CARD_SIGNING_KEY", path, production),
+        # Personal data at rest (core/crypto.py): SM4 data key "version:hex" (32 hex digits),
+        # the retired ones still needed to read what they wrote, and the HMAC-SM3 index key.
+        "DATA_KEY": _data_key("DATA_KEY", path, production, lambda: "1:" + secrets.token_hex(16)),
+        "DATA_KEYS_RETIRED": os.environ.get("DATA_KEYS_RETIRED", ""),
+        "INDEX_KEY": _data_key("INDEX_KEY", path, production, lambda: secrets.token_hex(32)),
         "PUBLIC_BASE_URL": _public_base_url(production),
         # How many reverse proxies (nginx …) stand in front of the app; their X-Forwarded-For
         # gives the client address that limits and the audit log use. 0: no proxy.

@@ -51,6 +51,8 @@ def database_url(request, db_backend):
 
 
 _schema_ready: set[str] = set()
+TEST_DATA_KEY = "1:" + "5d" * 16
+TEST_INDEX_KEY = "a7" * 32
 
 
 def make_app(database_url: str, **overrides):
@@ -62,6 +64,9 @@ def make_app(database_url: str, **overrides):
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "CARD_SCAN_BATCH": 1,  # every scan written at once, so tests can read it back
         "SECRET_KEY": "test-secret-key-0123456789abcdef0123456789",
+        # Fixed keys: every test app shares one database per backend (see core/crypto.py).
+        "DATA_KEY": TEST_DATA_KEY,
+        "INDEX_KEY": TEST_INDEX_KEY,
         **overrides,
     }
     app = create_app(config, instance_path=instance)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from talent.commissioners import choices
 from talent.commissioners.choices import sql_in
+from talent.core.crypto import EncryptedString, keep_blind_index
 from talent.core.masking import mask_id_number
 from talent.core.timeutil import iso_utc, utcnow
 from talent.extensions import db
@@ -69,7 +70,7 @@ class Commissioner(db.Model):
         CheckConstraint(f"level IN ({sql_in(choices.LEVELS)})", name="level"),
         CheckConstraint(f"status IN ({sql_in(choices.STATUSES)})", name="status"),
         # One person, one active post: by ID number and by talent record, in the database itself.
-        Index("uq_commissioners_active_id_number", "id_number", unique=True,
+        Index("uq_commissioners_active_id_number", "id_number_index", unique=True,
               sqlite_where=ACTIVE, postgresql_where=ACTIVE),
         Index("uq_commissioners_active_talent", "talent_id", unique=True,
               sqlite_where=ACTIVE, postgresql_where=ACTIVE),
@@ -78,7 +79,9 @@ class Commissioner(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(50), index=True)
-    id_number: Mapped[str | None] = mapped_column(String(30))
+    # Encrypted at rest like talents' (core/crypto.py); the blind index finds and ties it.
+    id_number: Mapped[str | None] = mapped_column(EncryptedString(128, "commissioners.id_number"))
+    id_number_index: Mapped[str | None] = mapped_column(String(64))
     phone: Mapped[str] = mapped_column(String(20), default="")
     employer: Mapped[str] = mapped_column(String(100), default="")
     expertise: Mapped[str] = mapped_column(String(200), default="")
@@ -111,6 +114,9 @@ class Commissioner(db.Model):
             "talent_id": self.talent_id, "round_id": self.round_id, "status": self.status,
             "created_at": iso_utc(self.created_at), "updated_at": iso_utc(self.updated_at),
         }
+
+
+keep_blind_index(Commissioner, "id_number", "id_number_index")
 
 
 class ServiceTarget(db.Model):

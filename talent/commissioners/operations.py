@@ -30,6 +30,7 @@ from talent.commissioners.models import (
     Town,
 )
 from talent.core import audit
+from talent.core.crypto import blind_index
 from talent.core.errors import Refused
 from talent.core.timeutil import today, utcnow
 from talent.extensions import db
@@ -237,11 +238,13 @@ def _check_one_post(values: Mapping, exclude_id: int | None = None) -> None:
     indexes are the last word when two clerks save at once."""
     if values.get("status", "active") != "active":
         return
-    for column, field_name, what in ((Commissioner.id_number, "id_number", "身份证号码"),
+    for column, field_name, what in ((Commissioner.id_number_index, "id_number", "身份证号码"),
                                      (Commissioner.talent_id, "talent_id", "关联人才")):
         value = values.get(field_name)
         if value in (None, ""):
             continue
+        if field_name == "id_number":
+            value = blind_index(value)
         query = select(Commissioner).where(column == value, Commissioner.status == "active")
         if exclude_id is not None:
             query = query.where(Commissioner.id != exclude_id)

@@ -1,5 +1,6 @@
 """Checks of identity numbers and contact details, with messages a clerk understands."""
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -48,7 +49,9 @@ class ResidentId:
 
 
 def normalize_id_number(value: str | None) -> str:
-    return re.sub(r"\s+", "", value or "").upper()
+    """One spelling per number: full-width digits and letters (４３１…ｘ, typed with a Chinese
+    input method) become ASCII, spaces go, x is upper-case — so duplicates are found."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value or "")).upper()
 
 
 def _known_area(number: str) -> bool:

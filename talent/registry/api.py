@@ -34,9 +34,9 @@ def _reveal() -> bool:
 @bp.get("")
 @require(Permission.TALENTS_READ)
 def talent_index():
-    query = TalentQuery.from_args(request.args)
-    page = paginate(query.select(), request.args, count_query=query.count())
     reveal = _reveal()
+    query = TalentQuery.from_args(request.args, by_id_number=reveal)
+    page = paginate(query.select(), request.args, count_query=query.count())
     return page_envelope(page, lambda t: t.to_dict(reveal))
 
 

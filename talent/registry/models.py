@@ -5,6 +5,7 @@ from typing import ClassVar
 from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from talent.core.crypto import EncryptedString, blind_index, keep_blind_index
 from talent.core.masking import birth_year, mask_id_number_short
 from talent.core.timeutil import iso_utc, utcnow
 from talent.extensions import db
@@ -70,7 +71,10 @@ class Talent(db.Model):
     name: Mapped[str] = mapped_column(String(50), index=True)
     gender: Mapped[str] = mapped_column(String(10))
     id_type: Mapped[str] = mapped_column(String(20), default="resident_id")
-    id_number: Mapped[str] = mapped_column(String(30), unique=True)
+    # Encrypted at rest (SM4-GCM, core/crypto.py); found through its blind index, which also
+    # carries the uniqueness: one record per person.
+    id_number: Mapped[str] = mapped_column(EncryptedString(128, "talents.id_number"))
+    id_number_index: Mapped[str] = mapped_column(String(64), unique=True)
     nationality: Mapped[str] = mapped_column(String(2), default="CN", index=True)
     birth_date: Mapped[date | None] = mapped_column(Date)
     phone: Mapped[str] = mapped_column(String(20), default="", index=True)
@@ -104,6 +108,11 @@ class Talent(db.Model):
 
     def label_of(self, kind: str) -> str:
         return label(kind, getattr(self, kind))
+
+    @classmethod
+    def id_number_is(cls, value: str):
+        """The SQL condition "holds this ID number" (exact, after normalising)."""
+        return cls.id_number_index == blind_index(value)
 
     def shown_id_number(self, reveal: bool) -> str:
         return self.id_number if reveal else mask_id_number_short(self.id_number)
@@ -151,6 +160,9 @@ class Talent(db.Model):
 
     def __repr__(self) -> str:
         return f"<Talent {self.id} {self.name}>"
+
+
+keep_blind_index(Talent, "id_number", "id_number_index")
 
 
 class CorrectionRequest(db.Model):

@@ -1,18 +1,19 @@
 """Business operations on talents and teams. They flush and audit; the request commits."""
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import ClassVar
 
 from sqlalchemy import Select, func, or_, select
 
 from talent.core import audit
+from talent.core.crypto import blind_index
 from talent.core.db import check_version, guarded_flush
 from talent.core.errors import Refused
 from talent.core.permissions import Permission
 from talent.core.timeutil import today, utcnow
-from talent.core.validators import bounded_int
+from talent.core.validators import bounded_int, normalize_id_number
 from talent.extensions import db
 from talent.registry import choices
 from talent.registry.models import CorrectionRequest, Talent, Team
@@ -28,7 +29,7 @@ class DuplicateIdNumber(Refused):
 
 
 def find_by_id_number(id_number: str, exclude_id: int | None = None) -> Talent | None:
-    query = select(Talent).where(Talent.id_number == id_number)
+    query = select(Talent).where(Talent.id_number_is(id_number))
     if exclude_id is not None:
         query = query.where(Talent.id != exclude_id)
     return db.session.scalar(query)
@@ -61,8 +62,9 @@ def registered_id_numbers(id_numbers: list[str]) -> dict[str, Talent]:
     found: dict[str, Talent] = {}
     for start in range(0, len(id_numbers), 500):
         chunk = id_numbers[start:start + 500]
+        indexes = [blind_index(number) for number in chunk]
         found.update((t.id_number, t) for t in db.session.scalars(
-            select(Talent).where(Talent.id_number.in_(chunk))))
+            select(Talent).where(Talent.id_number_index.in_(indexes))))
     return found
 
 
@@ -118,6 +120,13 @@ def mark_left(actor, talent: Talent) -> None:
     audit.record(actor, "leave", talent, changes, summary=talent.name)
 
 
+def looks_like_id_number(text: str) -> bool:
+    """A resident ID or passport number, typed in any width: letters and digits, some digits."""
+    number = normalize_id_number(text)
+    return (6 <= len(number) <= 30 and number.isascii() and number.isalnum()
+            and any(c.isdigit() for c in number))
+
+
 # A filter chosen as "全部" on purpose, where the page's default would otherwise apply.
 ALL = "all"
 
@@ -136,6 +145,9 @@ class TalentQuery:
     status: str = ""
     team_id: int | None = None
     sort: str = "-id"
+    # Whether ``q`` may also match a whole ID number exactly (through its blind index): only
+    # for those who may see full numbers, or searching would confirm a masked one digit by digit.
+    by_id_number: bool = False
 
     FILTERS: ClassVar = ("category", "field", "title_level", "education", "source", "status")
     SORTS: ClassVar = {
@@ -147,8 +159,8 @@ class TalentQuery:
     }
 
     @classmethod
-    def from_args(cls, args: Mapping) -> "TalentQuery":
-        values = {"q": (args.get("q") or "").strip()[:50]}
+    def from_args(cls, args: Mapping, by_id_number: bool = False) -> "TalentQuery":
+        values = {"q": (args.get("q") or "").strip()[:50], "by_id_number": by_id_number}
         for name in cls.FILTERS:
             raw = args.get(name) or ""
             values[name] = raw if raw in choices.CHOICE_SETS[name] or raw == ALL else ""
@@ -161,12 +173,20 @@ class TalentQuery:
 
     def args(self) -> dict:
         """Non-empty arguments, to keep filters across pages and into the export link."""
-        return {k: v for k, v in self.__dict__.items() if v not in ("", None, "-id")}
+        return {k: v for k, v in self.__dict__.items()
+                if v not in ("", None, "-id") and k != "by_id_number"}
+
+    def filters(self) -> dict:
+        """Every filter as asked, for the export's audit entry."""
+        return {k: v for k, v in asdict(self).items() if k != "by_id_number"}
 
     def where(self, query: Select) -> Select:
         if self.q:  # "%" and "_" are searched for as such, not as wildcards
-            query = query.where(or_(*(column.contains(self.q, autoescape=True)
-                                      for column in (Talent.name, Talent.employer, Talent.phone))))
+            matches = [column.contains(self.q, autoescape=True)
+                       for column in (Talent.name, Talent.employer, Talent.phone)]
+            if self.by_id_number and looks_like_id_number(self.q):
+                matches.append(Talent.id_number_is(self.q))
+            query = query.where(or_(*matches))
         for name in self.FILTERS:
             value = getattr(self, name)
             if value and value != ALL:

@@ -1,5 +1,4 @@
 """Pages of the 科技人才信息库: list, detail with history, forms, import and export."""
-from dataclasses import asdict
 from io import BytesIO
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
@@ -49,11 +48,12 @@ def talent_list():
         # The page opens on the people working in the county; 状态：全部 (status=all) shows everyone.
         args = MultiDict(args)
         args["status"] = "active"
-    query = TalentQuery.from_args(args)
+    reveal = _reveal_ids()
+    query = TalentQuery.from_args(args, by_id_number=reveal)
     page = paginate(query.select(), request.args, count_query=query.count())
     return render_template(
         "registry/talent_list.html", page=page, query=query, choices=choices,
-        reveal=_reveal_ids(), teams=operations.team_choices(),
+        reveal=reveal, teams=operations.team_choices(),
     )
 
 
@@ -128,10 +128,10 @@ def talent_leave(talent_id: int):
 @bp.get("/talents/export.xlsx")
 @require(Permission.TALENTS_EXPORT)
 def talent_export():
-    query = TalentQuery.from_args(request.args)
     reveal = _reveal_ids()
+    query = TalentQuery.from_args(request.args, by_id_number=reveal)
     output, rows = spreadsheet.export_talents(query, reveal=reveal)
-    audit.record_export(acting_user(), "talents", "科技人才信息库", asdict(query), rows, reveal)
+    audit.record_export(acting_user(), "talents", "科技人才信息库", query.filters(), rows, reveal)
     db.session.commit()
     return send_file(output, mimetype=XLSX_MIMETYPE, as_attachment=True,
                      download_name=f"科技人才信息库-{_stamp()}.xlsx")

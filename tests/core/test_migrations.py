@@ -38,3 +38,88 @@ def test_upgrade_matches_models_and_downgrade_cleans_up(empty_database):
         with db.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
         db.engine.dispose()
+
+
+BEFORE_ENCRYPTION = "9ae27bcbdc57"
+
+
+def _plain_rows(count: int) -> tuple[list[dict], list[dict]]:
+    """Talents and commissioners as they were stored before encryption: plain ID numbers."""
+    from datetime import datetime
+
+    now = datetime(2026, 11, 1)
+    talents, commissioners = [], []
+    for n in range(count):
+        number = f"4311231990{n:07d}X"
+        talents.append({"id": n + 1, "name": f"测试{n}", "gender": "male", "id_type": "resident_id",
+                        "id_number": number, "nationality": "CN", "phone": "", "email": "",
+                        "education": "bachelor", "title_level": "none", "title_name": "",
+                        "employer": "双牌县竹木产业园", "field": "bamboo_wood", "category": "none",
+                        "source": "local", "programme_level": "none", "works_in_county": True,
+                        "honors": [], "status": "active", "created_at": now, "updated_at": now})
+    for n in range(3):
+        commissioners.append({"id": n + 1, "name": f"特派员{n}", "id_number": f"43110219750101{n:03d}X",
+                              "phone": "", "employer": "湖南农业大学", "expertise": "",
+                              "field": "modern_agriculture", "level": "county", "three_regions": False,
+                              "status": "active", "created_at": now, "updated_at": now})
+    commissioners.append({**commissioners[0], "id": 4, "id_number": None, "name": "无证件号"})
+    return talents, commissioners
+
+
+def _table(name: str, rows: list[dict]):
+    from sqlalchemy import JSON, column, table
+
+    return table(name, *(column(key, JSON) if key == "honors" else column(key) for key in rows[0]))
+
+
+def test_upgrade_encrypts_id_numbers_in_batches_and_downgrade_restores_them(empty_database):
+    """Rows already in the tables (more than two batches) are encrypted by the upgrade, found
+    through their blind index, and given back as they were by the downgrade."""
+    from sqlalchemy import insert, select
+
+    from talent.commissioners.models import Commissioner
+    from talent.core import crypto
+    from talent.registry.models import Talent
+    from talent.registry.operations import find_by_id_number
+
+    app = make_app(empty_database)
+    talents, commissioners = _plain_rows(1203)
+    with app.app_context():
+        upgrade(revision=BEFORE_ENCRYPTION)
+        with db.engine.begin() as connection:
+            connection.execute(insert(_table("talents", talents)), talents)
+            connection.execute(insert(_table("commissioners", commissioners)), commissioners)
+
+        upgrade()
+        with db.engine.connect() as connection:
+            stored = dict(connection.execute(text("SELECT id, id_number FROM talents")).all())
+            indexes = connection.execute(text("SELECT count(DISTINCT id_number_index) FROM talents")).scalar()
+            kept_null = connection.execute(
+                text("SELECT id_number, id_number_index FROM commissioners WHERE id = 4")).one()
+        assert len(stored) == 1203 and indexes == 1203
+        assert all(crypto.is_encrypted(value) for value in stored.values())
+        assert not any(row["id_number"] in "".join(stored.values()) for row in talents)
+        assert tuple(kept_null) == (None, None)
+        # Read back through the model: decrypted, and found by exact number in any width.
+        assert {t.id: t.id_number for t in db.session.scalars(select(Talent))} == {
+            row["id"]: row["id_number"] for row in talents}
+        full_width = talents[700]["id_number"].translate(
+            str.maketrans("0123456789X", "０１２３４５６７８９ｘ"))
+        assert find_by_id_number(full_width).id == 701
+        assert db.session.get(Commissioner, 2).id_number == commissioners[1]["id_number"]
+        db.session.remove()
+        if empty_database.startswith("sqlite"):  # copying the table kept the partial indexes partial
+            with db.engine.connect() as connection:
+                ddl = connection.execute(text("SELECT group_concat(sql, ' ') FROM sqlite_master "
+                                              "WHERE name LIKE 'uq_commissioners_active_%'")).scalar()
+            assert ddl.count("WHERE status = 'active'") == 2
+
+        downgrade(revision=BEFORE_ENCRYPTION)
+        with db.engine.connect() as connection:
+            restored = dict(connection.execute(text("SELECT id, id_number FROM talents")).all())
+            restored_commissioners = dict(connection.execute(
+                text("SELECT id, id_number FROM commissioners")).all())
+        assert restored == {row["id"]: row["id_number"] for row in talents}
+        assert restored_commissioners == {row["id"]: row["id_number"] for row in commissioners}
+        downgrade(revision="base")
+        db.engine.dispose()
