@@ -49,8 +49,10 @@ def prepare(folder: Path) -> tuple[dict, str]:
 
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite'}",
            "SECRET_KEY": "b" * 40, "CARD_SIGNING_KEY": "c" * 40,
+           "DATA_KEY": "1:" + "d" * 32, "INDEX_KEY": "e" * 64,
            "CARD_VERIFY_LIMIT": str(10**9)}  # the limiter still runs, it just never says no
-    os.environ.update({k: env[k] for k in ("DATABASE_URL", "SECRET_KEY", "CARD_SIGNING_KEY")})
+    os.environ.update({k: env[k] for k in ("DATABASE_URL", "SECRET_KEY", "CARD_SIGNING_KEY",
+                                          "DATA_KEY", "INDEX_KEY")})
     app = create_app(instance_path=str(folder))
     with app.app_context():
         upgrade()

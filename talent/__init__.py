@@ -44,6 +44,8 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
+    if app.config.get("CHECK_KEYS_AT_START", True):  # tests sharing one database turn it off
+        crypto.check_keys_against_data(app, db.metadata)
     return app
 
 

@@ -121,6 +121,31 @@ def register(app):
             for old in backups.prune(path.parent, keep):
                 click.echo(f"已删除旧备份 {old}")
 
+    @app.cli.command("rotate-data-key")
+    @click.option("--batch", "batch_size", type=click.IntRange(1, 10_000), default=500, show_default=True,
+                  help="每批重新加密的行数（每批单独提交）")
+    @click.option("--max-batches", type=click.IntRange(1), default=None,
+                  help="最多处理的批数（默认全部；中断或分次运行后再次执行即可继续）")
+    def rotate_data_key(batch_size, max_batches):
+        """Re-encrypt personal data under the current DATA_KEY, in batches, while the system serves."""
+        from talent.core import keyrotation
+        from talent.core.crypto import CryptoError
+
+        try:
+            rotation = keyrotation.rotate(batch_size, max_batches,
+                                          progress=lambda name, n: click.echo(f"  {name}：已重新加密 {n} 条"))
+        except CryptoError as error:
+            db.session.rollback()
+            raise click.ClickException(f"{error}。已完成的批次保留，修正密钥配置后再次运行即可继续") from None
+        left = sum(rotation.remaining.values())
+        done = sum(rotation.rewritten.values())
+        click.echo(f"当前数据密钥版本 {rotation.version}：本次重新加密 {done} 条，尚余 {left} 条")
+        if left:
+            click.echo("尚未完成：再次运行本命令继续；完成前不得从 DATA_KEYS_RETIRED 中移除旧密钥")
+        else:
+            click.echo("已全部使用当前密钥；可从 DATA_KEYS_RETIRED 中移除旧密钥"
+                       "（旧备份仍需旧密钥才能读取：请另行保管）")
+
     @app.cli.command("restore")
     @click.argument("source", type=click.Path(dir_okay=False))
     @click.option("--yes", is_flag=True, help="不再询问确认")

@@ -154,7 +154,10 @@ BASE_ACTION_LABELS = {
     "delete": "删除",
     "import": "批量导入",
     "export": "导出",
+    "rotate_key": "密钥轮换",
 }
+# What core itself logs about (features add theirs through ``Feature.audit_objects``).
+BASE_OBJECT_LABELS = {"data_keys": "数据密钥"}
 
 
 def record_export(actor, object_type: str, what: str, filters: dict, rows: int,

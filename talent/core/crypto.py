@@ -224,3 +224,48 @@ def install(app) -> None:
     """Parse and check the keys once, at start-up; a bad key stops the app with a clear message."""
     check_algorithms()
     app.extensions["keyring"] = Keyring.from_config(app.config)
+
+
+def check_keys_against_data(app, metadata) -> None:
+    """At start-up, read the first and the last value of every encrypted column: a data key
+    that cannot decrypt it, or an index key whose blind index differs from the stored one,
+    stops the app here — naming the key — instead of failing page by page (or, for the index
+    key, silently letting duplicates in). A database not yet created or migrated is skipped."""
+    keys = app.extensions["keyring"]
+    with app.app_context():
+        for table in metadata.sorted_tables:
+            for column in table.columns:
+                if isinstance(column.type, EncryptedString):
+                    _check_column(keys, table, column)
+
+
+def _check_column(keys: Keyring, table, column) -> None:
+    from sqlalchemy import column as raw_column
+    from sqlalchemy import select
+    from sqlalchemy import table as raw_table
+    from sqlalchemy.exc import DBAPIError
+
+    from talent.extensions import db
+
+    index_name = f"{column.name}_index"
+    view = raw_table(table.name, raw_column("id"), raw_column(column.name, String),
+                     raw_column(index_name, String))
+    try:
+        with db.engine.connect() as connection:
+            rows = [connection.execute(select(view.c[column.name], view.c[index_name])
+                                       .where(view.c[column.name].is_not(None))
+                                       .order_by(order).limit(1)).first()
+                    for order in (view.c.id.asc(), view.c.id.desc())]
+    except DBAPIError:  # no such table or column yet: `flask db upgrade` comes next
+        return
+    for row in filter(None, rows):
+        stored, index = row
+        if not is_encrypted(stored):
+            continue  # plain values from before the encryption migration
+        try:
+            plain = keys.decrypt(stored, column.type.context)
+        except CryptoError as error:
+            raise KeyConfigError(f"启动检查：{error}") from None
+        if index is not None and keys.blind_index(plain) != index:
+            raise KeyConfigError(f"启动检查：INDEX_KEY 与数据库中 {column.type.context} 的盲索引不符"
+                                 "（换用了另一把索引密钥？）；不符的索引会让重复登记无法发现")

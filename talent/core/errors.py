@@ -7,6 +7,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from talent.core.crypto import CryptoError
 from talent.core.permissions import is_api_request
 from talent.extensions import db
 
@@ -157,6 +158,17 @@ def register_errorhandlers(app):
         if is_api_request():
             return api_error_response(ApiError(status, message))
         return _page(status, message)
+
+    @app.errorhandler(CryptoError)
+    def handle_key_error(error: CryptoError):
+        # A data key missing or wrong for some row: say so (the message names the key
+        # version) rather than a bare 500; never show anything of the ciphertext.
+        log.error("data key error on %s %s: %s", request.method, request.path, error)
+        db.session.rollback()
+        message = f"个人数据无法解密：{error}。请联系系统管理员检查密钥配置"
+        if is_api_request():
+            return api_error_response(ApiError(500, message, code="data_key"))
+        return _page(500, message)
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):

@@ -179,7 +179,9 @@ def panels_for(user) -> list[tuple[Panel, Mapping]]:
 
 
 def audit_objects() -> dict[str, str]:
-    return {k: v for f in installed_features() for k, v in f.audit_objects.items()}
+    from talent.core.audit import BASE_OBJECT_LABELS
+
+    return {**BASE_OBJECT_LABELS, **{k: v for f in installed_features() for k, v in f.audit_objects.items()}}
 
 
 def audit_actions() -> dict[str, str]:
