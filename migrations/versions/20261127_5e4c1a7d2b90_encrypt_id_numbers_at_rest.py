@@ -1,7 +1,8 @@
 """Encrypt ID numbers at rest (SM4-GCM) and find them through an HMAC-SM3 blind index
 
-talents.id_number and commissioners.id_number become ciphertext (see talent/core/crypto.py);
-each gets an id_number_index column that carries what the plain column did: the unique
+talents.id_number and commissioners.id_number become ciphertext (see talent/core/crypto.py),
+and so does correction_requests.text (free text, often about the ID number itself); the numbers
+each get an id_number_index column that carries what the plain column did: the unique
 constraint on talents, the one-active-post partial index on commissioners.
 
 The data pass reads and writes in batches of BATCH rows, in the migration's one transaction
@@ -94,9 +95,34 @@ def upgrade():
         batch_op.create_unique_constraint(batch_op.f("uq_talents_id_number_index"), ["id_number_index"])
     op.create_index("uq_commissioners_active_id_number", "commissioners", ["id_number_index"],
                     unique=True, sqlite_where=ACTIVE, postgresql_where=ACTIVE)
+    _crypt_texts(upgrade=True)
+
+
+def _crypt_texts(upgrade: bool) -> None:
+    """A talent's correction requests are free text, often about the ID number itself."""
+    rows, connection = sa.table("correction_requests", sa.column("id", sa.Integer),
+                                sa.column("text", sa.String)), op.get_bind()
+    keys, context = crypto.keyring(), "correction_requests.text"
+    if upgrade:
+        with op.batch_alter_table("correction_requests") as batch_op:
+            batch_op.alter_column("text", type_=sa.String(length=4200), existing_type=sa.String(length=1000))
+    last = 0
+    while batch := connection.execute(sa.select(rows.c.id, rows.c.text).where(rows.c.id > last)
+                                      .order_by(rows.c.id).limit(BATCH)).all():
+        values = [{"row_id": row_id,
+                   "value": keys.encrypt(value, context) if upgrade else keys.decrypt(value, context)}
+                  for row_id, value in batch if crypto.is_encrypted(value) != upgrade]
+        if values:
+            connection.execute(sa.update(rows).where(rows.c.id == sa.bindparam("row_id"))
+                               .values(text=sa.bindparam("value")), values)
+        last = batch[-1].id
+    if not upgrade:
+        with op.batch_alter_table("correction_requests") as batch_op:
+            batch_op.alter_column("text", type_=sa.String(length=1000), existing_type=sa.String(length=4200))
 
 
 def downgrade():
+    _crypt_texts(upgrade=False)
     op.drop_index("uq_commissioners_active_id_number", table_name="commissioners",
                   sqlite_where=ACTIVE, postgresql_where=ACTIVE)
     with op.batch_alter_table("talents") as batch_op:

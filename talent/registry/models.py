@@ -172,7 +172,9 @@ class CorrectionRequest(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     talent_id: Mapped[int] = mapped_column(ForeignKey("talents.id"), index=True)
-    text: Mapped[str] = mapped_column(String(1000))
+    # What the talent writes is free text, and a correction is most often about the ID number
+    # itself ("身份证号应为…"): encrypted like the numbers (1,000 characters → ≤ 4,100 stored).
+    text: Mapped[str] = mapped_column(EncryptedString(4200, "correction_requests.text"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     handled_at: Mapped[datetime | None] = mapped_column()
     handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

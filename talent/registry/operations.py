@@ -253,7 +253,9 @@ def request_correction(actor, talent: Talent, text: str) -> CorrectionRequest:
     correction = CorrectionRequest(talent_id=talent.id, text=text.strip()[:1000])
     db.session.add(correction)
     db.session.flush()
-    audit.record(actor, "create", correction, {"text": [None, correction.text]}, summary=talent.name)
+    # The text stays in the (encrypted) request, not in the audit log, which is stored in clear.
+    audit.record(actor, "create", correction, {"text": [None, f"（{len(correction.text)} 字，见更正申请）"]},
+                 summary=talent.name)
     return correction
 
 

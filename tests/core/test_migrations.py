@@ -1,4 +1,6 @@
 """The Alembic migrations build exactly the schema the models describe."""
+from datetime import datetime
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -45,8 +47,6 @@ BEFORE_ENCRYPTION = "9ae27bcbdc57"
 
 def _plain_rows(count: int) -> tuple[list[dict], list[dict]]:
     """Talents and commissioners as they were stored before encryption: plain ID numbers."""
-    from datetime import datetime
-
     now = datetime(2026, 11, 1)
     talents, commissioners = [], []
     for n in range(count):
@@ -64,6 +64,10 @@ def _plain_rows(count: int) -> tuple[list[dict], list[dict]]:
                               "status": "active", "created_at": now, "updated_at": now})
     commissioners.append({**commissioners[0], "id": 4, "id_number": None, "name": "无证件号"})
     return talents, commissioners
+
+
+CORRECTION = {"id": 1, "talent_id": 5, "text": "身份证号应为 4311231990000004X，登记时少了一位",
+              "created_at": datetime(2026, 11, 2), "reply": ""}
 
 
 def _table(name: str, rows: list[dict]):
@@ -89,6 +93,7 @@ def test_upgrade_encrypts_id_numbers_in_batches_and_downgrade_restores_them(empt
         with db.engine.begin() as connection:
             connection.execute(insert(_table("talents", talents)), talents)
             connection.execute(insert(_table("commissioners", commissioners)), commissioners)
+            connection.execute(insert(_table("correction_requests", [CORRECTION])), [CORRECTION])
 
         upgrade()
         with db.engine.connect() as connection:
@@ -100,6 +105,9 @@ def test_upgrade_encrypts_id_numbers_in_batches_and_downgrade_restores_them(empt
         assert all(crypto.is_encrypted(value) for value in stored.values())
         assert not any(row["id_number"] in "".join(stored.values()) for row in talents)
         assert tuple(kept_null) == (None, None)
+        with db.engine.connect() as connection:
+            correction = connection.execute(text("SELECT text FROM correction_requests")).scalar()
+        assert crypto.is_encrypted(correction) and "4311231990" not in correction
         # Read back through the model: decrypted, and found by exact number in any width.
         assert {t.id: t.id_number for t in db.session.scalars(select(Talent))} == {
             row["id"]: row["id_number"] for row in talents}
@@ -121,5 +129,8 @@ def test_upgrade_encrypts_id_numbers_in_batches_and_downgrade_restores_them(empt
                 text("SELECT id, id_number FROM commissioners")).all())
         assert restored == {row["id"]: row["id_number"] for row in talents}
         assert restored_commissioners == {row["id"]: row["id_number"] for row in commissioners}
+        with db.engine.connect() as connection:
+            restored_text = connection.execute(text("SELECT text FROM correction_requests")).scalar()
+        assert restored_text == CORRECTION["text"]
         downgrade(revision="base")
         db.engine.dispose()

@@ -7,6 +7,7 @@ from sqlalchemy import text
 
 from talent.core import backup as backups
 from talent.extensions import db
+from talent.registry import operations as registry
 from tests.commissioners.world import make_commissioner
 from tests.factories import TalentFactory, resident_id
 from tests.registry.test_spreadsheet import _row, _upload
@@ -25,10 +26,13 @@ def _people(client, auth) -> list[str]:
     TalentFactory(name="欧阳湘云", id_number=numbers[1])
     commissioner_number = resident_id(area="431103")
     make_commissioner(id_number=commissioner_number)
+    corrected = resident_id(area="431126")  # a talent writes the right number in a correction
+    talent = TalentFactory(name="蒋春华")
+    registry.request_correction(None, talent, f"身份证号登记错了，应为 {corrected}")
     db.session.commit()
     stored = db.session.execute(text("SELECT count(*) FROM talents")).scalar()
-    assert stored == 3
-    return [*numbers, passport, commissioner_number]
+    assert stored == 4
+    return [*numbers, passport, commissioner_number, corrected]
 
 
 def _absent(numbers: list[str], data: bytes, where: str) -> None:
