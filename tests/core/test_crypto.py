@@ -294,3 +294,20 @@ def test_card_tokens_are_signed_with_hmac_sm3(app):
     assert sm3.loads(token) == [card.id, card.number]
     with pytest.raises(BadSignature):  # not itsdangerous' default HMAC-SHA1
         URLSafeSerializer(key, salt=TOKEN_SALT).loads(token)
+
+
+def test_the_server_refuses_to_start_with_one_clear_line(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "TALENT_ENV": "production", "SECRET_KEY": "s" * 40, "CARD_SIGNING_KEY": "c" * 40,
+           "PUBLIC_BASE_URL": "https://rc.shuangpai.gov.cn", "DATA_KEY": "1:" + "5d" * 15,
+           "DATABASE_URL": f"sqlite:///{tmp_path}/t.sqlite", "INDEX_KEY": "a7" * 32}
+    result = subprocess.run([sys.executable, "-c", "import app"], cwd=root, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    expected = "泷泊英才无法启动：DATA_KEY（版本 1） 应为 32 位十六进制字符（128 位密钥），当前为 30 位"
+    assert result.stderr.strip() == expected
