@@ -13,7 +13,7 @@ from talent.core.db import check_version, guarded_flush
 from talent.core.errors import Refused
 from talent.core.permissions import Permission
 from talent.core.timeutil import today, utcnow
-from talent.core.validators import bounded_int, normalize_id_number
+from talent.core.validators import InvalidValue, bounded_int, normalize_id_number, parse_resident_id
 from talent.extensions import db
 from talent.registry import choices
 from talent.registry.models import CorrectionRequest, Talent, Team
@@ -120,11 +120,22 @@ def mark_left(actor, talent: Talent) -> None:
     audit.record(actor, "leave", talent, changes, summary=talent.name)
 
 
-def looks_like_id_number(text: str) -> bool:
-    """A resident ID or passport number, typed in any width: letters and digits, some digits."""
+def id_number_search(text: str) -> str:
+    """How a search text can match an ID number: "resident" — a whole, valid 居民身份证号码
+    (nothing else looks like one, so the blind index alone answers, without scanning the
+    table); "passport" — letters and digits that may be a passport number (or part of a
+    name, employer or phone, searched as well); "" — not a number at all."""
     number = normalize_id_number(text)
-    return (6 <= len(number) <= 30 and number.isascii() and number.isalnum()
-            and any(c.isdigit() for c in number))
+    if len(number) == 18:
+        try:
+            parse_resident_id(number)
+            return "resident"
+        except InvalidValue:
+            pass
+    if (6 <= len(number) <= 30 and number.isascii() and number.isalnum()
+            and any(c.isdigit() for c in number) and any(c.isalpha() for c in number)):
+        return "passport"
+    return ""
 
 
 # A filter chosen as "全部" on purpose, where the page's default would otherwise apply.
@@ -182,9 +193,11 @@ class TalentQuery:
 
     def where(self, query: Select) -> Select:
         if self.q:  # "%" and "_" are searched for as such, not as wildcards
-            matches = [column.contains(self.q, autoescape=True)
-                       for column in (Talent.name, Talent.employer, Talent.phone)]
-            if self.by_id_number and looks_like_id_number(self.q):
+            kind = id_number_search(self.q) if self.by_id_number else ""
+            matches = [] if kind == "resident" else [
+                column.contains(self.q, autoescape=True)
+                for column in (Talent.name, Talent.employer, Talent.phone)]
+            if kind:
                 matches.append(Talent.id_number_is(self.q))
             query = query.where(or_(*matches))
         for name in self.FILTERS:

@@ -180,6 +180,12 @@ def test_exact_id_number_search_for_those_who_see_full_numbers_only(client, auth
     assert "欧阳湘云" in page.get_data(as_text=True) and "唐志刚" not in page.get_data(as_text=True)
     assert client.get("/talents", query_string={"q": wanted.id_number[:10], "status": "all"}) \
         .get_data(as_text=True).count("欧阳湘云") == 0  # exact only: no prefix search on ciphertext
+    TalentFactory(name="Peter Schmidt", id_type="passport", id_number="C4XR29157", nationality="DE",
+                  phone="13874600123")
+    db.session.commit()
+    for q in ("c4xr29157", "13874600123"):  # a passport number; a phone still searched as before
+        page = client.get("/talents", query_string={"q": q, "status": "all"}).get_data(as_text=True)
+        assert "Peter Schmidt" in page and "唐志刚" not in page
 
 
 def test_a_unit_user_cannot_confirm_a_masked_number_by_searching_it(client, auth):
