@@ -241,7 +241,7 @@ def check_keys_against_data(app, metadata) -> None:
 
 def _check_column(keys: Keyring, table, column) -> None:
     from sqlalchemy import column as raw_column
-    from sqlalchemy import select
+    from sqlalchemy import literal, select
     from sqlalchemy import table as raw_table
     from sqlalchemy.exc import DBAPIError
 
@@ -250,22 +250,22 @@ def _check_column(keys: Keyring, table, column) -> None:
     index_name = f"{column.name}_index"
     view = raw_table(table.name, raw_column("id"), raw_column(column.name, String),
                      raw_column(index_name, String))
+    index = view.c[index_name] if index_name in table.columns else literal(None)
     try:
         with db.engine.connect() as connection:
-            rows = [connection.execute(select(view.c[column.name], view.c[index_name])
+            rows = [connection.execute(select(view.c[column.name], index)
                                        .where(view.c[column.name].is_not(None))
                                        .order_by(order).limit(1)).first()
                     for order in (view.c.id.asc(), view.c.id.desc())]
     except DBAPIError:  # no such table or column yet: `flask db upgrade` comes next
         return
-    for row in filter(None, rows):
-        stored, index = row
+    for stored, stored_index in filter(None, rows):
         if not is_encrypted(stored):
             continue  # plain values from before the encryption migration
         try:
             plain = keys.decrypt(stored, column.type.context)
         except CryptoError as error:
             raise KeyConfigError(f"启动检查：{error}") from None
-        if index is not None and keys.blind_index(plain) != index:
+        if stored_index is not None and keys.blind_index(plain) != stored_index:
             raise KeyConfigError(f"启动检查：INDEX_KEY 与数据库中 {column.type.context} 的盲索引不符"
                                  "（换用了另一把索引密钥？）；不符的索引会让重复登记无法发现")

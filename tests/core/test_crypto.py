@@ -15,6 +15,7 @@ from tests.conftest import TEST_DATA_KEY, TEST_INDEX_KEY, make_app
 from tests.factories import TalentFactory, resident_id
 
 OTHER_DATA_KEY = "2:" + "3c" * 16
+OTHER_KEY_1 = "1:" + "77" * 16  # version 1 too, but not the key that wrote the data
 
 
 def _keyring(data_key=TEST_DATA_KEY, retired="", index_key=TEST_INDEX_KEY) -> Keyring:
@@ -218,7 +219,25 @@ def test_a_value_no_configured_key_reads_is_a_clear_page_not_garbage(app, client
 
 
 def test_start_up_names_a_data_key_that_does_not_fit_the_data(app, database_url):
+    from talent.registry.operations import request_correction
+
     TalentFactory()
+    db.session.commit()
+    db.session.execute(text("UPDATE talents SET id_number = :v"),
+                       {"v": _keyring(data_key="1:" + "77" * 16).encrypt("x", "talents.id_number")})
+    request_correction(None, TalentFactory(), "身份证号应为 431123198503150017")
+    db.session.commit()
+    with pytest.raises(KeyConfigError, match=r"密钥版本 1 无法解密 talents\.id_number"):
+        make_app(database_url, CHECK_KEYS_AT_START=True)  # the first talent's value is spoilt
+    # Talents fine again; a correction request's text written under another key.
+    db.session.execute(text("DELETE FROM talents WHERE id NOT IN "
+                            "(SELECT talent_id FROM correction_requests)"))
+    db.session.execute(text("UPDATE correction_requests SET text = :v"),
+                       {"v": _keyring(data_key=OTHER_KEY_1).encrypt("x", "correction_requests.text")})
+    db.session.commit()
+    with pytest.raises(KeyConfigError, match=r"无法解密 correction_requests\.text"):
+        make_app(database_url, CHECK_KEYS_AT_START=True)
+    db.session.execute(text("DELETE FROM correction_requests"))
     db.session.commit()
     with pytest.raises(KeyConfigError, match=r"密钥版本 1 无法解密 talents\.id_number"):
         make_app(database_url, DATA_KEY="1:" + "77" * 16, CHECK_KEYS_AT_START=True)
