@@ -27,11 +27,14 @@ def test_production_with_secrets_starts_with_secure_cookies(monkeypatch, tmp_pat
     monkeypatch.setenv("SECRET_KEY", "x" * 48)
     monkeypatch.setenv("CARD_SIGNING_KEY", "y" * 48)
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://rc.shuangpai.gov.cn")
+    monkeypatch.setenv("DATA_KEY", "3:" + "5d" * 16)
+    monkeypatch.setenv("INDEX_KEY", "a7" * 32)
     app = create_app(instance_path=str(tmp_path))
     assert app.config["CARD_SIGNING_KEY"] == "y" * 48
     assert app.config["SESSION_COOKIE_SECURE"] is True
-    assert not (tmp_path / "secret_key").exists()
-    assert not (tmp_path / "card_signing_key").exists()
+    assert app.extensions["keyring"].current == 3
+    for generated in ("secret_key", "card_signing_key", "data_key", "index_key"):
+        assert not (tmp_path / generated).exists()
 
 
 def test_development_generates_and_keeps_a_secret(monkeypatch, tmp_path):
