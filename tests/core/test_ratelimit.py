@@ -84,6 +84,8 @@ def test_production_requires_a_public_base_url(monkeypatch, tmp_path):
     monkeypatch.setenv("TALENT_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 48)
     monkeypatch.setenv("CARD_SIGNING_KEY", "y" * 48)
+    monkeypatch.setenv("DATA_KEY", "1:" + "5d" * 16)
+    monkeypatch.setenv("INDEX_KEY", "a7" * 32)
     monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
     with pytest.raises(ConfigError, match="PUBLIC_BASE_URL"):
         create_app(instance_path=str(tmp_path))
