@@ -30,11 +30,12 @@ def test_create_talent_rejecting_a_bad_id_then_find_it(page):
     assert page.locator("dd", has_text="1985-03-15").is_visible()
 
     page.goto("/talents")
-    page.get_by_placeholder("姓名、工作单位或电话").fill("虎杖")
-    page.get_by_role("button", name="查询").click()
-    row = page.locator("table tbody tr")
-    assert row.count() == 1
-    assert "蒋建华" in row.first.inner_text()
+    for search in ("虎杖", "４３１１２３１９８５０３１５００１７"):  # a word; the whole ID, typed full-width
+        page.get_by_placeholder("姓名、单位、电话或完整证件号码").fill(search)
+        page.get_by_role("button", name="查询").click()
+        row = page.locator("table tbody tr")
+        assert row.count() == 1
+        assert "蒋建华" in row.first.inner_text()
 
 
 def test_import_then_export_and_open_the_file(page, tmp_path):
