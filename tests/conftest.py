@@ -20,7 +20,7 @@ from tests.pg import ThrowawayPostgres, find_bindir
 BACKENDS = ["sqlite", "postgresql"]
 
 
-def _cache_url_builders() -> None:
+def _cache_url_rules() -> None:
     """Every test builds an app, and most of ``create_app``'s time (~0.1 s of ~0.12 s) went to
     Werkzeug compiling each of the ~200 rules' two URL builders from an AST. A builder depends
     only on the rule's text, its parsed parts and its defaults' names (converters are looked up
@@ -46,8 +46,41 @@ def _cache_url_builders() -> None:
     cached_builder.cached = True
     Rule._compile_builder = cached_builder
 
+    # Parsing a rule's text into its matching parts is the other half: kept per rule text and
+    # converter classes; a later rule gets the same (read-only) parts and trace, and its own
+    # converter objects, made from the arguments recorded while parsing.
+    parse_rule = Rule._parse_rule
+    parsed: dict = {}
 
-_cache_url_builders()
+    def cached_parse(self, rule: str):
+        key = (rule, tuple(sorted(self.map.converters.items())))
+        if key not in parsed:
+            calls: list = []
+            get_converter = self.get_converter
+
+            def recording(variable, converter, args, kwargs):
+                calls.append((variable, converter, args, kwargs))
+                return get_converter(variable, converter, args, kwargs)
+
+            traced = len(self._trace)
+            self.get_converter = recording
+            try:
+                parts = list(parse_rule(self, rule))
+            finally:
+                del self.get_converter
+            parsed[key] = (parts, self._trace[traced:], calls)
+            return parts
+        parts, trace, calls = parsed[key]
+        for variable, converter, args, kwargs in calls:
+            self._converters[variable] = self.get_converter(variable, converter, args, kwargs)
+            self.arguments.add(variable)
+        self._trace.extend(trace)
+        return list(parts)
+
+    Rule._parse_rule = cached_parse
+
+
+_cache_url_rules()
 
 
 class _SharedBytecode(BytecodeCache):
