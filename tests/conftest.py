@@ -247,12 +247,13 @@ def _restore_seeded(database_url: str) -> None:
     raw = db.engine.raw_connection()
     try:
         if db.engine.dialect.name == "postgresql":
-            script = ["SET session_replication_role = replica"]
+            # SET LOCAL: the triggers (audit_entries is append-only) are off for this
+            # transaction only, also should it fail halfway.
+            script = ["SET LOCAL session_replication_role = replica"]
             script += [f"DELETE FROM public.{_quoted(t)}" for t in everything]
             script += [f"INSERT INTO public.{_quoted(t)} SELECT * FROM test_seed.{_quoted(t)}"
                        for t in seeded]
             script += _sequences[database_url]
-            script += ["SET session_replication_role = DEFAULT"]
             with raw.cursor() as cursor:
                 cursor.execute(";\n".join(script))
             raw.commit()
