@@ -122,3 +122,13 @@ def test_one_client_failing_across_many_accounts_is_slowed(client, app, make_use
     other = client.post("/login", data={"username": "victim", "password": TEST_PASSWORD},
                         environ_base={"REMOTE_ADDR": "10.20.30.40"})
     assert other.status_code == 302
+
+
+def test_outside_the_tests_passwords_are_hashed_with_scrypt(app):
+    """The tests hash with a cheap pbkdf2 (see conftest); the production default stays checked here."""
+    app.config.pop("PASSWORD_HASH_METHOD")
+    user = User(username="scrypt_check", role="org")
+    user.set_password("Zhengque-mima-2026")
+    assert user.password_hash.startswith("scrypt:")
+    assert user.check_password("Zhengque-mima-2026")
+    assert not user.check_password("Zhengque-mima-2027")
