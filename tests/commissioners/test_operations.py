@@ -171,7 +171,7 @@ def test_grade_is_recorded_once_per_year_and_audited(app):
     second = operations.grade(clerk, world.commissioner, 2026, "excellent", "服务天数多")
     assert first.id == second.id and second.grade == "excellent"
     entries = list(db.session.scalars(select(AuditEntry).where(
-        AuditEntry.object_type == "commissioner_assessments")))
+        AuditEntry.object_type == "commissioner_assessments").order_by(AuditEntry.id)))
     assert [e.action for e in entries] == ["grade", "grade"]
     assert entries[-1].changes["grade"] == ["pass", "excellent"]
 
