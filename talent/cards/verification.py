@@ -154,10 +154,11 @@ _CARD_FOR_SCAN = (
 class ScanLog:
     """Scans are written in small batches: one insert per batch instead of one commit per scan.
 
-    A batch is written when it reaches ``CARD_SCAN_BATCH`` rows or its oldest
-    scan is ``CARD_SCAN_MAX_DELAY`` seconds old (checked on the next scan), and
-    when the worker exits. A worker killed outright loses at most one batch of
-    scan records; the verification answers themselves never wait on the log.
+    A batch is written when it reaches ``CARD_SCAN_BATCH`` rows, when its oldest scan is
+    ``CARD_SCAN_MAX_DELAY`` seconds old (by a timer, so a lone scan on a quiet day does not
+    wait for the next one), and when the worker exits. A worker killed outright loses at
+    most one batch of scan records; the verification answers themselves never wait on the
+    log. :meth:`pending` tells a page what this process holds but has not written yet.
     """
 
     def __init__(self):
@@ -165,8 +166,9 @@ class ScanLog:
         self._oldest = 0.0
         self._lock = threading.Lock()
         self._app = None
+        self._timer: threading.Timer | None = None
         self.clock = time.monotonic
-        atexit.register(self.flush_at_exit)
+        atexit.register(self.flush)
 
     def add(self, row: dict) -> None:
         config = current_app.config
@@ -178,13 +180,34 @@ class ScanLog:
             due = (len(self._rows) >= config["CARD_SCAN_BATCH"]
                    or self.clock() - self._oldest >= config["CARD_SCAN_MAX_DELAY"])
             batch = self._take() if due else []
+            if not due and self._timer is None:
+                # One timer per batch at most: under load batches fill long before it fires.
+                self._timer = threading.Timer(config["CARD_SCAN_MAX_DELAY"], self.flush)
+                self._timer.daemon = True
+                self._timer.start()
         if batch:
-            try:
-                self._write(batch)
-            except OperationalError:  # SQLite busy past busy_timeout (a long import is writing)
-                log.warning("scan log busy; keeping %d scans for the next batch", len(batch))
-                with self._lock:
-                    self._rows[:0] = batch  # the answer does not wait on the log
+            self._write_or_keep(batch)
+
+    def pending(self, card_id: int) -> int:
+        """Scans of a card taken by this process and not yet written."""
+        with self._lock:
+            return sum(1 for row in self._rows if row["card_id"] == card_id)
+
+    def flush(self) -> None:
+        """Write whatever is waiting (the timer, the worker's exit, a test)."""
+        with self._lock:
+            batch, app = self._take(), self._app
+        if batch and app is not None:
+            with app.app_context():
+                self._write_or_keep(batch)
+
+    def _write_or_keep(self, batch: list[dict]) -> None:
+        try:
+            self._write(batch)
+        except OperationalError:  # SQLite busy past busy_timeout (a long import is writing)
+            log.warning("scan log busy; keeping %d scans for the next batch", len(batch))
+            with self._lock:
+                self._rows[:0] = batch  # the answer does not wait on the log
 
     @staticmethod
     def _write(batch: list[dict]) -> None:
@@ -192,15 +215,12 @@ class ScanLog:
             connection.execute(_LOG_SCAN, batch)
 
     def _take(self) -> list[dict]:
+        """The waiting rows, leaving none; the caller holds the lock."""
         batch, self._rows = self._rows, []
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         return batch
-
-    def flush_at_exit(self) -> None:
-        with self._lock:
-            batch, app = self._take(), self._app
-        if batch and app is not None:
-            with app.app_context():
-                self._write(batch)
 
 
 _LOG_SCAN = insert(CardScan.__table__)
