@@ -264,11 +264,24 @@ def benefits_edit():
 @bp.get("/verify/<token>")
 @public
 def verify(token: str):
+    return _verify_page(token, dynamic=False)
+
+
+@bp.get("/verify/live/<token>")
+@public
+def verify_dynamic(token: str):
+    """The portal's dynamic code: the same page, once its signature and age are good."""
+    return _verify_page(token, dynamic=True)
+
+
+def _verify_page(token: str, dynamic: bool):
     if not verify_allowed():
         return render_template("cards/verify.html", result=None, limited=True), 429
-    result = verify_token(token[:500], channel="page")
-    return render_template("cards/verify.html", result=result, limited=False,
-                           staff_window_url=_window_url(token) if result.valid else None,
+    result = verify_token(token[:500], channel="dynamic" if dynamic else "page", dynamic=dynamic)
+    # A clerk continues with the card's own (static) token: the window page may take longer
+    # than a dynamic code lives, and the clerk has just seen it verified.
+    return render_template("cards/verify.html", result=result, limited=False, dynamic=dynamic,
+                           staff_window_url=_window_url(result.static_token) if result.valid else None,
                            org_contact_phone=current_app.config.get("ORG_CONTACT_PHONE", ""))
 
 
