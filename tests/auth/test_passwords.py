@@ -1,5 +1,6 @@
 """忘记密码: the public page, one-time passwords from admin and 组织部, the forced change after."""
 import re
+from datetime import datetime
 
 import pytest
 from sqlalchemy import select
@@ -45,12 +46,13 @@ def test_org_resets_a_talent_account_once_shown_never_stored(app, client, auth, 
     talent = make_user("talent", username="lm.talent")
     db.session.commit()
     elsewhere = app.test_client()
-    assert elsewhere.post("/login", data={"username": "lm.talent", "password": TEST_PASSWORD}).status_code == 302
+    signed_in = elsewhere.post("/login", data={"username": "lm.talent", "password": TEST_PASSWORD})
+    assert signed_in.status_code == 302
     db.session.add(ApiToken(user_id=talent.id, token_hash="t" * 64,
-                            expires_at=__import__("datetime").datetime(2099, 1, 1)))
+                            expires_at=datetime(2099, 1, 1)))
     clerk = auth.login_as("org")
     listed = client.get("/accounts?q=lm.").get_data(as_text=True)
-    assert "lm.talent" in listed and 'href="/accounts/%d/password-reset"' % talent.id in listed
+    assert "lm.talent" in listed and f'href="/accounts/{talent.id}/password-reset"' in listed
     confirm = client.get(f"/accounts/{talent.id}/password-reset").get_data(as_text=True)
     assert "lm.talent" in confirm and "生成一次性密码" in confirm
 
