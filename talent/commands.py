@@ -97,6 +97,18 @@ def register(app):
         db.session.commit()
         click.echo(f"已创建用户 {user.username}（{user.role_label}）")
 
+    @app.cli.command("reset-password")
+    @click.argument("username")
+    def reset_password(username):
+        """Give an account a one-time password (e.g. the only administrator forgot theirs)."""
+        user = accounts.find_user(username)
+        if user is None:
+            raise click.ClickException(f"没有用户名为“{username}”的账户")
+        password = accounts.issue_one_time_password(None, user)
+        db.session.commit()
+        click.echo(f"{user.username} 的一次性密码：{password}")
+        click.echo("只显示这一次；用它登录后须先设置新密码。")
+
     def _backup_folder(folder: str | None) -> Path:
         return Path(folder) if folder else Path(current_app.instance_path) / "backups"
 

@@ -86,6 +86,13 @@ def _int(variable: str, default: int) -> int:
     return int(value)
 
 
+def _dynamic_code_seconds() -> int:
+    seconds = _int("DYNAMIC_CODE_SECONDS", 300)
+    if not 30 <= seconds <= 3600:
+        raise ConfigError("DYNAMIC_CODE_SECONDS 应在 30 至 3600 秒之间")
+    return seconds
+
+
 def load(instance_path: str) -> dict:
     path = Path(instance_path)
     production = is_production()
@@ -110,6 +117,11 @@ def load(instance_path: str) -> dict:
         "CARD_VERIFY_WINDOW_SECONDS": 60,
         "CARD_SCAN_BATCH": int(os.environ.get("CARD_SCAN_BATCH", "20")),
         "CARD_SCAN_MAX_DELAY": 5.0,
+        # The portal's dynamic code: how long one code verifies (seconds), and how often a
+        # talent's page may fetch a fresh one (per account, per window).
+        "DYNAMIC_CODE_SECONDS": _dynamic_code_seconds(),
+        "DYNAMIC_CODE_REFRESH_LIMIT": 20,
+        "DYNAMIC_CODE_REFRESH_WINDOW_SECONDS": 300,
         "PRODUCTION": production,
         # Shown on the public verification page for anyone whose card reads invalid.
         "ORG_CONTACT_PHONE": os.environ.get("ORG_CONTACT_PHONE", ""),

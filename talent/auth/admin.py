@@ -1,9 +1,11 @@
-"""The administrator's user pages: list, create, edit, enable/disable, reset password."""
+"""The administrator's user pages: list, create, edit, enable/disable, sign out everywhere.
+
+Password resets (a one-time password) are in :mod:`talent.auth.passwords`, shared with 组织部."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import or_, select
 
 from talent.auth import operations
-from talent.auth.forms import ResetPasswordForm, UserForm
+from talent.auth.forms import UserForm
 from talent.auth.models import Unit, User
 from talent.core.errors import StaleEdit
 from talent.core.forms import EmptyForm, differences
@@ -103,8 +105,7 @@ def user_edit(user_id: int):
             db.session.commit()
             flash("用户信息已保存", "success")
             return redirect(url_for(".user_list"))
-    return render_template("admin/user_form.html", form=form, account=user, stale=stale,
-                           reset_form=ResetPasswordForm())
+    return render_template("admin/user_form.html", form=form, account=user, stale=stale)
 
 
 @bp.post("/users/<int:user_id>/active")
@@ -116,20 +117,6 @@ def user_toggle_active(user_id: int):
         db.session.commit()
         flash(f"已{'启用' if user.active else '停用'}用户 {user.username}", "success")
     return redirect(url_for(".user_list"))
-
-
-@bp.post("/users/<int:user_id>/password")
-@require(Permission.USERS_MANAGE)
-def user_reset_password(user_id: int):
-    user = _load_user(user_id)
-    form = ResetPasswordForm()
-    if form.validate_on_submit():
-        operations.reset_password(acting_user(), user, form.password.data)  # refused: flash and back
-        db.session.commit()
-        flash(f"已重置 {user.username} 的密码，原有访问令牌已失效", "success")
-    else:
-        flash("请输入新密码", "danger")
-    return redirect(url_for(".user_edit", user_id=user.id))
 
 
 @bp.post("/users/<int:user_id>/sessions/end")

@@ -11,6 +11,8 @@ from talent.extensions import db
 
 bp = Blueprint("auth_api", __name__, url_prefix="/api/v1/auth")
 
+PASSWORD_CHANGE_REQUIRED = "该账户的密码已被重置为一次性密码：请先在网页上登录并设置新密码，再申请访问令牌"
+
 
 @bp.post("/token")
 @public
@@ -27,6 +29,9 @@ def token():
     except operations.AuthError as error:
         db.session.commit()  # the failure count must survive
         raise ApiError(401, str(error)) from None
+    if user.must_change_password:
+        db.session.commit()  # the sign-in is audited; the one-time password stays usable once
+        raise ApiError(403, PASSWORD_CHANGE_REQUIRED, code="password_change_required")
     issued = operations.issue_token(user)
     db.session.commit()
     return {"token": issued.token, "expires_at": iso_utc(issued.expires_at),

@@ -1,13 +1,20 @@
-from flask import Flask
+from flask import Flask, redirect, request, url_for
 from sqlalchemy import exists, select
 
-from talent.auth import admin, api, openapi, operations, views
+from talent.auth import admin, api, openapi, operations, passwords, views
 from talent.auth.forms import UserForm
 from talent.auth.models import Unit, User
 from talent.auth.units import seed_units
+from talent.core.errors import ApiError
 from talent.core.features import Feature, MenuEntry
 from talent.core.forms import form_labels
-from talent.core.permissions import ROLE_LABELS, Permission, set_token_resolver
+from talent.core.permissions import (
+    ROLE_LABELS,
+    Permission,
+    is_api_request,
+    set_account_gate,
+    set_token_resolver,
+)
 from talent.core.templating import DEMO_CHECK_KEY
 from talent.extensions import db, login_manager
 
@@ -33,18 +40,36 @@ def _unit_name(value):
     return unit.name if unit is not None else None
 
 
+# Reachable while an account still holds a one-time password: choosing a new one, or leaving.
+_OPEN_BEFORE_NEW_PASSWORD = frozenset({"auth.change_password", "auth.logout"})
+
+
+def _new_password_first(user):
+    """An account signed in with a one-time password reaches the change-password page only;
+    an API token of such an account (none is issued, old ones are deleted) is refused."""
+    if not user.must_change_password or request.endpoint in _OPEN_BEFORE_NEW_PASSWORD:
+        return None
+    if is_api_request():
+        raise ApiError(403, api.PASSWORD_CHANGE_REQUIRED, code="password_change_required")
+    return redirect(url_for("auth.change_password"))
+
+
 def _setup(app: Flask) -> None:
     login_manager.user_loader(_load_user)
     set_token_resolver(app, operations.user_for_token)
+    set_account_gate(app, _new_password_first)
     app.extensions[DEMO_CHECK_KEY] = _demo_accounts_exist
 
 
 feature = Feature(
     name="auth",
-    blueprints=(views.bp, admin.bp),
+    blueprints=(views.bp, admin.bp, passwords.bp),
     api_blueprints=(api.bp,),
     menu=(MenuEntry("admin.user_list", "用户管理", "person-gear", Permission.USERS_MANAGE, order=90,
-                    group="系统管理"),),
+                    group="系统管理"),
+          # 组织部's way in; an admin resets from 用户管理.
+          MenuEntry("passwords.accounts", "重置密码", "key", Permission.PASSWORDS_RESET, order=91,
+                    group="系统管理", visible=lambda user: not user.can(Permission.USERS_MANAGE))),
     audit_objects={"users": "用户"},
     audit_actions={"disable": "停用", "enable": "启用", "reset_password": "重置密码",
                    "change_password": "修改密码", "lock": "登录锁定", "sign_in": "登录",

@@ -20,8 +20,12 @@ class ChangePasswordForm(BaseForm):
     confirm = PasswordField("确认新密码", validators=[EqualTo("password", "两次输入的新密码不一致")])
 
 
-class ResetPasswordForm(BaseForm):
+class NewPasswordForm(BaseForm):
+    """After a one-time password: the user signed in with it moments ago, so it is not asked again."""
+
     password = PasswordField("新密码", validators=[DataRequired("请输入新密码")])
+    confirm = PasswordField("确认新密码", validators=[DataRequired("请再次输入新密码"),
+                                                   EqualTo("password", "两次输入的新密码不一致")])
 
 
 class UserForm(BaseForm):

@@ -5,6 +5,7 @@ from typing import ClassVar
 from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -53,6 +54,9 @@ class User(UserMixin, db.Model):
     # Part of every session cookie; raised on password change or reset, on disabling the account
     # and on 退出所有设备, so that every session signed in before then stops working.
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Set when staff reset the password to a one-time password: the next sign-in leads to the
+    # change-password page and nowhere else until the user has chosen their own.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Optimistic concurrency for the admin's edit form. Bumped by the admin's edits only
     # (``auth.operations.update_user``), not by sign-ins, so a login never makes an open

@@ -14,7 +14,9 @@ def openapi() -> tuple[dict, dict]:
                     "responses": {"200": json_content({"type": "object", "properties": {
                         "token": {"type": "string"},
                         "expires_at": {"type": "string", "format": "date-time"},
-                        "role": {"type": "string"}}}), "400": ERROR, "401": ERROR, "422": ERROR},
+                        "role": {"type": "string"}}}), "400": ERROR, "401": ERROR,
+                        "403": ERROR,  # password_change_required: a one-time password
+                        "422": ERROR},
                 }
             },
     }

@@ -240,13 +240,82 @@ def set_active(actor, user: User, active: bool) -> None:
     audit.record(actor, "enable" if active else "disable", user, summary=user.username)
 
 
-def reset_password(actor, user: User, password: str) -> None:
-    check_password_strength(password)
+def _replace_password(user: User, password: str) -> None:
+    """A new password ends every session and API token the account had."""
     user.set_password(password)
     user.failed_logins = 0
     user.locked_until = None
-    user.end_sessions()  # every other session and token of the account ends here
+    user.end_sessions()
     db.session.execute(db.delete(ApiToken).where(ApiToken.user_id == user.id))
+
+
+def change_password(user: User, password: str) -> None:
+    """A user's own new password (also the way out of a one-time password)."""
+    check_password_strength(password)
+    _replace_password(user, password)
+    user.must_change_password = False
     db.session.flush()
-    action = "change_password" if user.id == getattr(actor, "id", None) else "reset_password"
-    audit.record(actor, action, user, summary=user.username)
+    audit.record(user, "change_password", user, summary=user.username)
+
+
+# --- one-time passwords: 忘记密码 without SMS -------------------------------------------------------
+
+# Read aloud or copied from a screen: lower case, no 0/o, 1/l/i look-alikes.
+ONE_TIME_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+ONE_TIME_GROUPS = 3  # of four: "k7mp-x3vr-9qht", 12 characters drawn (~59 bits) plus two dashes
+RESETTABLE_BY_ORG = frozenset({"talent", "commissioner"})
+
+
+def one_time_password() -> str:
+    while True:
+        drawn = "".join(secrets.choice(ONE_TIME_ALPHABET) for _ in range(4 * ONE_TIME_GROUPS))
+        if any(c.isdigit() for c in drawn) and any(c.isalpha() for c in drawn):
+            return "-".join(drawn[i:i + 4] for i in range(0, len(drawn), 4))
+
+
+def may_reset(actor, user: User) -> bool:
+    """An admin resets any account; 组织部 the accounts of talents and commissioners only."""
+    if actor is None:
+        return True  # the command line, run by whoever runs the server
+    if actor.role == "admin":
+        return True
+    return actor.role == "org" and user.role in RESETTABLE_BY_ORG
+
+
+def resettable_by(actor):
+    """The accounts ``actor`` may reset, as a query (for the 重置密码 list)."""
+    query = select(User)
+    if getattr(actor, "role", None) != "admin":
+        query = query.where(User.role.in_(RESETTABLE_BY_ORG))
+    return query
+
+
+class NotYours(Exception):
+    """An account this actor may not reset: the view answers 403."""
+
+
+def issue_one_time_password(actor, user: User) -> str:
+    """Reset ``user``'s password to a new one-time password and return it, once.
+
+    Only its hash is stored and the audit entry names who reset whom, never the password.
+    Every session and token of the account ends; the next sign-in with it leads to the
+    change-password page, and the one-time password then stops working (:func:`consume`).
+    """
+    if not may_reset(actor, user):
+        raise NotYours(user.username)
+    if user.id == getattr(actor, "id", None):
+        raise AccountError("不能为自己重置密码，请在“修改密码”页面修改")
+    password = one_time_password()
+    _replace_password(user, password)
+    user.must_change_password = True
+    db.session.flush()
+    audit.record(actor, "reset_password", user, summary=f"{user.username}（一次性密码，首次登录须修改）")
+    return password
+
+
+def consume_one_time_password(user: User) -> None:
+    """Signed in with a one-time password: it works this once. The session goes on (it is tied
+    to the session generation, not the password) to the change-password page."""
+    if user.must_change_password:
+        user.set_password(secrets.token_urlsafe(32))
+        db.session.flush()

@@ -5,7 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_login import login_user, logout_user
 
 from talent.auth import operations
-from talent.auth.forms import ChangePasswordForm, LoginForm
+from talent.auth.forms import ChangePasswordForm, LoginForm, NewPasswordForm
 from talent.core.forms import EmptyForm
 from talent.core.permissions import Permission, acting_user, public, require
 from talent.core.ratelimit import client_address
@@ -39,6 +39,12 @@ def login():
             db.session.commit()  # keep the failure count even though sign-in failed
             form.password.errors.append(str(error))
         else:
+            if user.must_change_password:
+                operations.consume_one_time_password(user)  # it works this once
+                db.session.commit()
+                _start_session(user)
+                flash("您的密码已被重置，请先设置新密码", "warning")
+                return redirect(url_for("auth.change_password"))
             db.session.commit()
             _start_session(user)
             flash(f"欢迎，{user.label}", "success")
@@ -82,19 +88,23 @@ def end_sessions():
 @bp.route("/account/password", methods=["GET", "POST"])
 @require(Permission.SIGNED_IN)
 def change_password():
+    """A user's own password. After a one-time password (``must_change_password``) this is the
+    only page the account reaches, and the current password is not asked: it was the one-time
+    password this session signed in with, which no longer works."""
     user = acting_user()
-    form = ChangePasswordForm()
+    forced = user.must_change_password
+    form = NewPasswordForm() if forced else ChangePasswordForm()
     if form.validate_on_submit():
-        if not user.check_password(form.current.data):
+        if not forced and not user.check_password(form.current.data):
             form.current.errors.append("当前密码不正确")
         else:
             try:
-                operations.reset_password(user, user, form.password.data)
+                operations.change_password(user, form.password.data)
             except operations.AccountError as error:
                 form.password.errors.append(str(error))
             else:
                 db.session.commit()
                 _start_session(user)  # other sessions end; this one goes on, renewed
-                flash("密码已修改", "success")
+                flash("新密码已设置，欢迎使用" if forced else "密码已修改", "success")
                 return redirect(url_for("dashboard.index"))
-    return render_template("auth/password.html", form=form, end_form=EmptyForm())
+    return render_template("auth/password.html", form=form, end_form=EmptyForm(), forced=forced)

@@ -6,7 +6,7 @@ from talent.cards import operations as cards
 from talent.cards import rules as card_rules
 from talent.cards.forms import BenefitForm, CardRuleForm, RevokeForm
 from talent.cards.models import BENEFIT_KINDS, SHOWN_STATUSES, Card, CardScan
-from talent.cards.verification import qr_response, verify_allowed, verify_token, verify_url
+from talent.cards.verification import qr_response, scan_log, verify_allowed, verify_token, verify_url
 from talent.core import audit, features, timeutil
 from talent.core.errors import StaleEdit
 from talent.core.forms import EmptyForm
@@ -135,7 +135,10 @@ def issue(talent_id: int):
 @require(Permission.CARDS_READ)
 def card_detail(card_id: int):
     card = _load_card(card_id)
-    scans = db.session.scalar(select(db.func.count(CardScan.id)).where(CardScan.card_id == card.id))
+    # Scans are written in batches: add what this worker holds, so a clerk who has just
+    # scanned the card sees that scan counted (another worker's are written within seconds).
+    scans = (db.session.scalar(select(db.func.count(CardScan.id)).where(CardScan.card_id == card.id))
+             + scan_log.pending(card.id))
     return render_template(
         "cards/detail.html", card=card, benefits=cards.benefits_by_tier().get(card.tier, []),
         tier_name=card_rules.tier_name(card.rule_set.rules, card.tier), revoke_form=RevokeForm(),
@@ -261,11 +264,24 @@ def benefits_edit():
 @bp.get("/verify/<token>")
 @public
 def verify(token: str):
+    return _verify_page(token, dynamic=False)
+
+
+@bp.get("/verify/live/<token>")
+@public
+def verify_dynamic(token: str):
+    """The portal's dynamic code: the same page, once its signature and age are good."""
+    return _verify_page(token, dynamic=True)
+
+
+def _verify_page(token: str, dynamic: bool):
     if not verify_allowed():
         return render_template("cards/verify.html", result=None, limited=True), 429
-    result = verify_token(token[:500], channel="page")
-    return render_template("cards/verify.html", result=result, limited=False,
-                           staff_window_url=_window_url(token) if result.valid else None,
+    result = verify_token(token[:500], channel="dynamic" if dynamic else "page", dynamic=dynamic)
+    # A clerk continues with the card's own (static) token: the window page may take longer
+    # than a dynamic code lives, and the clerk has just seen it verified.
+    return render_template("cards/verify.html", result=result, limited=False, dynamic=dynamic,
+                           staff_window_url=_window_url(result.static_token) if result.valid else None,
                            org_contact_phone=current_app.config.get("ORG_CONTACT_PHONE", ""))
 
 

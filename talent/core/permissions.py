@@ -62,6 +62,9 @@ class Permission(StrEnum):
     COMMISSIONERS_MANAGE = "commissioners_manage"  # rounds, commissioners, targets, confirm, grade
     SERVICE_LOGS_WRITE = "service_logs_write"  # write service logs (own, or any for staff)
     COMMISSIONER_SELF = "commissioner_self"  # a commissioner's own field pages
+    # Give an account a one-time password: an admin any account, 组织部 talents' and
+    # commissioners' accounts only (auth.operations.may_reset answers 403 for the rest).
+    PASSWORDS_RESET = "passwords_reset"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -90,6 +93,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.TASKS_EXPORT,
             Permission.COMMISSIONERS_READ,
             Permission.COMMISSIONERS_STAFF,
+            Permission.PASSWORDS_RESET,
         }
     ),
     # TASKS_SUPERVISE and TASKS_EXPORT reach only the plan's office unit (县科工信局): the
@@ -125,6 +129,15 @@ def set_token_resolver(app, resolve) -> None:
     app.extensions[TOKEN_RESOLVER_KEY] = resolve
 
 
+# The accounts feature may also hold a signed-in account back from every route but a few (a
+# one-time password not yet replaced): ``gate(user)`` answers a response, or None to go on.
+ACCOUNT_GATE_KEY = "talent_account_gate"
+
+
+def set_account_gate(app, gate) -> None:
+    app.extensions[ACCOUNT_GATE_KEY] = gate
+
+
 def is_api_request() -> bool:
     return request.path.startswith("/api/")
 
@@ -157,6 +170,10 @@ def require(permission: Permission):
                     if is_api_request():
                         abort(401)
                     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+                gate = current_app.extensions.get(ACCOUNT_GATE_KEY)
+                held = gate(user) if gate is not None else None
+                if held is not None:
+                    return held
                 if not role_can(user.role, permission):
                     abort(403)
             return view(*args, **kwargs)

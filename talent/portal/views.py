@@ -1,10 +1,10 @@
 """The talent's own portal: profile, card and QR, benefits, eligibility, correction requests."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, url_for
 
 from talent.benefits import operations as benefits
 from talent.cards import operations as cards
 from talent.cards import rules as card_rules
-from talent.cards.verification import qr_response
+from talent.cards.verification import dynamic_code, qr_response
 from talent.core import audit, features, ratelimit, timeutil
 from talent.core.permissions import Permission, acting_user, require
 from talent.extensions import db
@@ -30,6 +30,7 @@ def home():
         db.select(CorrectionRequest).where(CorrectionRequest.talent_id == talent.id)
         .order_by(CorrectionRequest.created_at.desc())).all()
     tier_name = card_rules.tier_name(card.rule_set.rules, card.tier) if card else ""
+    showable = card is not None and card.shown_status == "active"
     return render_template(
         "portal/home.html", talent=talent, card=card, history=history, tier_name=tier_name,
         verdict=cards.eligibility(talent),
@@ -38,7 +39,8 @@ def home():
         action_labels=features.audit_actions(), form=CorrectionForm(), corrections=corrections,
         expires_in_days=(card.expires_on - timeutil.today()).days if card else None,
         expiry_notice_days=cards.EXPIRY_NOTICE_DAYS,
-        redemptions=benefits.history(acting_user(), limit=20))
+        redemptions=benefits.history(acting_user(), limit=20),
+        code=dynamic_code(card) if showable else None)
 
 
 @bp.get("/qr.png")
@@ -48,6 +50,22 @@ def qr():
     if card is None or card.shown_status != "active":
         abort(404)
     return qr_response(card)
+
+
+@bp.get("/dynamic-code")
+@require(Permission.PORTAL)
+def fresh_dynamic_code():
+    """A new dynamic code for the portal page's script, which asks shortly before the shown one
+    lapses (and when the holder taps 刷新). Limited per account: a page left open refreshes a
+    few times an hour; a script hammering the endpoint gets 429."""
+    card = cards.active_card(_own_talent())
+    if card is None or card.shown_status != "active":
+        abort(404)
+    config = current_app.config
+    if not ratelimit.hit("dynamic-code", str(acting_user().id), config["DYNAMIC_CODE_REFRESH_LIMIT"],
+                         config["DYNAMIC_CODE_REFRESH_WINDOW_SECONDS"]):
+        return jsonify(error={"code": "rate_limited", "message": "刷新过于频繁，请稍后再试"}), 429
+    return jsonify(dynamic_code(card).as_dict())
 
 
 @bp.post("/corrections")

@@ -47,11 +47,11 @@ def test_admin_password_reset_ends_the_users_sessions_and_tokens(app, client, cl
     browser = _signed_in(app, "clerk")
     token = _token(client, "clerk")
     admin = make_user("admin")
-    operations.reset_password(admin, clerk, "NewPass123")
+    one_time = operations.issue_one_time_password(admin, clerk)
     db.session.commit()
     assert not _is_signed_in(browser)
     assert not _token_works(client, token)
-    assert _is_signed_in(_signed_in(app, "clerk", "NewPass123"))
+    assert _is_signed_in(_signed_in(app, "clerk", one_time))
 
 
 def test_own_password_change_ends_other_sessions_but_keeps_this_one(app, clerk):

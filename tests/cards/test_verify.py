@@ -135,7 +135,7 @@ def test_scans_are_written_in_batches_and_at_exit(client, app, card):
     client.get(f"/api/v1/cards/verify/{token}")
     assert logged() == 3
     client.get(f"/api/v1/cards/verify/{token}")
-    scan_log.flush_at_exit()
+    scan_log.flush()
     assert logged() == 4
 
 
@@ -164,3 +164,43 @@ def test_public_verification_sets_no_cookie(database_url, card):
         response = client.get(url)
         assert response.status_code == 200
         assert "Set-Cookie" not in response.headers, url
+
+
+def _scans_shown(client, card) -> str:
+    body = client.get(f"/cards/{card.id}").get_data(as_text=True)
+    return body.split("扫码核验</dt>", 1)[1].split("</dd>", 1)[0]
+
+
+def test_a_scan_counts_on_the_card_page_at_once(client, auth, app, card):
+    """Batched like in production (20 rows / 5 s): the clerk who has just scanned sees it."""
+    from talent.cards.verification import scan_log
+
+    app.config.update(CARD_SCAN_BATCH=20, CARD_SCAN_MAX_DELAY=60.0)
+    auth.login_as("org")
+    assert "0 次" in _scans_shown(client, card)
+    anonymous = app.test_client()
+    assert anonymous.get(f"/cards/verify/{verification.make_token(card)}").status_code == 200
+    try:
+        assert scan_log.pending(card.id) == 1
+        assert "1 次" in _scans_shown(client, card)
+    finally:
+        scan_log.flush()
+    assert scan_log.pending(card.id) == 0
+    assert "1 次" in _scans_shown(client, card)  # now from the table, not counted twice
+
+
+def test_a_lone_scan_is_written_after_the_delay_without_another(client, app, card):
+    import time
+
+    from talent.cards.verification import scan_log
+
+    app.config.update(CARD_SCAN_BATCH=20, CARD_SCAN_MAX_DELAY=0.2)
+    client.get(f"/api/v1/cards/verify/{verification.make_token(card)}")
+    def stored() -> int:
+        db.session.rollback()  # read afresh
+        return db.session.scalar(select(db.func.count(CardScan.id)).where(CardScan.card_id == card.id))
+
+    deadline = time.monotonic() + 10
+    while stored() == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert stored() == 1 and scan_log.pending(card.id) == 0
