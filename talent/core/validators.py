@@ -48,10 +48,18 @@ class ResidentId:
     gender: str  # "male" / "female"
 
 
+def _ascii_digit(char: str) -> str:
+    """Any script's decimal digit (١, ४, ๓ …: str.isdigit and int() accept them all) as ASCII."""
+    digit = None if char.isascii() else unicodedata.decimal(char, None)
+    return char if digit is None else str(digit)
+
+
 def normalize_id_number(value: str | None) -> str:
     """One spelling per number: full-width digits and letters (４３１…ｘ, typed with a Chinese
-    input method) become ASCII, spaces go, x is upper-case — so duplicates are found."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value or "")).upper()
+    input method) and other scripts' digits become ASCII, spaces go, x is upper-case — so the
+    blind index of one number is one value and duplicates are found."""
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", value or "")).upper()
+    return "".join(_ascii_digit(char) for char in text)
 
 
 def _known_area(number: str) -> bool:
@@ -71,7 +79,7 @@ def parse_resident_id(value: str) -> ResidentId:
     number = ric.compact(value or "")
     if len(number) != 18:
         raise InvalidValue("身份证号码应为18位")
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", number):
         raise InvalidValue("身份证号码前17位应为数字，最后一位为数字或X")
     if number[-1] != ric.calc_check_digit(number):
         raise InvalidValue("身份证号码校验位不正确，请核对")

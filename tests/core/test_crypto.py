@@ -167,9 +167,11 @@ def test_duplicates_are_refused_in_any_width_on_page_and_api(client, auth, api_t
     number = resident_id(area="431102")
     created = client.post("/api/v1/talents", json={**NEW, "id_number": number}, headers=headers)
     assert created.status_code == 201, created.get_json()
-    again = client.post("/api/v1/talents", json={**NEW, "id_number": _full_width(number)}, headers=headers)
-    assert again.status_code == 409
-    assert "已登记" in again.get_json()["error"]["fields"]["id_number"][0]
+    arabic_indic = number[:6] + number[6:17].translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")) + number[17]
+    for spelling in (_full_width(number), arabic_indic, " ".join(number)):
+        again = client.post("/api/v1/talents", json={**NEW, "id_number": spelling}, headers=headers)
+        assert again.status_code == 409, spelling
+        assert "已登记" in again.get_json()["error"]["fields"]["id_number"][0]
 
 
 def test_exact_id_number_search_for_those_who_see_full_numbers_only(client, auth):
