@@ -64,6 +64,9 @@ def _encrypt(table: str) -> None:
         for row_id, number in batch:
             if crypto.is_encrypted(number):  # a run interrupted and started again
                 continue
+            if not number.strip():  # a commissioner saved with an empty box: no number at all
+                values.append({"row_id": row_id, "number": None, "index": None})
+                continue
             index = keys.blind_index(number)
             if table == "talents" and index in seen:
                 raise RuntimeError(f"人才 {seen[index]} 与 {row_id} 的证件号码相同（仅全角/半角或大小写不同），"
@@ -96,29 +99,63 @@ def upgrade():
     op.create_index("uq_commissioners_active_id_number", "commissioners", ["id_number_index"],
                     unique=True, sqlite_where=ACTIVE, postgresql_where=ACTIVE)
     _crypt_texts(upgrade=True)
+    _redact_audited_texts()
+
+
+# Free text a talent or a clerk writes about a correction, often the corrected ID number itself:
+# (column, length before, length after: 4-byte UTF-8 characters, encrypted and base64-encoded).
+TEXTS = (("text", 1000, 5400), ("reply", 500, 2800))
 
 
 def _crypt_texts(upgrade: bool) -> None:
-    """A talent's correction requests are free text, often about the ID number itself."""
-    rows, connection = sa.table("correction_requests", sa.column("id", sa.Integer),
-                                sa.column("text", sa.String)), op.get_bind()
-    keys, context = crypto.keyring(), "correction_requests.text"
+    rows = sa.table("correction_requests", sa.column("id", sa.Integer),
+                    *(sa.column(name, sa.String) for name, _old, _new in TEXTS))
+    connection, keys = op.get_bind(), crypto.keyring()
     if upgrade:
         with op.batch_alter_table("correction_requests") as batch_op:
-            batch_op.alter_column("text", type_=sa.String(length=4200), existing_type=sa.String(length=1000))
+            for name, old, new in TEXTS:
+                batch_op.alter_column(name, type_=sa.String(length=new), existing_type=sa.String(length=old))
     last = 0
-    while batch := connection.execute(sa.select(rows.c.id, rows.c.text).where(rows.c.id > last)
+    while batch := connection.execute(sa.select(rows).where(rows.c.id > last)
                                       .order_by(rows.c.id).limit(BATCH)).all():
-        values = [{"row_id": row_id,
-                   "value": keys.encrypt(value, context) if upgrade else keys.decrypt(value, context)}
-                  for row_id, value in batch if crypto.is_encrypted(value) != upgrade]
-        if values:
-            connection.execute(sa.update(rows).where(rows.c.id == sa.bindparam("row_id"))
-                               .values(text=sa.bindparam("value")), values)
+        for row in batch:
+            values = {}
+            for name, _old, _new in TEXTS:
+                value, context = getattr(row, name), f"correction_requests.{name}"
+                if value is not None and crypto.is_encrypted(value) != upgrade:
+                    values[name] = keys.encrypt(value, context) if upgrade else keys.decrypt(value, context)
+            if values:
+                connection.execute(sa.update(rows).where(rows.c.id == row.id).values(values))
         last = batch[-1].id
     if not upgrade:
         with op.batch_alter_table("correction_requests") as batch_op:
-            batch_op.alter_column("text", type_=sa.String(length=1000), existing_type=sa.String(length=4200))
+            for name, old, new in TEXTS:
+                batch_op.alter_column(name, type_=sa.String(length=old), existing_type=sa.String(length=new))
+
+
+def _redact_audited_texts() -> None:
+    """Until now the audit log kept a correction's text and reply in full; it is stored in clear,
+    so those entries keep only the length from here on (not restored by a downgrade). On
+    PostgreSQL the append-only trigger is lifted for this one statement batch, in this
+    migration's transaction."""
+    entries = sa.table("audit_entries", sa.column("id", sa.Integer), sa.column("object_type", sa.String),
+                       sa.column("changes", sa.JSON))
+    connection = op.get_bind()
+    postgresql = connection.dialect.name == "postgresql"
+    if postgresql:
+        op.execute("ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_append_only")
+    for entry_id, changes in connection.execute(
+            sa.select(entries.c.id, entries.c.changes)
+            .where(entries.c.object_type == "correction_requests")).all():
+        redacted = dict(changes or {})
+        for name, _old, _new in TEXTS:
+            if name in redacted and isinstance(redacted[name], list):
+                redacted[name] = [None if value is None else f"（{len(str(value))} 字，见更正申请）"
+                                  for value in redacted[name]]
+        if redacted != changes:
+            connection.execute(sa.update(entries).where(entries.c.id == entry_id).values(changes=redacted))
+    if postgresql:
+        op.execute("ALTER TABLE audit_entries ENABLE TRIGGER audit_entries_append_only")
 
 
 def downgrade():

@@ -53,7 +53,8 @@ class RoundForm(BaseForm):
 class CommissionerForm(BaseForm):
     name = StringField("姓名", validators=[DataRequired("请填写姓名"),
                                           Length(max=50, message="姓名不超过50个字")])
-    id_number = StringField("身份证号码", validators=[Optional()])
+    # An empty box is no number (None), not "" — "" would be encrypted and stored as a value.
+    id_number = StringField("身份证号码", validators=[Optional()], filters=[lambda value: value or None])
     phone = StringField("联系电话", validators=[Optional()])
     employer = StringField("派出单位", validators=[DataRequired("请填写派出单位"),
                                                  Length(max=100, message="派出单位不超过100个字")])

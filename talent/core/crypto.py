@@ -19,6 +19,7 @@ version, never garbage on a page.
 import base64
 import binascii
 import hashlib
+import logging
 import os
 import re
 from dataclasses import dataclass, field
@@ -32,6 +33,8 @@ from sqlalchemy.sql import operators
 from sqlalchemy.types import TypeDecorator
 
 from talent.core.validators import normalize_id_number
+
+log = logging.getLogger(__name__)
 
 DATA_KEY_BYTES = 16  # SM4 has a 128-bit key
 INDEX_KEY_BYTES = 32  # HMAC-SM3: a key as long as the digest
@@ -65,7 +68,7 @@ def parse_versioned_key(name: str, text: str) -> tuple[int, bytes]:
     version, _, key = text.strip().rpartition(":")
     if not version:
         return 1, _key_bytes(name, key, DATA_KEY_BYTES)
-    if not version.isdigit() or not 1 <= int(version) <= 9999:
+    if not re.fullmatch(r"[0-9]{1,4}", version) or int(version) == 0:
         raise KeyConfigError(f"{name} 的版本号应为 1–9999 的整数（格式：版本号:密钥），当前为 “{version}”")
     return int(version), _key_bytes(f"{name}（版本 {version}）", key, DATA_KEY_BYTES)
 
@@ -93,10 +96,9 @@ def check_algorithms() -> None:
 class Keyring:
     """The data keys by version (the current one writes, all of them read) and the index key."""
 
-    data_keys: dict[int, bytes]
+    data_keys: dict[int, bytes] = field(repr=False)
     current: int
-    index_key: bytes
-    _index_cache: dict[str, str] = field(default_factory=dict, repr=False)
+    index_key: bytes = field(repr=False)
 
     @classmethod
     def from_config(cls, config) -> "Keyring":
@@ -134,16 +136,12 @@ class Keyring:
                               "或数据已被改动") from None
 
     def blind_index(self, value: str) -> str:
-        """HMAC-SM3 of the normalised value (full-width digits, lower-case x … all index alike)."""
-        normalised = normalize_id_number(value)
-        cached = self._index_cache.get(normalised)
-        if cached is None:
-            mac = hmac.HMAC(self.index_key, hashes.SM3())
-            mac.update(b"id_number\x00" + normalised.encode())
-            cached = mac.finalize().hex()
-            if len(self._index_cache) < 10_000:  # an import checks the same numbers twice
-                self._index_cache[normalised] = cached
-        return cached
+        """HMAC-SM3 of the normalised value (full-width digits, lower-case x … all index alike).
+
+        Not cached: a cache would keep thousands of plain numbers in the worker for its life."""
+        mac = hmac.HMAC(self.index_key, hashes.SM3())
+        mac.update(b"id_number\x00" + normalize_id_number(value).encode())
+        return mac.finalize().hex()
 
 
 def split_stored(stored: str) -> tuple[int, bytes]:
@@ -224,13 +222,18 @@ def install(app) -> None:
     """Parse and check the keys once, at start-up; a bad key stops the app with a clear message."""
     check_algorithms()
     app.extensions["keyring"] = Keyring.from_config(app.config)
+    for name in ("DATA_KEY", "DATA_KEYS_RETIRED", "INDEX_KEY"):  # not left where config dumps show it
+        app.config.pop(name, None)
 
 
 def check_keys_against_data(app, metadata) -> None:
-    """At start-up, read the first and the last value of every encrypted column: a data key
-    that cannot decrypt it, or an index key whose blind index differs from the stored one,
-    stops the app here — naming the key — instead of failing page by page (or, for the index
-    key, silently letting duplicates in). A database not yet created or migrated is skipped."""
+    """At start-up, per encrypted column: every value must carry a configured key version (one
+    scan: a retired key removed before its rotation finished stops the app here, naming the
+    version), and the first and the last value must decrypt, with their blind index matching —
+    so a wrong data or index key stops the app too, instead of failing page by page (or, for
+    the index key, silently letting duplicates in). Values still in clear (a database not yet
+    through the encryption migration) are logged, not refused, so ``flask db upgrade`` can run.
+    A database not yet created is skipped."""
     keys = app.extensions["keyring"]
     with app.app_context():
         for table in metadata.sorted_tables:
@@ -240,8 +243,8 @@ def check_keys_against_data(app, metadata) -> None:
 
 
 def _check_column(keys: Keyring, table, column) -> None:
+    from sqlalchemy import and_, func, literal, not_, or_, select
     from sqlalchemy import column as raw_column
-    from sqlalchemy import literal, select
     from sqlalchemy import table as raw_table
     from sqlalchemy.exc import DBAPIError
 
@@ -250,18 +253,27 @@ def _check_column(keys: Keyring, table, column) -> None:
     index_name = f"{column.name}_index"
     view = raw_table(table.name, raw_column("id"), raw_column(column.name, String),
                      raw_column(index_name, String))
+    value = view.c[column.name]
     index = view.c[index_name] if index_name in table.columns else literal(None)
+    unknown = and_(value.is_not(None), not_(or_(*(value.like(f"v{v}$%") for v in keys.data_keys))))
     try:
         with db.engine.connect() as connection:
-            rows = [connection.execute(select(view.c[column.name], index)
-                                       .where(view.c[column.name].is_not(None))
+            rows = [connection.execute(select(value, index).where(value.is_not(None))
                                        .order_by(order).limit(1)).first()
                     for order in (view.c.id.asc(), view.c.id.desc())]
+            stray = connection.execute(select(value).where(unknown).limit(1)).scalar()
+            strays = connection.execute(select(func.count()).where(unknown)).scalar() if stray else 0
     except DBAPIError:  # no such table or column yet: `flask db upgrade` comes next
         return
+    if stray is not None and is_encrypted(stray):
+        raise KeyConfigError(f"启动检查：{column.type.context} 有 {strays} 条数据由密钥版本 "
+                             f"{version_of(stray)} 加密，但未配置该版本的密钥"
+                             "（DATA_KEY 或 DATA_KEYS_RETIRED）；密钥轮换报告“尚余 0 条”之前不得移除旧密钥")
+    if stray is not None:
+        log.error("%s: %d values are not encrypted; run `flask db upgrade`", column.type.context, strays)
     for stored, stored_index in filter(None, rows):
         if not is_encrypted(stored):
-            continue  # plain values from before the encryption migration
+            continue
         try:
             plain = keys.decrypt(stored, column.type.context)
         except CryptoError as error:

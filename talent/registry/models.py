@@ -173,11 +173,12 @@ class CorrectionRequest(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     talent_id: Mapped[int] = mapped_column(ForeignKey("talents.id"), index=True)
     # What the talent writes is free text, and a correction is most often about the ID number
-    # itself ("身份证号应为…"): encrypted like the numbers (1,000 characters → ≤ 4,100 stored).
-    text: Mapped[str] = mapped_column(EncryptedString(4200, "correction_requests.text"))
+    # itself ("身份证号应为…"): encrypted like the numbers, and so is the reply, which repeats it
+    # (1,000 characters of 4-byte UTF-8 → 5,375 stored; 500 → 2,707).
+    text: Mapped[str] = mapped_column(EncryptedString(5400, "correction_requests.text"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     handled_at: Mapped[datetime | None] = mapped_column()
     handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    reply: Mapped[str] = mapped_column(String(500), default="")
+    reply: Mapped[str] = mapped_column(EncryptedString(2800, "correction_requests.reply"), default="")
 
     talent: Mapped[Talent] = relationship()

@@ -11,6 +11,7 @@ from talent.core import audit
 from talent.core.crypto import blind_index
 from talent.core.db import check_version, guarded_flush
 from talent.core.errors import Refused
+from talent.core.masking import mask_id_number_short
 from talent.core.permissions import Permission
 from talent.core.timeutil import today, utcnow
 from talent.core.validators import InvalidValue, bounded_int, normalize_id_number, parse_resident_id
@@ -188,8 +189,12 @@ class TalentQuery:
                 if v not in ("", None, "-id") and k != "by_id_number"}
 
     def filters(self) -> dict:
-        """Every filter as asked, for the export's audit entry."""
-        return {k: v for k, v in asdict(self).items() if k != "by_id_number"}
+        """Every filter as asked, for the export's audit entry — a searched ID number masked,
+        since the audit log is stored in clear (and append-only)."""
+        values = {k: v for k, v in asdict(self).items() if k != "by_id_number"}
+        if id_number_search(self.q):
+            values["q"] = mask_id_number_short(normalize_id_number(self.q))
+        return values
 
     def where(self, query: Select) -> Select:
         if self.q:  # "%" and "_" are searched for as such, not as wildcards
@@ -277,6 +282,8 @@ def handle_correction(actor, correction: CorrectionRequest, reply: str) -> None:
         return
     changes = audit.apply_changes(correction, {"handled_at": utcnow(), "reply": reply.strip()[:500],
                                                "handled_by_id": getattr(actor, "id", None)})
+    if "reply" in changes:  # encrypted like the request it answers: only its length is logged
+        changes["reply"] = [None, f"（{len(correction.reply)} 字，见更正申请）"]
     db.session.flush()
     audit.record(actor, "update", correction, changes, summary=correction.talent.name)
 

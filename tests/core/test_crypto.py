@@ -338,3 +338,55 @@ def test_the_server_refuses_to_start_with_one_clear_line(tmp_path):
     assert result.returncode == 1
     expected = "泷泊英才无法启动：DATA_KEY（版本 1） 应为 32 位十六进制字符（128 位密钥），当前为 30 位"
     assert result.stderr.strip() == expected
+
+
+def test_start_up_refuses_values_under_a_key_no_longer_configured(app, database_url):
+    """A retired key removed while rows in the middle still need it (rotation not finished)."""
+    from talent.registry.models import Talent as Model
+
+    talents = [TalentFactory(name=f"人才{n}") for n in range(5)]
+    db.session.commit()
+    middle = talents[2]
+    old = _keyring(data_key=OTHER_DATA_KEY).encrypt(middle.id_number, "talents.id_number")
+    db.session.execute(text("UPDATE talents SET id_number = :v WHERE id = :id"), {"v": old, "id": middle.id})
+    db.session.commit()
+    with pytest.raises(KeyConfigError, match=r"talents\.id_number 有 1 条数据由密钥版本 2 加密"):
+        make_app(database_url, CHECK_KEYS_AT_START=True)
+    make_app(database_url, DATA_KEYS_RETIRED=OTHER_DATA_KEY, CHECK_KEYS_AT_START=True)  # starts
+    assert Model.__tablename__ == "talents"
+
+
+def test_keys_leave_the_config_and_stay_out_of_reprs(app):
+    assert "DATA_KEY" not in app.config and "INDEX_KEY" not in app.config
+    shown = repr(app.extensions["keyring"])
+    assert "5d5d" not in shown and "]]]]" not in shown and "a7a7" not in shown
+
+
+def test_an_export_after_an_id_search_logs_the_number_masked(client, auth):
+    from talent.core.audit import AuditEntry
+
+    wanted = TalentFactory(name="欧阳湘云")
+    db.session.commit()
+    auth.login_as("org")
+    assert client.get("/talents/export.xlsx", query_string={"q": wanted.id_number}).status_code == 200
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "export"))
+    logged = entry.changes["filters"][1]["q"]
+    assert wanted.id_number not in str(entry.changes)
+    assert logged.startswith(wanted.id_number[:3]) and "*" in logged
+
+
+def test_a_correction_and_its_reply_are_encrypted_and_logged_by_length(app):
+    from talent.core.audit import AuditEntry
+    from talent.registry.operations import handle_correction, request_correction
+
+    number = resident_id()
+    correction = request_correction(None, TalentFactory(), f"身份证号应为 {number}")
+    handle_correction(None, correction, f"已更正为 {number}")
+    db.session.commit()
+    stored = db.session.execute(text("SELECT text, reply FROM correction_requests")).one()
+    assert all(crypto.is_encrypted(value) and number not in value for value in stored)
+    logged = [e.changes for e in db.session.scalars(select(AuditEntry).where(
+        AuditEntry.object_type == "correction_requests").order_by(AuditEntry.id))]
+    assert number not in str(logged)
+    assert logged[0]["text"] == [None, "（25 字，见更正申请）"]
+    assert logged[1]["reply"] == [None, "（23 字，见更正申请）"]

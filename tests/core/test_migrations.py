@@ -1,4 +1,5 @@
 """The Alembic migrations build exactly the schema the models describe."""
+import json
 from datetime import datetime
 
 import pytest
@@ -63,6 +64,7 @@ def _plain_rows(count: int) -> tuple[list[dict], list[dict]]:
                               "field": "modern_agriculture", "level": "county", "three_regions": False,
                               "status": "active", "created_at": now, "updated_at": now})
     commissioners.append({**commissioners[0], "id": 4, "id_number": None, "name": "无证件号"})
+    commissioners.append({**commissioners[0], "id": 5, "id_number": "", "name": "空证件号"})
     return talents, commissioners
 
 
@@ -70,10 +72,16 @@ CORRECTION = {"id": 1, "talent_id": 5, "text": "身份证号应为 4311231990000
               "created_at": datetime(2026, 11, 2), "reply": ""}
 
 
+LOGGED_CORRECTION = {"id": 1, "at": datetime(2026, 11, 2), "actor_id": None, "actor_name": "rencai",
+                     "action": "create", "object_type": "correction_requests", "object_id": 1,
+                     "summary": "测试5", "changes": {"text": [None, CORRECTION["text"]]}, "client": ""}
+
+
 def _table(name: str, rows: list[dict]):
     from sqlalchemy import JSON, column, table
 
-    return table(name, *(column(key, JSON) if key == "honors" else column(key) for key in rows[0]))
+    return table(name, *(column(key, JSON) if key in ("honors", "changes") else column(key)
+                         for key in rows[0]))
 
 
 def test_upgrade_encrypts_id_numbers_in_batches_and_downgrade_restores_them(empty_database):
@@ -94,6 +102,7 @@ def test_upgrade_encrypts_id_numbers_in_batches_and_downgrade_restores_them(empt
             connection.execute(insert(_table("talents", talents)), talents)
             connection.execute(insert(_table("commissioners", commissioners)), commissioners)
             connection.execute(insert(_table("correction_requests", [CORRECTION])), [CORRECTION])
+            connection.execute(insert(_table("audit_entries", [LOGGED_CORRECTION])), [LOGGED_CORRECTION])
 
         upgrade()
         with db.engine.connect() as connection:
@@ -108,6 +117,12 @@ def test_upgrade_encrypts_id_numbers_in_batches_and_downgrade_restores_them(empt
         with db.engine.connect() as connection:
             correction = connection.execute(text("SELECT text FROM correction_requests")).scalar()
         assert crypto.is_encrypted(correction) and "4311231990" not in correction
+        with db.engine.connect() as connection:  # the clear-text audit log kept only the length
+            logged = connection.execute(text("SELECT changes FROM audit_entries")).scalar()
+        logged = json.loads(logged) if isinstance(logged, str) else logged
+        assert logged == {"text": [None, f"（{len(CORRECTION['text'])} 字，见更正申请）"]}
+        blank = db.session.get(Commissioner, 5)
+        assert blank.id_number is None and blank.id_number_index is None
         # Read back through the model: decrypted, and found by exact number in any width.
         assert {t.id: t.id_number for t in db.session.scalars(select(Talent))} == {
             row["id"]: row["id_number"] for row in talents}
@@ -128,7 +143,8 @@ def test_upgrade_encrypts_id_numbers_in_batches_and_downgrade_restores_them(empt
             restored_commissioners = dict(connection.execute(
                 text("SELECT id, id_number FROM commissioners")).all())
         assert restored == {row["id"]: row["id_number"] for row in talents}
-        assert restored_commissioners == {row["id"]: row["id_number"] for row in commissioners}
+        # an empty box, stored as "" before, comes back as what it meant: no number
+        assert restored_commissioners == {row["id"]: row["id_number"] or None for row in commissioners}
         with db.engine.connect() as connection:
             restored_text = connection.execute(text("SELECT text FROM correction_requests")).scalar()
         assert restored_text == CORRECTION["text"]
