@@ -100,6 +100,8 @@ def run_migrations_online():
             # fails or cascades. Alembic's documented way: switch them off around the
             # migration (possible only outside a transaction) and check them all afterwards.
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            # Pages freed by a table copy are zeroed (what they held may be personal data).
+            connection.exec_driver_sql("PRAGMA secure_delete=ON")
             connection.commit()  # ends SQLAlchemy's autobegun transaction, so Alembic's commits
         context.configure(
             connection=connection,
@@ -118,6 +120,8 @@ def run_migrations_online():
             if sqlite:
                 connection.rollback()  # nothing left open (a failed migration is rolled back)
                 connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                # Leave no pre-migration frames in the write-ahead log.
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
                 connection.commit()
 
 

@@ -100,6 +100,12 @@ def upgrade():
                     unique=True, sqlite_where=ACTIVE, postgresql_where=ACTIVE)
     _crypt_texts(upgrade=True)
     _redact_audited_texts()
+    if op.get_bind().dialect.name == "postgresql":
+        # UPDATE leaves the plain row versions behind until vacuumed: rewrite the tables now
+        # (VACUUM cannot run in a transaction: what came before is committed first). SQLite
+        # zeroes freed pages itself (secure_delete, set in migrations/env.py).
+        with op.get_context().autocommit_block():
+            op.execute("VACUUM FULL talents, commissioners, correction_requests, audit_entries")
 
 
 # Free text a talent or a clerk writes about a correction, often the corrected ID number itself:

@@ -84,6 +84,28 @@ def _table(name: str, rows: list[dict]):
                          for key in rows[0]))
 
 
+def _assert_no_plain_numbers_on_disk(url: str, numbers: list[str]) -> None:
+    """What the migration replaced is gone from the files too, not just from the rows: SQLite
+    zeroes freed pages (secure_delete), PostgreSQL's old row versions are vacuumed away. (The
+    PostgreSQL write-ahead log keeps them until its segments are recycled: README 数据安全.)"""
+    from pathlib import Path
+
+    if url.startswith("sqlite"):
+        files = [Path(url.removeprefix("sqlite:///"))]
+        files += [Path(f"{files[0]}-wal")] if Path(f"{files[0]}-wal").exists() else []
+    else:
+        with db.engine.connect() as connection:
+            connection.exec_driver_sql("CHECKPOINT")
+            folder = connection.exec_driver_sql("SHOW data_directory").scalar()
+            oid = connection.exec_driver_sql(
+                "SELECT oid FROM pg_database WHERE datname = current_database()").scalar()
+        files = [f for f in (Path(folder) / "base" / str(oid)).iterdir() if f.is_file()]
+    data = b"".join(f.read_bytes() for f in files)
+    assert data
+    leaked = [number for number in numbers if number.encode() in data]
+    assert leaked == [], f"{len(leaked)} plain ID numbers left on disk"
+
+
 def test_upgrade_encrypts_id_numbers_in_batches_and_downgrade_restores_them(empty_database):
     """Rows already in the tables (more than two batches) are encrypted by the upgrade, found
     through their blind index, and given back as they were by the downgrade."""
@@ -111,6 +133,7 @@ def test_upgrade_encrypts_id_numbers_in_batches_and_downgrade_restores_them(empt
             kept_null = connection.execute(
                 text("SELECT id_number, id_number_index FROM commissioners WHERE id = 4")).one()
         assert len(stored) == 1203 and indexes == 1203
+        _assert_no_plain_numbers_on_disk(empty_database, [row["id_number"] for row in talents])
         assert all(crypto.is_encrypted(value) for value in stored.values())
         assert not any(row["id_number"] in "".join(stored.values()) for row in talents)
         assert tuple(kept_null) == (None, None)
