@@ -8,7 +8,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from talent.core.crypto import CryptoError
-from talent.core.permissions import is_api_request
+from talent.core.permissions import Permission, acting_user, is_api_request, role_can
 from talent.extensions import db
 
 log = logging.getLogger(__name__)
@@ -165,7 +165,11 @@ def register_errorhandlers(app):
         # version) rather than a bare 500; never show anything of the ciphertext.
         log.error("data key error on %s %s: %s", request.method, request.path, error)
         db.session.rollback()
-        message = f"个人数据无法解密：{error}。请联系系统管理员检查密钥配置"
+        # The key version and column help the administrator; the public and cardholders learn
+        # only that something is wrong on the server's side.
+        user = acting_user()
+        detail = f"：{error}" if user is not None and role_can(user.role, Permission.ID_NUMBERS_FULL) else ""
+        message = f"个人数据暂时无法读取{detail}。请联系系统管理员检查密钥配置"
         if is_api_request():
             return api_error_response(ApiError(500, message, code="data_key"))
         return _page(500, message)

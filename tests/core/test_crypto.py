@@ -217,6 +217,12 @@ def test_a_value_no_configured_key_reads_is_a_clear_page_not_garbage(app, client
     page = client.get(f"/talents/{middle_id}")
     assert page.status_code == 500
     assert "密钥版本 9" in page.get_data(as_text=True) and "请联系系统管理员" in page.get_data(as_text=True)
+    client.post("/logout")
+    auth.login_as("talent", talent_id=middle_id)  # the holder: told, without the key details
+    portal = client.get("/me")
+    assert portal.status_code == 500
+    assert "个人数据暂时无法读取。请联系系统管理员" in portal.get_data(as_text=True)
+    assert "密钥版本" not in portal.get_data(as_text=True)
     assert db.session.scalar(select(User.id).limit(1)) is not None  # the session still works
 
 
