@@ -6,6 +6,7 @@ guessable key.
 """
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 MIN_SECRET_LENGTH = 32
@@ -48,9 +49,18 @@ def _data_key(variable: str, instance_path: Path, production: bool, generate) ->
         return value
     key_file = instance_path / variable.lower()
     if not key_file.exists():
+        # Written 0600 from the start into a file of its own, then linked into place: several
+        # workers starting at once all end up with the one key that got there first.
         instance_path.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(generate())
-        key_file.chmod(0o600)
+        descriptor, draft = tempfile.mkstemp(dir=instance_path, prefix=f".{key_file.name}-")
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(generate())
+        try:
+            os.link(draft, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(draft)
     return key_file.read_text().strip()
 
 

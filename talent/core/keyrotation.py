@@ -10,13 +10,15 @@ current version and are not selected.
 Rows are updated with Core statements, not the ORM: rotation is no edit, so it neither bumps
 the optimistic-concurrency ``version`` (a form open meanwhile stays valid) nor ``updated_at``.
 """
+import getpass
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
 from talent.core import audit
-from talent.core.crypto import EncryptedString, keyring
+from talent.core.crypto import CryptoError, EncryptedString, keyring
 from talent.extensions import db
 
 
@@ -67,6 +69,28 @@ def rotate(batch_size: int = 500, max_batches: int | None = None,
     """Rewrite up to ``max_batches`` batches (all, by default); commits after each batch."""
     keys = keyring()
     rotation = Rotation(keys.current)
+    try:
+        _rotate_columns(keys, rotation, batch_size, max_batches, progress)
+    except CryptoError as error:
+        # The batches before this one are committed: say so in the audit log, then stop.
+        db.session.rollback()
+        _audit(keys.current, rotation, f"数据密钥轮换至版本 {keys.current}（中止：{error}）")
+        raise
+    rotation.remaining = remaining()
+    _audit(keys.current, rotation, f"数据密钥轮换至版本 {keys.current}"
+           + ("（已完成）" if rotation.done else "（未完成，可再次运行继续）"))
+    return rotation
+
+
+def _audit(version: int, rotation: Rotation, summary: str) -> None:
+    audit.record(None, "rotate_key", audit.Subject("data_keys", version), {
+        "rewritten": [None, sum(rotation.rewritten.values())],
+        "remaining": [None, sum(rotation.remaining.values()) if rotation.remaining else None],
+        "operator": [None, f"{getpass.getuser()}@{socket.gethostname()}"]}, summary=summary)
+    db.session.commit()
+
+
+def _rotate_columns(keys, rotation: Rotation, batch_size: int, max_batches: int | None, progress) -> None:
     batches = 0
     for table, key, column in encrypted_columns():
         view, context, name = _plain_view(table, key, column), f"{table}.{column}", f"{table}.{column}"
@@ -94,11 +118,3 @@ def rotate(batch_size: int = 500, max_batches: int | None = None,
             batches += 1
             if progress:
                 progress(name, rotation.rewritten[name])
-    rotation.remaining = remaining()
-    audit.record(None, "rotate_key", audit.Subject("data_keys", keys.current), {
-        "rewritten": [None, sum(rotation.rewritten.values())],
-        "remaining": [None, sum(rotation.remaining.values())]},
-        summary=f"数据密钥轮换至版本 {keys.current}"
-                + ("（已完成）" if rotation.done else "（未完成，可再次运行继续）"))
-    db.session.commit()
-    return rotation

@@ -124,8 +124,8 @@ def mark_left(actor, talent: Talent) -> None:
 def id_number_search(text: str) -> str:
     """How a search text can match an ID number: "resident" — a whole, valid 居民身份证号码
     (nothing else looks like one, so the blind index alone answers, without scanning the
-    table); "passport" — letters and digits that may be a passport number (or part of a
-    name, employer or phone, searched as well); "" — not a number at all."""
+    table); "passport" — 5 to 30 letters and digits that may be a passport number (or part of
+    a name, employer or phone, searched as well); "" — not a number at all."""
     number = normalize_id_number(text)
     if len(number) == 18:
         try:
@@ -133,9 +133,8 @@ def id_number_search(text: str) -> str:
             return "resident"
         except InvalidValue:
             pass
-    if (6 <= len(number) <= 30 and number.isascii() and number.isalnum()
-            and any(c.isdigit() for c in number) and any(c.isalpha() for c in number)):
-        return "passport"
+    if 5 <= len(number) <= 30 and number.isascii() and number.isalnum() and any(c.isdigit() for c in number):
+        return "passport"  # all-digit ones too (a US passport has 9 digits); a phone costs one index probe
     return ""
 
 

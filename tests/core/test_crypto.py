@@ -186,6 +186,10 @@ def test_exact_id_number_search_for_those_who_see_full_numbers_only(client, auth
     TalentFactory(name="Peter Schmidt", id_type="passport", id_number="C4XR29157", nationality="DE",
                   phone="13874600123")
     db.session.commit()
+    TalentFactory(name="John Carter", id_type="passport", id_number="488839667", nationality="US")
+    db.session.commit()
+    page = client.get("/talents", query_string={"q": "488839667", "status": "all"}).get_data(as_text=True)
+    assert "John Carter" in page  # an all-digit passport number is found exactly too
     for q in ("c4xr29157", "13874600123"):  # a passport number; a phone still searched as before
         page = client.get("/talents", query_string={"q": q, "status": "all"}).get_data(as_text=True)
         assert "Peter Schmidt" in page and "唐志刚" not in page
@@ -312,6 +316,10 @@ def test_rotation_without_the_old_key_stops_and_names_it(app, database_url):
         result = rotating.test_cli_runner().invoke(args=["rotate-data-key"])
         assert result.exit_code != 0
         assert "密钥版本 1" in result.output and "再次运行即可继续" in result.output
+        from talent.core.audit import AuditEntry
+
+        stopped = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "rotate_key"))
+        assert "中止" in stopped.summary and "@" in stopped.changes["operator"][1]
         db.session.remove()
 
 
