@@ -88,6 +88,10 @@ def build(path: Path, rows: int) -> float:
         if batch:
             db.session.execute(insert(Talent), batch)
         db.session.commit()
+        # Fold the bulk load's write-ahead log into the file, as SQLite's automatic checkpoints do
+        # in service; measuring with ~100 MB still in the WAL measured the WAL, not the pages.
+        with db.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     return time.perf_counter() - started
 
 
