@@ -139,7 +139,11 @@ def register(app):
     @click.option("--max-batches", type=click.IntRange(1), default=None,
                   help="最多处理的批数（默认全部；中断或分次运行后再次执行即可继续）")
     def rotate_data_key(batch_size, max_batches):
-        """Re-encrypt personal data under the current DATA_KEY, in batches, while the system serves."""
+        """用当前 DATA_KEY 分批重新加密个人数据（系统照常服务）。
+
+        先让所有运行中的进程都带上新 DATA_KEY 和 DATA_KEYS_RETIRED（旧密钥）并重启，再运行本命令：
+        只有旧密钥的进程读不了已重新加密的数据。见 README 数据安全。
+        """
         from talent.core import keyrotation
         from talent.core.crypto import CryptoError
 

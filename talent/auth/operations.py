@@ -125,7 +125,10 @@ def _check_credentials(user: User | None, password: str) -> User:
     if user is None:
         check_password_hash(_dummy_hash(config.get("PASSWORD_HASH_METHOD", "scrypt")), password or "")
         raise BadCredentials("用户名或密码错误")
-    if not user.check_password(password or ""):
+    typed = password or ""
+    # A one-time password is read out over the phone: "VX7S CTVS DJ5W" is "vx7s-ctvs-dj5w".
+    if not (user.check_password(typed) or (
+            user.must_change_password and user.check_password(canonical_one_time_password(typed)))):
         raise BadCredentials("用户名或密码错误")
     if not user.active:
         raise AuthError("该账户已停用，请联系系统管理员")
@@ -251,6 +254,9 @@ def _replace_password(user: User, password: str) -> None:
 
 def change_password(user: User, password: str) -> None:
     """A user's own new password (also the way out of a one-time password)."""
+    if user.must_change_password and looks_like_one_time_password(password):
+        # The clerk who read it out knows it: it cannot become the password.
+        raise AccountError("新密码不能是一次性密码（或同样格式的密码），请自己设置一个")
     check_password_strength(password)
     _replace_password(user, password)
     user.must_change_password = False
@@ -264,6 +270,19 @@ def change_password(user: User, password: str) -> None:
 ONE_TIME_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 ONE_TIME_GROUPS = 3  # of four: "k7mp-x3vr-9qht", 12 characters drawn (~59 bits) plus two dashes
 RESETTABLE_BY_ORG = frozenset({"talent", "commissioner"})
+
+
+def canonical_one_time_password(typed: str) -> str:
+    """What was read out over the phone, typed any way (upper case, no dashes, spaces): the
+    spelling it was issued in."""
+    letters = "".join(c for c in typed.lower() if c.isalnum())
+    return "-".join(letters[i:i + 4] for i in range(0, len(letters), 4))
+
+
+def looks_like_one_time_password(text: str) -> bool:
+    canonical = canonical_one_time_password(text)
+    return (len(canonical) == 5 * ONE_TIME_GROUPS - 1
+            and all(c in ONE_TIME_ALPHABET for c in canonical.replace("-", "")))
 
 
 def one_time_password() -> str:
@@ -308,6 +327,7 @@ def issue_one_time_password(actor, user: User) -> str:
     password = one_time_password()
     _replace_password(user, password)
     user.must_change_password = True
+    user.version += 1  # the account changed: a reset form (or an edit form) opened before is stale
     db.session.flush()
     audit.record(actor, "reset_password", user, summary=f"{user.username}（一次性密码，首次登录须修改）")
     return password

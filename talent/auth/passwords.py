@@ -60,6 +60,13 @@ def reset(user_id: int):
     if not form.validate_on_submit():
         return render_template("auth/reset_confirm.html", account=account, form=form,
                                refused="页面已过期，请重新点击“生成一次性密码”"), 400
+    seen = request.form.get("version")
+    if seen is not None and seen != str(account.version):
+        # Most often F5 on the result page, which re-posts this form: a second reset would
+        # silently void the password just read out to the person.
+        return render_template("auth/reset_confirm.html", account=account, form=form,
+                               refused="该账户的密码刚刚已重置过（可能是刷新了结果页）：之前显示的一次性密码仍然有效。"
+                                       "确需重新生成，请再点一次“生成一次性密码”"), 409
     password = operations.issue_one_time_password(acting_user(), account)  # refused: flash, back
     db.session.commit()
     return render_template("auth/reset_done.html", account=account, password=password)

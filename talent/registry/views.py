@@ -15,7 +15,7 @@ from talent.extensions import db
 from talent.registry import choices, operations, spreadsheet
 from talent.registry.forms import CorrectionReplyForm, TalentForm, TeamForm
 from talent.registry.models import CorrectionRequest, Talent, Team
-from talent.registry.operations import DuplicateIdNumber, TalentQuery
+from talent.registry.operations import DuplicateIdNumber, TalentQuery, id_number_search
 
 bp = Blueprint("registry", __name__)
 
@@ -44,8 +44,9 @@ def _stamp() -> str:
 @require(Permission.TALENTS_READ)
 def talent_list():
     args = request.args
-    if "status" not in args:
+    if "status" not in args and not (_reveal_ids() and id_number_search(args.get("q") or "") == "resident"):
         # The page opens on the people working in the county; 状态：全部 (status=all) shows everyone.
+        # A search by a whole ID number looks for that one person, whether they have left or not.
         args = MultiDict(args)
         args["status"] = "active"
     reveal = _reveal_ids()

@@ -30,7 +30,7 @@ def test_login_page_links_to_whom_to_ask(client, app):
     body = page.get_data(as_text=True)
     assert page.status_code == 200 and "Set-Cookie" not in page.headers
     assert "县委组织部 人才工作股" in body and "0746-7721234" in body
-    assert "本单位负责本系统的管理员" in body and "系统管理员" in body
+    assert "只能由系统管理员重置" in body
 
 
 def test_one_time_passwords_are_readable_strong_and_new_each_time():
@@ -194,3 +194,35 @@ def test_cli_gives_a_forgotten_admin_a_one_time_password(runner, make_user):
     db.session.refresh(admin)
     assert admin.check_password(password) and admin.must_change_password
     assert runner.invoke(args=["reset-password", "nobody"]).exit_code != 0
+
+
+def test_reloading_the_result_page_does_not_void_the_password_just_read_out(client, auth, make_user):
+    holder = make_user("talent")
+    db.session.commit()
+    auth.login_as("org")
+    confirm = client.get(f"/accounts/{holder.id}/password-reset").get_data(as_text=True)
+    version = re.search(r'name="version" value="(\d+)"', confirm).group(1)
+    first = client.post(f"/accounts/{holder.id}/password-reset", data={"version": str(version)})
+    assert first.status_code == 200
+    password = _one_time(first.get_data(as_text=True))
+    again = client.post(f"/accounts/{holder.id}/password-reset", data={"version": str(version)})  # F5
+    assert again.status_code == 409 and "之前显示的一次性密码仍然有效" in again.get_data(as_text=True)
+    client.post("/logout")
+    # read out over the phone and typed any way: upper case, no dashes, spaces
+    typed = password.upper().replace("-", " ")
+    signed_in = client.post("/login", data={"username": holder.username, "password": typed})
+    assert signed_in.status_code == 302 and signed_in.headers["Location"].endswith("/account/password")
+
+
+def test_the_one_time_password_cannot_become_the_password(client, auth, make_user):
+    holder = make_user("talent")
+    db.session.commit()
+    auth.login_as("org")
+    confirm = client.get(f"/accounts/{holder.id}/password-reset").get_data(as_text=True)
+    version = re.search(r'name="version" value="(\d+)"', confirm).group(1)
+    page = client.post(f"/accounts/{holder.id}/password-reset", data={"version": str(version)})
+    password = _one_time(page.get_data(as_text=True))
+    client.post("/logout")
+    client.post("/login", data={"username": holder.username, "password": password})
+    kept = client.post("/account/password", data={"password": password, "confirm": password})
+    assert kept.status_code == 200 and "新密码不能是一次性密码" in kept.get_data(as_text=True)

@@ -195,6 +195,17 @@ def test_exact_id_number_search_for_those_who_see_full_numbers_only(client, auth
         assert "Peter Schmidt" in page and "唐志刚" not in page
 
 
+def test_a_whole_id_number_finds_a_talent_who_has_left_without_choosing_all(client, auth):
+    gone = TalentFactory(name="蒋春华", status="left")
+    TalentFactory(name="唐志刚")
+    db.session.commit()
+    auth.login_as("org")
+    page = client.get("/talents", query_string={"q": gone.id_number}).get_data(as_text=True)
+    assert "蒋春华" in page and "唐志刚" not in page
+    by_name = client.get("/talents", query_string={"q": "蒋春华"}).get_data(as_text=True)
+    assert by_name.count("蒋春华") == 1  # only in the search box: a name search keeps 在县工作
+
+
 def test_a_unit_user_cannot_confirm_a_masked_number_by_searching_it(client, auth):
     from talent.auth.models import Unit
 
