@@ -1,4 +1,5 @@
 """Business operations on talents and teams. They flush and audit; the request commits."""
+import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
@@ -198,9 +199,13 @@ class TalentQuery:
     def where(self, query: Select) -> Select:
         if self.q:  # "%" and "_" are searched for as such, not as wildcards
             kind = id_number_search(self.q) if self.by_id_number else ""
+            # A phone number as typed or read out: "１３８ ７４６０-０００１" is 13874600001.
+            digits = re.sub(r"[\s-]", "", normalize_id_number(self.q))
+            phone = digits if digits.isascii() and digits.isdigit() else self.q
             matches = [] if kind == "resident" else [
-                column.contains(self.q, autoescape=True)
-                for column in (Talent.name, Talent.employer, Talent.phone)]
+                Talent.name.contains(self.q, autoescape=True),
+                Talent.employer.contains(self.q, autoescape=True),
+                Talent.phone.contains(phone, autoescape=True)]
             if kind:
                 matches.append(Talent.id_number_is(self.q))
             query = query.where(or_(*matches))

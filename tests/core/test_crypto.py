@@ -190,7 +190,8 @@ def test_exact_id_number_search_for_those_who_see_full_numbers_only(client, auth
     db.session.commit()
     page = client.get("/talents", query_string={"q": "488839667", "status": "all"}).get_data(as_text=True)
     assert "John Carter" in page  # an all-digit passport number is found exactly too
-    for q in ("c4xr29157", "13874600123"):  # a passport number; a phone still searched as before
+    # a passport number; a phone still searched as before, also typed full-width or spaced
+    for q in ("c4xr29157", "13874600123", "１３８７４６００１２３", "138 7460 0123"):
         page = client.get("/talents", query_string={"q": q, "status": "all"}).get_data(as_text=True)
         assert "Peter Schmidt" in page and "唐志刚" not in page
 
