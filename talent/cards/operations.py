@@ -4,7 +4,7 @@ Verification (tokens, the public check, the scan log) is in :mod:`talent.cards.v
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import exists, func, select
 
 from talent.cards import rules as card_rules
 from talent.cards.models import (
@@ -15,7 +15,7 @@ from talent.cards.models import (
     TierBenefit,
 )
 from talent.core import audit, timeutil
-from talent.core.db import guarded_flush
+from talent.core.db import guarded_flush, next_in_year
 from talent.core.errors import Refused, StaleEdit
 from talent.extensions import db
 from talent.notifications.operations import notify_talent
@@ -200,18 +200,8 @@ def _add_years(day: date, years: int) -> date:
 
 
 def next_number(year: int) -> str:
-    """LBYC-<year>-<6 digits>: an atomic increment, so two clerks never get the same number."""
-    bump = (update(CardCounter).where(CardCounter.year == year)
-            .values(last=CardCounter.last + 1).returning(CardCounter.last))
-    bumped = db.session.execute(bump).scalar()
-    if bumped is None:  # the year's first card
-        try:
-            with guarded_flush(lambda: CardError("")):
-                db.session.add(CardCounter(year=year, last=1))
-            bumped = 1
-        except CardError:  # another clerk started the year at the same moment
-            bumped = db.session.execute(bump).scalar()
-    return f"LBYC-{year}-{bumped:06d}"
+    """LBYC-<year>-<6 digits>, from the year's counter: two clerks never get the same number."""
+    return f"LBYC-{year}-{next_in_year(CardCounter, year):06d}"
 
 
 def active_card(talent: Talent) -> Card | None:

@@ -1,6 +1,7 @@
 """Transaction helpers shared by the features' operations."""
 from contextlib import contextmanager
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from talent.core.errors import StaleEdit
@@ -33,3 +34,23 @@ def guarded_flush(on_conflict):
         raise on_conflict() from None
     else:
         savepoint.commit()
+
+
+class _YearStarted(Exception):
+    """Another request created the year's counter row at the same moment."""
+
+
+def next_in_year(counter, year: int) -> int:
+    """The next number of ``year`` from a per-year counter table (columns ``year``, ``last``):
+    an atomic increment, so two clerks never get the same number; the year's first request
+    creates the row, and one racing it takes the increment instead."""
+    bump = update(counter).where(counter.year == year).values(last=counter.last + 1).returning(counter.last)
+    bumped = db.session.execute(bump).scalar()
+    if bumped is not None:
+        return bumped
+    try:
+        with guarded_flush(_YearStarted):
+            db.session.add(counter(year=year, last=1))
+        return 1
+    except _YearStarted:
+        return db.session.execute(bump).scalar()

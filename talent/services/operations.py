@@ -28,7 +28,7 @@ from talent.auth.units import unit_named
 from talent.cards import operations as cards
 from talent.cards.models import TierBenefit
 from talent.core import audit, timeutil
-from talent.core.db import guarded_flush
+from talent.core.db import next_in_year
 from talent.core.errors import Refused
 from talent.core.pagination import Page, paginate
 from talent.core.timeutil import utcnow
@@ -184,18 +184,8 @@ def moves_for(user, req: ServiceRequest) -> list[Move]:
 # --- numbers, links -----------------------------------------------------------------------------
 
 def next_number(year: int) -> str:
-    """FW-<year>-<6 digits>: an atomic increment of the year's counter row."""
-    bump = (update(RequestCounter).where(RequestCounter.year == year)
-            .values(last=RequestCounter.last + 1).returning(RequestCounter.last))
-    bumped = db.session.execute(bump).scalar()
-    if bumped is None:  # the year's first request
-        try:
-            with guarded_flush(lambda: ServiceRefused("")):
-                db.session.add(RequestCounter(year=year, last=1))
-            bumped = 1
-        except ServiceRefused:  # someone else started the year at the same moment
-            bumped = db.session.execute(bump).scalar()
-    return f"FW-{year}-{bumped:06d}"
+    """FW-<year>-<6 digits>, from the year's counter."""
+    return f"FW-{year}-{next_in_year(RequestCounter, year):06d}"
 
 
 def handlers(unit_id: int) -> list[User]:
