@@ -137,6 +137,8 @@ def load(instance_path: str) -> dict:
         "ORG_CONTACT_PHONE": os.environ.get("ORG_CONTACT_PHONE", ""),
         # The zone every time a person reads is shown in; times are stored in UTC.
         "TIMEZONE": os.environ.get("TIMEZONE", "Asia/Shanghai"),
+        # Where files from people are kept (core/uploads.py); empty: instance/uploads.
+        "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", ""),
         "SQLALCHEMY_DATABASE_URI": _database_url(path),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -10,12 +10,11 @@ import uuid
 from io import BytesIO
 from pathlib import Path
 
-from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from talent.commissioners.models import LogPhoto, ServiceLog
 from talent.commissioners.operations import RuleBroken
-from talent.core import audit
+from talent.core import audit, uploads
 from talent.extensions import db
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -32,11 +31,7 @@ class PhotoRefused(RuleBroken):
 
 
 def upload_dir() -> Path:
-    configured = current_app.config.get("UPLOAD_DIR")
-    base = Path(configured) if configured else Path(current_app.instance_path) / "uploads"
-    folder = base / "service-logs"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return uploads.upload_root("service-logs")
 
 
 def photo_path(photo: LogPhoto, thumb: bool = False) -> Path:

@@ -24,11 +24,26 @@ class UploadRefused(Refused):
     status = 422
 
 
-def upload_root() -> Path:
+def upload_root(kind: str = "") -> Path:
+    """``UPLOAD_DIR`` (default ``instance/uploads``), or its folder for one kind of file; the
+    one place every feature's files are put, so the setting moves them all."""
     configured = current_app.config.get("UPLOAD_DIR")
     root = Path(configured) if configured else Path(current_app.instance_path) / "uploads"
+    root = root / kind if kind else root
     root.mkdir(parents=True, exist_ok=True)
     return root
+
+
+def sniff_document(head: bytes) -> str | None:
+    """The content type the first bytes declare, among PDF, JPEG and PNG (never the file's name
+    or the browser's claim)."""
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    return None
 
 
 def _path(kind: str, key: str) -> Path:

@@ -5,7 +5,6 @@ bounded while reading; images are re-encoded (which drops metadata and anything 
 after the image data); files live under ``UPLOAD_DIR`` (default ``instance/uploads``), never
 under ``static/``, under a random name, and are served only by a route that checks who asks.
 """
-import os
 import re
 import secrets
 import unicodedata
@@ -13,9 +12,9 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
-from flask import current_app
 from PIL import Image, UnidentifiedImageError
 
+from talent.core import uploads
 from talent.core.errors import Refused
 from talent.programmes.models import ATTACHMENT_TYPES
 
@@ -40,21 +39,8 @@ class StoredFile:
     size: int
 
 
-def sniff(head: bytes) -> str | None:
-    """The content type the bytes themselves declare, among the ones we accept."""
-    if head.startswith(b"%PDF-"):
-        return "application/pdf"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    return None
-
-
 def upload_root() -> Path:
-    configured = current_app.config.get("UPLOAD_DIR") or os.environ.get("UPLOAD_DIR")
-    root = Path(configured) if configured else Path(current_app.instance_path) / "uploads"
-    return root / SUBDIR
+    return uploads.upload_root(SUBDIR)
 
 
 def path_for(key: str) -> Path | None:
@@ -95,16 +81,14 @@ def store(upload) -> StoredFile:
         raise BadAttachment("申报材料不能超过 10 MB")
     if not data:
         raise BadAttachment("上传的文件是空的")
-    content_type = sniff(data[:16])
+    content_type = uploads.sniff_document(data[:16])
     if content_type is None:
         raise BadAttachment("只接受 PDF、JPEG 或 PNG 格式的申报材料")
     if content_type != "application/pdf":
         data = _reencode(data, content_type)
     extension = ATTACHMENT_TYPES[content_type]
     key = f"{secrets.token_hex(16)}.{extension}"
-    root = upload_root()
-    root.mkdir(parents=True, exist_ok=True)
-    (root / key).write_bytes(data)
+    (upload_root() / key).write_bytes(data)
     return StoredFile(key=key, name=_clean_name(upload.filename, extension),
                       content_type=content_type, size=len(data))
 

@@ -12,9 +12,9 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app
 from PIL import Image, UnidentifiedImageError
 
+from talent.core import uploads
 from talent.core.errors import Refused
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -35,16 +35,6 @@ class CheckedFile:
     @property
     def size(self) -> int:
         return len(self.data)
-
-
-def _sniff(head: bytes) -> str | None:
-    if head.startswith(b"%PDF-"):
-        return "application/pdf"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    return None
 
 
 def _reencoded(data: bytes, content_type: str, name: str) -> bytes:
@@ -79,7 +69,7 @@ def check(storage) -> CheckedFile | None:
         raise BadAttachment(f"附件“{name}”超过 10 MB")
     if not data:
         raise BadAttachment(f"附件“{name}”是空文件")
-    content_type = _sniff(data[:16])
+    content_type = uploads.sniff_document(data[:16])
     if content_type is None:
         raise BadAttachment(f"附件“{name}”不是 PDF、JPEG 或 PNG 文件")
     if content_type != "application/pdf":
@@ -94,21 +84,14 @@ def check_all(storages) -> list[CheckedFile]:
     return checked
 
 
-def upload_root() -> Path:
-    configured = current_app.config.get("UPLOAD_DIR") or os.environ.get("UPLOAD_DIR")
-    return Path(configured) if configured else Path(current_app.instance_path) / "uploads"
-
-
 def store(checked: CheckedFile) -> str:
     """Write the file under a random name; returns that name (no user text reaches the path)."""
     stored = f"{uuid.uuid4().hex}.{KINDS[checked.content_type]}"
-    folder = upload_root() / "services"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / stored).write_bytes(checked.data)
+    (uploads.upload_root("services") / stored).write_bytes(checked.data)
     return stored
 
 
 def path_of(stored_name: str) -> Path:
     if not re.fullmatch(r"[0-9a-f]{32}\.(pdf|jpg|png)", stored_name):
         raise ValueError("bad stored name")
-    return upload_root() / "services" / stored_name
+    return uploads.upload_root("services") / stored_name

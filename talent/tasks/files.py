@@ -11,8 +11,9 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app
 from PIL import Image, UnidentifiedImageError
+
+from talent.core import uploads
 
 MAX_BYTES = 20 * 1024 * 1024
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # .doc / .xls / .ppt
@@ -86,9 +87,7 @@ def check(data: bytes) -> CheckedFile:
 
 
 def folder() -> Path:
-    path = Path(current_app.instance_path) / "uploads" / "tasks"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return uploads.upload_root("tasks")
 
 
 def store(checked: CheckedFile) -> str:
