@@ -109,6 +109,19 @@ def phone(browser, live_server):
     assert errors == []
 
 
+def ensure_leader_card(live_app) -> None:
+    """李明 (rencai) holds an active card, whatever earlier browser tests did to it."""
+    from talent.cards import operations as cards
+    from talent.registry.models import Talent
+
+    with live_app.app_context():
+        leader = db.session.scalar(db.select(Talent).where(Talent.name == "李明"))
+        if cards.active_card(leader) is None:
+            cards.issue_card(None, leader)
+        db.session.commit()
+        db.session.remove()
+
+
 def sign_in(page, username: str, landing: str = "**/") -> None:
     from tests.factories import TEST_PASSWORD
 

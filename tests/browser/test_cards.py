@@ -5,10 +5,8 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from talent.cards import operations as cards
 from talent.extensions import db
-from talent.registry.models import Talent
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import ensure_leader_card, sign_in
 from tests.factories import TalentFactory
 
 pytestmark = pytest.mark.browser
@@ -62,12 +60,7 @@ def test_org_issues_a_card_and_prints_it(page, live_app):
 
 
 def test_talent_sees_qr_and_benefits(page, live_app):
-    with live_app.app_context():
-        leader = db.session.scalar(db.select(Talent).where(Talent.name == "李明"))
-        if cards.active_card(leader) is None:
-            cards.issue_card(None, leader)
-        db.session.commit()
-        db.session.remove()
+    ensure_leader_card(live_app)
     sign_in(page, "rencai", landing="**/me")
     card = page.locator("#my-card")
     assert "A类（顶尖人才）" in card.inner_text()

@@ -8,10 +8,7 @@ import zxingcpp
 from PIL import Image
 from playwright.sync_api import expect
 
-from talent.cards import operations as cards
-from talent.extensions import db
-from talent.registry.models import Talent
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import ensure_leader_card, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -24,12 +21,7 @@ def _decode(data_uri: str) -> str:
 
 
 def test_holder_shows_a_dynamic_code_that_verifies_on_a_phone(phone, browser, live_server, live_app):
-    with live_app.app_context():
-        leader = db.session.scalar(db.select(Talent).where(Talent.name == "李明"))
-        if cards.active_card(leader) is None:
-            cards.issue_card(None, leader)
-        db.session.commit()
-        db.session.remove()
+    ensure_leader_card(live_app)
     sign_in(phone, "rencai", landing="**/me")
     code = phone.locator("#dynamic-qr")
     assert code.is_visible() and code.evaluate("img => img.naturalWidth") > 100
