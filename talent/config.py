@@ -28,12 +28,22 @@ def _secret(variable: str, instance_path: Path, production: bool) -> str:
     return value or _instance_secret(instance_path, variable.lower())
 
 
-def _instance_secret(instance_path: Path, name: str) -> str:
+def _instance_secret(instance_path: Path, name: str, generate=lambda: secrets.token_hex(32)) -> str:
+    """Development's own key in instance/<name>, made on first use."""
     key_file = instance_path / name
     if not key_file.exists():
+        # Written 0600 from the start into a file of its own, then linked into place: several
+        # workers starting at once all end up with the one key that got there first.
         instance_path.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_hex(32))
-        key_file.chmod(0o600)
+        descriptor, draft = tempfile.mkstemp(dir=instance_path, prefix=f".{name}-")
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(generate())
+        try:
+            os.link(draft, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(draft)
     return key_file.read_text().strip()
 
 
@@ -45,23 +55,7 @@ def _data_key(variable: str, instance_path: Path, production: bool, generate) ->
     if production and not value:
         raise ConfigError(f"TALENT_ENV=production 需要 {variable} 环境变量"
                           "（见 README 数据安全：生成、保管与轮换）")
-    if value:
-        return value
-    key_file = instance_path / variable.lower()
-    if not key_file.exists():
-        # Written 0600 from the start into a file of its own, then linked into place: several
-        # workers starting at once all end up with the one key that got there first.
-        instance_path.mkdir(parents=True, exist_ok=True)
-        descriptor, draft = tempfile.mkstemp(dir=instance_path, prefix=f".{key_file.name}-")
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(generate())
-        try:
-            os.link(draft, key_file)
-        except FileExistsError:
-            pass
-        finally:
-            os.unlink(draft)
-    return key_file.read_text().strip()
+    return value or _instance_secret(instance_path, variable.lower(), generate)
 
 
 def _database_url(instance_path: Path) -> str:
