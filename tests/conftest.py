@@ -2,8 +2,10 @@
 import os
 import sqlite3
 import tempfile
+from datetime import datetime
 
 import pytest
+import time_machine
 from flask import g
 from jinja2 import BytecodeCache
 from sqlalchemy import text
@@ -365,3 +367,24 @@ def freeze_today(monkeypatch):
         monkeypatch.setattr(timeutil, "today", lambda: day)
 
     return freeze
+
+
+@pytest.fixture
+def clock():
+    """Freeze the wall clock itself (``datetime.now``, ``time.time``; not the monotonic clock, so
+    timed waits still work) at a moment in 双牌: ``clock(date(2027, 1, 4))`` is 10:00 that day,
+    a naive datetime is read as 双牌 time. Everything that asks ``timeutil`` follows."""
+    travellers: list = []
+
+    def freeze(moment, tick: bool = False) -> None:
+        if not isinstance(moment, datetime):
+            moment = datetime(moment.year, moment.month, moment.day, 10, 0)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timeutil.CHINA)
+        traveller = time_machine.travel(moment, tick=tick)
+        traveller.start()
+        travellers.append(traveller)
+
+    yield freeze
+    for traveller in reversed(travellers):
+        traveller.stop()
