@@ -12,6 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from talent import create_app
+from talent.cards.verification import scan_log
 from talent.core import timeutil
 from talent.extensions import db
 from talent.reference import seed_reference
@@ -295,6 +296,8 @@ def app(database_url):
         else:
             _restore_seeded(database_url)
         yield app
+        # Scans this test's verifications left pending name its cards: never the next test's.
+        scan_log.discard()
         db.session.remove()
         db.engine.dispose()
 
