@@ -23,6 +23,29 @@ from tests.pg import ThrowawayPostgres, find_bindir
 BACKENDS = ["sqlite", "postgresql"]
 
 
+def _sleep_without_clock_nanosleep() -> None:
+    """Under Debian's libfaketime with FAKETIME_DONT_FAKE_MONOTONIC=1 (``make test-future``),
+    ``time.sleep`` fails with EINVAL: Python 3.11 sleeps with ``clock_nanosleep(CLOCK_MONOTONIC,
+    TIMER_ABSTIME)``, and libfaketime 0.9.10 hands the call a deadline shifted by the faked offset.
+    Sleeping in ``select`` against the (real) monotonic clock waits the same time; only the
+    tests sleep (the product never does), so only the tests' process gets this."""
+    import select
+    import time
+
+    if "faketime" not in os.environ.get("LD_PRELOAD", ""):
+        return
+
+    def sleep(seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            select.select([], [], [], left)
+
+    time.sleep = sleep
+
+
+_sleep_without_clock_nanosleep()
+
+
 def _cache_url_rules() -> None:
     """Every test builds an app, and most of ``create_app``'s time (~0.1 s of ~0.12 s) went to
     Werkzeug compiling each of the ~200 rules' two URL builders from an AST. A builder depends
