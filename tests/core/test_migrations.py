@@ -9,6 +9,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
 from talent.extensions import db
+from talent.registry.search import include_in_comparison
 from tests.conftest import make_app
 
 
@@ -32,7 +33,8 @@ def test_upgrade_matches_models_and_downgrade_cleans_up(empty_database):
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(connection, opts={
+                "compare_type": True, "include_object": include_in_comparison})
             differences = compare_metadata(context, db.metadata)
         assert differences == []
         downgrade(revision="base")
