@@ -4,8 +4,9 @@
         [--pairs 3]
 
 Both servers run under gunicorn with 2 sync workers on this machine, one after the other and
-interleaved (bare, verify, bare, verify, …: ``--pairs``, default 3), and the median of the pairs'
-ratios is the figure — one pair tracks the machine's noise (41–58 % on one afternoon); loaded by wrk (Debian package `wrk`) when installed, otherwise by a Python client.
+interleaved (bare, verify, bare, verify, …: ``--pairs``, default 3), and the median of the
+pairs' ratios is the figure — one pair tracks the machine's noise (41–58 % on one afternoon);
+loaded by wrk (Debian package `wrk`) when installed, otherwise by a Python client.
 Goals (issue #3): verification ≥ 50% of the bare endpoint's rate; one QR PNG < 20 ms.
 ``--stores`` measures verification once per rate-limit store (issue #7): ``memory://`` (each
 worker counts alone) and ``redis`` (a throwaway redis-server on a free local port, shared).

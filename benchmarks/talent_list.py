@@ -80,6 +80,9 @@ def synthetic_rows(count: int):
         }
 
 
+BEFORE_SEARCH_INDEXES = "1ccb71e4b25e"
+
+
 def build(path: str, rows: int) -> float:
     from flask_migrate import upgrade
 
@@ -89,7 +92,9 @@ def build(path: str, rows: int) -> float:
     started = time.perf_counter()
     app = make_app(path)
     with app.app_context():
-        upgrade()
+        # The rows go in before the search indexes are built (as they would be in service: the
+        # migration builds them online over data already there), then the migrations run on.
+        upgrade(revision=BEFORE_SEARCH_INDEXES)
         seed_reference()
         create_user(None, "bench", "Bench2026x", "org")
         batch = []
@@ -102,6 +107,11 @@ def build(path: str, rows: int) -> float:
         if batch:
             db.session.execute(insert(Talent), batch)
         db.session.commit()
+        print(f"  {rows:,} rows inserted in {time.perf_counter() - started:.1f} s", flush=True)
+        migrating = time.perf_counter()
+        upgrade()
+        print(f"  remaining migrations (the search indexes) over them: "
+              f"{time.perf_counter() - migrating:.1f} s", flush=True)
         with db.engine.connect() as connection:
             if db.engine.dialect.name == "sqlite":
                 # Fold the bulk load's write-ahead log into the file, as SQLite's automatic
