@@ -41,16 +41,21 @@ POSITIONS = "[" + ",".join(str(i) for i in range(1, 173)) + "]"
 
 def _grams_of(row):
     joined = f"{row}.name || char(1) || {row}.employer || char(1) || {row}.phone"
-    return (f"SELECT group_concat(piece, ' ') FROM (SELECT DISTINCT substr(s.v, p.value, n.value) AS piece "
-            f"FROM (SELECT {joined} AS v) s, json_each('{POSITIONS}') p, json_each('[1,2]') n "
-            f"WHERE p.value + n.value - 1 <= length(s.v) "
-            f"AND instr(substr(s.v, p.value, n.value), char(1)) = 0)")
+    # Positions from a table of 1..172 (its key bounds the loop to the text's length); pieces
+    # holding the separator become two words for unicode61, both pieces of the fields anyway.
+    return (f"SELECT group_concat(piece, ' ') FROM ("
+            f"SELECT substr(s.v, g.p, 1) AS piece FROM (SELECT {joined} AS v) s, talents_grams_positions g "
+            f"WHERE g.p <= length(s.v) UNION ALL "
+            f"SELECT substr(s.v, g.p, 2) FROM (SELECT {joined} AS v) s, talents_grams_positions g "
+            f"WHERE g.p < length(s.v))")
 
 
 SQLITE = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS talents_search USING fts5("
     "name, employer, phone, content='talents', content_rowid='id', tokenize='trigram')",
     "CREATE VIRTUAL TABLE IF NOT EXISTS talents_grams USING fts5(grams, tokenize='unicode61')",
+    "CREATE TABLE IF NOT EXISTS talents_grams_positions (p INTEGER PRIMARY KEY)",
+    f"INSERT OR IGNORE INTO talents_grams_positions(p) SELECT value FROM json_each('{POSITIONS}')",
     "CREATE TRIGGER IF NOT EXISTS talents_search_insert AFTER INSERT ON talents BEGIN "
     "INSERT INTO talents_search(rowid, name, employer, phone) "
     "VALUES (new.id, new.name, new.employer, new.phone); "
@@ -98,6 +103,7 @@ def downgrade():
             op.execute(f"DROP TRIGGER IF EXISTS talents_search_{trigger}")
         op.execute("DROP TABLE IF EXISTS talents_search")
         op.execute("DROP TABLE IF EXISTS talents_grams")
+        op.execute("DROP TABLE IF EXISTS talents_grams_positions")
         return
     with op.get_context().autocommit_block():
         for name in TRIGRAM:
