@@ -2,6 +2,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
+from talent.core import timeutil
 from talent.tasks import operations
 from talent.tasks.lights import Figure, Verdict
 from talent.tasks.models import LIGHTS, Directive, TaskAction, TaskIndicator, TaskItem, TaskPlan
@@ -68,7 +69,7 @@ class DashboardData:
 
 
 def dashboard_data(plan: TaskPlan, unit_id: int | None = None, on: date | None = None) -> DashboardData:
-    on = on or operations.today()
+    on = on or timeutil.today()
     judge = operations.evaluator(plan, on)
 
     codes = {item.id: item.code for item in plan.items}

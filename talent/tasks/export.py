@@ -6,9 +6,9 @@ from docx.enum.section import WD_ORIENT
 from docx.shared import Cm, Pt, RGBColor
 from sqlalchemy import select
 
+from talent.core import timeutil
 from talent.core.spreadsheet import write_xlsx
 from talent.extensions import db
-from talent.tasks import operations
 from talent.tasks.dashboard import dashboard_data
 from talent.tasks.models import DIRECTIVE_STATUSES, LIGHTS, Directive, ProgressReport, TaskPlan
 
@@ -69,7 +69,7 @@ def _rows(plan: TaskPlan):
 
 
 def docx_report(plan: TaskPlan):
-    on = operations.today()
+    on = timeutil.today()
     document = Document()
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE

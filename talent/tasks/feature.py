@@ -1,4 +1,5 @@
 
+from talent.core import timeutil
 from talent.core.features import Feature, MenuEntry, Panel
 from talent.core.permissions import Permission
 from talent.tasks import api, demo, models, openapi, operations, views
@@ -15,12 +16,12 @@ def _my_items_panel(user):
     items = operations.unit_items(unit.id)
     if not items:
         return None
-    period = last_complete_period(operations.today())
+    period = last_complete_period(timeutil.today())
     filed = {item_id for item_id, periods in operations.reported_periods(
         [i.id for i in items], since=period).items() if period in periods}
     owed = operations.missing_reports_for_unit(unit.id, [i for i in items if i.status != "done"], period)
     return {"unit": unit, "items": items, "period": period, "owed": owed, "filed": filed,
-            "directives": operations.open_directives(unit_id=unit.id), "today": operations.today()}
+            "directives": operations.open_directives(unit_id=unit.id), "today": timeutil.today()}
 
 
 def _office_panel(user):
@@ -33,7 +34,7 @@ def _office_panel(user):
     plan = operations.load_plan(plans[0].id)
     judge = operations.evaluator(plan)
     return {"plan": plan, "counts": operations.count_by_light(plan, judge),
-            "directives": operations.open_directives(plan_id=plan.id), "today": operations.today()}
+            "directives": operations.open_directives(plan_id=plan.id), "today": timeutil.today()}
 
 
 def _daily(today) -> dict[str, int]:

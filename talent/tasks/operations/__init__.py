@@ -1,0 +1,83 @@
+"""Operations of the task tracker. They flush and audit; the request commits.
+
+Who may do what on an item (object-level, on top of the role's permission):
+
+- report: staff of one of the item's lead or responsible units (the admin on behalf of any);
+- confirm / return a report, mark the item complete, reply to a 督办单: staff of a lead unit;
+- accept completion, issue 督办单, set tolerance and baselines, copy a plan: the 专班 office —
+  staff of the plan's office unit (县科工信局) — and the admin.
+
+One module per concern; this package re-exports them so callers write ``operations.submit_report``.
+"""
+from talent.tasks.operations.access import (  # noqa: F401
+    ORG_UNIT,
+    NotYourItem,
+    TaskRefused,
+    acting_unit,
+    is_admin,
+    is_lead,
+    is_office,
+    is_unit_of,
+    reporting_units,
+    require_lead,
+    require_office,
+)
+from talent.tasks.operations.completion import (  # noqa: F401
+    accept_completion,
+    request_completion,
+)
+from talent.tasks.operations.directives import (  # noqa: F401
+    close_directive,
+    issue_directive,
+    reply_directive,
+)
+from talent.tasks.operations.discipline import (  # noqa: F401
+    UnitDiscipline,
+    reporting_discipline,
+)
+from talent.tasks.operations.lighting import (  # noqa: F401
+    refresh_lights,
+)
+from talent.tasks.operations.plans import (  # noqa: F401
+    INDICATOR_FIELDS,
+    add_indicator,
+    copy_plan,
+    update_indicator,
+    update_item,
+    update_settings,
+)
+from talent.tasks.operations.reading import (  # noqa: F401
+    count_by_light,
+    directives_of,
+    evaluator,
+    items_query,
+    light_history,
+    load_plan,
+    missing_reports_for_unit,
+    open_directives,
+    plans,
+    report_counts,
+    reported_periods,
+    reports_of,
+    unit_items,
+)
+from talent.tasks.operations.reminders import (  # noqa: F401
+    Missing,
+    missing_reports,
+    send_reminders,
+    sweep,
+)
+from talent.tasks.operations.reports import (  # noqa: F401
+    MAX_ATTACHMENTS,
+    PERIOD_PATTERN,
+    REPORT_DUE_DAY,
+    attach,
+    check_period,
+    check_uploads,
+    reportable_indicators,
+    review_report,
+    submit_report,
+)
+from talent.tasks.operations.seed import (  # noqa: F401
+    seed_work_plan,
+)
