@@ -5,7 +5,7 @@ from datetime import date
 from talent.core import timeutil
 from talent.tasks import operations
 from talent.tasks.lights import Figure, Verdict
-from talent.tasks.models import LIGHTS, Directive, TaskAction, TaskIndicator, TaskItem, TaskPlan
+from talent.tasks.models import LIGHT_LABELS, Directive, TaskAction, TaskIndicator, TaskItem, TaskPlan
 
 
 @dataclass
@@ -28,7 +28,7 @@ class ActionRow:
 
     @property
     def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(LIGHTS, 0)
+        counts = dict.fromkeys(LIGHT_LABELS, 0)
         for _item, verdict in self.items:
             counts[verdict.light] += 1
         return counts
@@ -64,7 +64,7 @@ class DashboardData:
                  "expected": round((row.verdict.expected or 0) * 100, 1),
                  "light": row.verdict.light}
                 for r in self.actions for row in r.indicators if row.indicator.target is not None],
-            "light_labels": LIGHTS,
+            "light_labels": LIGHT_LABELS,
         }
 
 

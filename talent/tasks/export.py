@@ -10,7 +10,7 @@ from talent.core import timeutil
 from talent.core.spreadsheet import write_xlsx
 from talent.extensions import db
 from talent.tasks.dashboard import dashboard_data
-from talent.tasks.models import DIRECTIVE_STATUSES, LIGHTS, Directive, ProgressReport, TaskPlan
+from talent.tasks.models import DIRECTIVE_STATUSES, LIGHT_LABELS, Directive, ProgressReport, TaskPlan
 
 LIGHT_COLOURS = {"red": RGBColor(0xC0, 0x00, 0x00), "yellow": RGBColor(0xB8, 0x86, 0x0B),
                  "green": RGBColor(0x00, 0x80, 0x00), "done": RGBColor(0x40, 0x40, 0x40)}
@@ -80,11 +80,11 @@ def docx_report(plan: TaskPlan):
     document.add_heading(f"{plan.name}调度报告", level=0)
     document.add_paragraph(f"调度日期：{on:%Y年%m月%d日}　　专班办公室：{plan.office_unit.name}")
     data = dashboard_data(plan, on=on)
-    counts = {k: 0 for k in LIGHTS}
+    counts = {k: 0 for k in LIGHT_LABELS}
     for row in data.actions:
         for light, n in row.counts.items():
             counts[light] += n
-    document.add_paragraph("总体情况：" + "，".join(f"{LIGHTS[k]} {n} 项" for k, n in counts.items()))
+    document.add_paragraph("总体情况：" + "，".join(f"{LIGHT_LABELS[k]} {n} 项" for k, n in counts.items()))
     if data.goals:
         document.add_heading("总体目标", level=1)
         for row in data.goals:
@@ -106,7 +106,7 @@ def docx_report(plan: TaskPlan):
             cells[1].text = item.title
             cells[2].text = "、".join(u.name for u in item.lead_units)
             cells[3].text = item.deadline.isoformat()
-            run = cells[4].paragraphs[0].add_run(f"{LIGHTS[verdict.light]}：{verdict.reason}")
+            run = cells[4].paragraphs[0].add_run(f"{LIGHT_LABELS[verdict.light]}：{verdict.reason}")
             run.font.color.rgb = LIGHT_COLOURS[verdict.light]
             cells[5].text = "\n".join(_indicator_line(r) for r in indicator_rows) or "—"
             cells[6].text = problems or "—"
@@ -133,7 +133,7 @@ def xlsx_report(plan: TaskPlan):
             for item, verdict, indicator_rows, problems, directives in items:
                 base = [action, item.code, item.title, "、".join(u.name for u in item.lead_units),
                         "、".join(u.name for u in item.responsible_units), item.deadline.isoformat(),
-                        LIGHTS[verdict.light], verdict.reason]
+                        LIGHT_LABELS[verdict.light], verdict.reason]
                 tail = [_text(problems), _text(directives)]
                 if not indicator_rows:
                     yield [*base, "", "", None, None, "", *tail]

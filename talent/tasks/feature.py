@@ -45,7 +45,7 @@ def _daily(today) -> dict[str, int]:
 
 def _light_badge(light: str | None) -> str:
     return {"red": "text-bg-danger", "yellow": "text-bg-warning", "green": "text-bg-success",
-            "done": "text-bg-secondary"}.get(light or "", "text-bg-light")
+            "done": "text-bg-secondary", "missed": "text-bg-dark"}.get(light or "", "text-bg-light")
 
 
 feature = Feature(
@@ -74,6 +74,6 @@ feature = Feature(
     openapi=openapi.openapi,
     seed=operations.seed_work_plan,
     demo=demo.load,
-    template_globals={"light_labels": models.LIGHTS, "light_badge": _light_badge},
+    template_globals={"light_labels": models.LIGHT_LABELS, "light_badge": _light_badge},
     daily=_daily,
 )

@@ -1,12 +1,12 @@
 """The task-tracker part of the OpenAPI document."""
 from talent.core.openapi import ERRORS, PAGING, enum, json_content, list_of, path_id, query_param
-from talent.tasks.models import COMPARISONS, ITEM_STATUSES, LIGHTS, REPORT_STATUSES, SCOPES, SOURCES
+from talent.tasks.models import COMPARISONS, ITEM_STATUSES, LIGHT_LABELS, REPORT_STATUSES, SCOPES, SOURCES
 
 NULLABLE_NUMBER = {"type": "number", "nullable": True}
 
 
 def openapi() -> tuple[dict, dict]:
-    light = {**enum(LIGHTS), "nullable": True}
+    light = {**enum(LIGHT_LABELS), "nullable": True}
     schemas = {
         "Indicator": {"type": "object", "properties": {
             "id": {"type": "integer"}, "plan_id": {"type": "integer"},
@@ -26,7 +26,7 @@ def openapi() -> tuple[dict, dict]:
             "lead_units": {"type": "array", "items": {"type": "string"}},
             "responsible_units": {"type": "array", "items": {"type": "string"}},
             "deadline": {"type": "string", "format": "date"}, "status": enum(ITEM_STATUSES),
-            "light": enum(LIGHTS), "light_reason": {"type": "string"},
+            "light": enum(LIGHT_LABELS), "light_reason": {"type": "string"},
             "indicators": {"type": "array", "items": {"$ref": "#/components/schemas/Indicator"}}}},
         "Plan": {"type": "object", "properties": {
             "id": {"type": "integer"}, "name": {"type": "string"}, "year": {"type": "integer"},

@@ -22,6 +22,10 @@ from talent.tasks.operations.access import (  # noqa: F401
     require_lead,
     require_office,
 )
+from talent.tasks.operations.closing import (  # noqa: F401
+    close_plan,
+    proposed_outcomes,
+)
 from talent.tasks.operations.completion import (  # noqa: F401
     accept_completion,
     request_completion,
@@ -35,18 +39,38 @@ from talent.tasks.operations.discipline import (  # noqa: F401
     UnitDiscipline,
     reporting_discipline,
 )
+from talent.tasks.operations.figures import (  # noqa: F401
+    Contribution,
+    contributions,
+    county_figure,
+    enter_value,
+    latest_figures,
+    official_unit_ids,
+    record_figure,
+    refresh_actual,
+    value_units,
+)
 from talent.tasks.operations.lighting import (  # noqa: F401
     refresh_lights,
+)
+from talent.tasks.operations.periods import (  # noqa: F401
+    PERIOD_PATTERN,
+    REPORT_DUE_DAY,
+    check_period,
 )
 from talent.tasks.operations.plans import (  # noqa: F401
     INDICATOR_FIELDS,
     add_indicator,
     copy_plan,
+    default_period,
+    proposed_deadline,
+    proposed_deadlines,
     update_indicator,
     update_item,
     update_settings,
 )
 from talent.tasks.operations.reading import (  # noqa: F401
+    active_plans,
     count_by_light,
     directives_of,
     evaluator,
@@ -69,13 +93,13 @@ from talent.tasks.operations.reminders import (  # noqa: F401
 )
 from talent.tasks.operations.reports import (  # noqa: F401
     MAX_ATTACHMENTS,
-    PERIOD_PATTERN,
-    REPORT_DUE_DAY,
     attach,
-    check_period,
     check_uploads,
+    may_review,
     reportable_indicators,
+    require_reviewer,
     review_report,
+    reviewer_refusal,
     submit_report,
 )
 from talent.tasks.operations.seed import (  # noqa: F401

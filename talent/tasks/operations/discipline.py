@@ -12,7 +12,7 @@ from talent.tasks.models import (
     ProgressReport,
     TaskPlan,
 )
-from talent.tasks.operations.reports import REPORT_DUE_DAY
+from talent.tasks.operations.periods import REPORT_DUE_DAY
 
 
 @dataclass

@@ -27,8 +27,11 @@ def _record_light(subject_field: str, subject, verdict, on: date, had_history: b
 def refresh_lights(plan: TaskPlan, on: date | None = None) -> int:
     """Record every light of the plan that changed since it was last recorded; returns how many.
 
-    An item never changes colour silently: each change is a row with its date and reason.
+    An item never changes colour silently: each change is a row with its date and reason. A
+    closed plan's history ends at its closing: its outcomes are final, not lights.
     """
+    if plan.is_closed:
+        return 0
     on = on or timeutil.today()
     judge = evaluator(plan, on)
     item_ids = [item.id for item in plan.items]

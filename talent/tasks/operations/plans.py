@@ -96,15 +96,45 @@ def _shift_year(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def copy_plan(actor, plan: TaskPlan, name: str, year: int) -> TaskPlan:
-    """Next year's plan: the same actions, items, units and indicators, every date moved by the
-    difference in years; no reports, figures or lights are carried over."""
+def default_period(plan: TaskPlan, year: int) -> tuple[date, date]:
+    """A copy's period by default: the same dates moved to start in ``year``."""
+    shift = year - plan.starts_on.year
+    return _shift_year(plan.starts_on, shift), _shift_year(plan.ends_on, shift)
+
+
+def proposed_deadline(plan: TaskPlan, day: date, starts_on: date, ends_on: date) -> date:
+    """Same month and day, moved by the difference between the periods' start years, and never
+    past the new plan's end (a 2025-12-31 deadline of a 2023–2025 plan copied to 2026 is
+    2026-12-31 for a one-year plan, not 2028-12-31)."""
+    moved = _shift_year(day, starts_on.year - plan.starts_on.year)
+    return min(max(moved, starts_on), ends_on)
+
+
+def proposed_deadlines(plan: TaskPlan, starts_on: date, ends_on: date) -> dict[int, date]:
+    """Item id → the deadline a copy would get, for the office to review before saving."""
+    return {item.id: proposed_deadline(plan, item.deadline, starts_on, ends_on) for item in plan.items}
+
+
+def copy_plan(actor, plan: TaskPlan, name: str, year: int, starts_on: date | None = None,
+              ends_on: date | None = None, deadlines: Mapping[int, date] | None = None) -> TaskPlan:
+    """A plan for a new period: the same actions, items, units and indicators; each item's
+    deadline as reviewed (``deadlines``, by the old item's id) or as proposed; no reports,
+    figures or lights are carried over."""
     require_office(actor, plan)
     if db.session.scalar(select(TaskPlan.id).where(TaskPlan.name == name)):
         raise TaskRefused("已有同名工作方案", fields={"name": ["已有同名工作方案"]})
-    shift = year - plan.year
-    copy = TaskPlan(name=name, year=year, starts_on=_shift_year(plan.starts_on, shift),
-                    ends_on=_shift_year(plan.ends_on, shift), goals=plan.goals,
+    default_start, default_end = default_period(plan, year)
+    starts_on, ends_on = starts_on or default_start, ends_on or default_end
+    if ends_on < starts_on:
+        raise TaskRefused("结束日期不能早于开始日期", fields={"ends_on": ["结束日期不能早于开始日期"]},
+                          status=422)
+    chosen = {**proposed_deadlines(plan, starts_on, ends_on), **(deadlines or {})}
+    outside = [item.code for item in plan.items if not starts_on <= chosen[item.id] <= ends_on]
+    if outside:
+        message = f"完成时限应在新方案期内（{starts_on} 至 {ends_on}）：" + "、".join(outside)
+        raise TaskRefused(message, fields={"deadlines": [message]}, status=422)
+    shift = starts_on.year - plan.starts_on.year
+    copy = TaskPlan(name=name, year=year, starts_on=starts_on, ends_on=ends_on, goals=plan.goals,
                     convener=plan.convener, deputy_conveners=plan.deputy_conveners,
                     office_unit_id=plan.office_unit_id, safeguards=plan.safeguards,
                     tolerance=plan.tolerance, copied_from_id=plan.id)
@@ -121,7 +151,7 @@ def copy_plan(actor, plan: TaskPlan, name: str, year: int) -> TaskPlan:
         for item in action.items:
             new_item = TaskItem(action=new_action, position=item.position, code=item.code,
                                 title=item.title, text=item.text,
-                                deadline=_shift_year(item.deadline, shift))
+                                deadline=chosen[item.id])
             new_item.unit_links = [TaskItemUnit(unit_id=link.unit_id, role=link.role,
                                                 position=link.position) for link in item.unit_links]
             db.session.add(new_item)
@@ -135,9 +165,13 @@ def copy_plan(actor, plan: TaskPlan, name: str, year: int) -> TaskPlan:
             measure=indicator.measure, target=indicator.target, comparison=indicator.comparison,
             baseline_year=indicator.baseline_year + shift if indicator.baseline_year else None,
             level_measure=indicator.level_measure, source=indicator.source,
-            metric_key=indicator.metric_key,
-            deadline=_shift_year(indicator.deadline, shift) if indicator.deadline else None))
+            metric_key=indicator.metric_key, aggregation=indicator.aggregation,
+            cumulative=indicator.cumulative,
+            deadline=(proposed_deadline(plan, indicator.deadline, starts_on, ends_on)
+                      if indicator.deadline else None)))
     db.session.flush()
-    audit.record(actor, "copy", copy, audit.snapshot({"name": name, "year": year,
-                                                      "copied_from": plan.name}), summary=name)
+    audit.record(actor, "copy", copy, audit.snapshot(
+        {"name": name, "year": year, "copied_from": plan.name, "starts_on": starts_on,
+         "ends_on": ends_on, "deadlines": {item.code: chosen[item.id].isoformat() for item in plan.items}}),
+        summary=name)
     return copy

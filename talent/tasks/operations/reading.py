@@ -26,6 +26,12 @@ def plans() -> list[TaskPlan]:
     return list(db.session.scalars(select(TaskPlan).order_by(TaskPlan.year.desc(), TaskPlan.id)))
 
 
+def active_plans() -> list[TaskPlan]:
+    """Plans that still run: what 催报, current dashboards and the home page's prompt read."""
+    return list(db.session.scalars(select(TaskPlan).where(TaskPlan.status == "active")
+                                   .order_by(TaskPlan.starts_on.desc(), TaskPlan.id)))
+
+
 def load_plan(plan_id: int) -> TaskPlan | None:
     """A plan with everything its pages read, in a fixed number of queries."""
     plan = db.session.scalar(select(TaskPlan).where(TaskPlan.id == plan_id).options(
@@ -66,10 +72,10 @@ def reported_periods(item_ids, since: str | None = None) -> dict[int, set[str]]:
     return found
 
 
-def evaluator(plan: TaskPlan, on: date | None = None) -> Evaluator:
+def evaluator(plan: TaskPlan, on: date | None = None, year: int | None = None) -> Evaluator:
     on = on or timeutil.today()
     item_ids = [item.id for item in plan.items]
-    return Evaluator(plan, on, reported_periods(item_ids, since=last_complete_period(on)))
+    return Evaluator(plan, on, reported_periods(item_ids, since=last_complete_period(on)), year=year)
 
 
 def reports_of(item: TaskItem) -> list[ProgressReport]:
@@ -100,14 +106,18 @@ def open_directives(unit_id: int | None = None, plan_id: int | None = None) -> l
 
 
 
-def unit_items(unit_id: int) -> list[TaskItem]:
-    return list(db.session.scalars(items_query(unit_id=unit_id)))
+def unit_items(unit_id: int, active_only: bool = False) -> list[TaskItem]:
+    query = items_query(unit_id=unit_id)
+    if active_only:
+        query = query.where(TaskAction.plan_id.in_(select(TaskPlan.id).where(TaskPlan.status == "active")))
+    return list(db.session.scalars(query))
 
 
 def count_by_light(plan: TaskPlan, judge: Evaluator) -> dict[str, int]:
     counts = {"red": 0, "yellow": 0, "green": 0, "done": 0}
     for item in plan.items:
-        counts[judge.item(item).light] += 1
+        light = judge.item(item).light
+        counts[light] = counts.get(light, 0) + 1
     return counts
 
 

@@ -15,7 +15,7 @@ from talent.tasks.models import (
     TaskPlan,
 )
 from talent.tasks.operations.lighting import refresh_lights
-from talent.tasks.operations.reading import plans
+from talent.tasks.operations.reading import active_plans
 
 
 @dataclass
@@ -47,7 +47,7 @@ def send_reminders(plan: TaskPlan, on: date | None = None) -> int:
     """
     on = on or timeutil.today()
     period = last_complete_period(on)
-    if period < period_of(plan.starts_on):
+    if plan.is_closed or not period_of(plan.starts_on) <= period <= period_of(plan.ends_on):
         return 0
     sent = 0
     for missing in missing_reports(plan, period):
@@ -60,9 +60,9 @@ def send_reminders(plan: TaskPlan, on: date | None = None) -> int:
 
 
 def sweep(on: date | None = None) -> dict:
-    """The daily job: reminders for the last month and the lights of every plan."""
+    """The daily job: reminders for the last month and the lights of every running plan."""
     result = {"reminders": 0, "lights": 0}
-    for plan in plans():
+    for plan in active_plans():
         result["reminders"] += send_reminders(plan, on)
         result["lights"] += refresh_lights(plan, on)
     return result

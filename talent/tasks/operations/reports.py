@@ -6,43 +6,29 @@ from datetime import date
 from sqlalchemy import select
 
 from talent.auth.models import Unit
-from talent.core import audit, features, timeutil
+from talent.core import audit, features
 from talent.core.timeutil import utcnow
 from talent.extensions import db
 from talent.notifications import operations as inbox
 from talent.tasks import files
-from talent.tasks.lights import period_of
 from talent.tasks.models import (
-    IndicatorFigure,
     ProgressReport,
     ReportAttachment,
     ReportValue,
     TaskIndicator,
     TaskItem,
-    TaskPlan,
 )
 from talent.tasks.operations.access import (
     NotYourItem,
     TaskRefused,
+    is_admin,
+    is_lead,
+    is_office,
     reporting_units,
-    require_lead,
 )
+from talent.tasks.operations.figures import record_figure
 from talent.tasks.operations.lighting import refresh_lights
-
-PERIOD_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-# A month's report is on time when it arrives by this day of the following month.
-REPORT_DUE_DAY = 5
-
-
-def check_period(plan: TaskPlan, period: str, on: date | None = None) -> str | None:
-    """The message for an unacceptable period, or None."""
-    if not PERIOD_PATTERN.match(period or ""):
-        return "报告期应为 YYYY-MM，例如 2023-06"
-    if period > period_of(on or timeutil.today()):
-        return "不能报送未来月份的进度"
-    if period < period_of(plan.starts_on):
-        return f"报告期早于方案开始（{plan.starts_on:%Y-%m}）"
-    return None
+from talent.tasks.operations.periods import PERIOD_PATTERN, REPORT_DUE_DAY, check_period  # noqa: F401
 
 
 def reportable_indicators(item: TaskItem) -> list[TaskIndicator]:
@@ -126,17 +112,48 @@ def attach(actor, report: ProgressReport, checked: list[tuple[str, files.Checked
     return added
 
 
-def _latest_figure(indicator: TaskIndicator) -> IndicatorFigure | None:
-    return db.session.scalar(select(IndicatorFigure).where(IndicatorFigure.indicator_id == indicator.id)
-                             .order_by(IndicatorFigure.period.desc()).limit(1))
+def reviewer_refusal(actor, report: ProgressReport) -> str | None:
+    """Four eyes: why this user may not confirm or return this report, or None when they may.
+
+    Nobody reviews a report they submitted. A responsible unit's report is reviewed by a lead unit
+    (or the office); a lead unit's own report by the 专班 office; the office's own report by
+    another office account (or the admin).
+    """
+    item = report.item
+    if actor is not None and report.submitted_by_id == actor.id:
+        return "不能确认或退回自己报送的报告（四眼原则），请由其他人员审核"
+    if is_admin(actor):
+        return None
+    office = is_office(actor, item.plan)
+    if item.unit_role(report.unit_id) == "lead":
+        if not office:
+            return "牵头单位自己的报告由专班办公室确认"
+        return None
+    if office or is_lead(actor, item):
+        return None
+    return "只有牵头单位或专班办公室可以审核该报告"
+
+
+def may_review(actor, report: ProgressReport) -> bool:
+    return reviewer_refusal(actor, report) is None
+
+
+def require_reviewer(actor, report: ProgressReport) -> None:
+    """Load → check: a user with no say on the item is a 403 without detail; one who has a say
+    but is barred by the four-eyes rule gets the reason (still 403)."""
+    if not (is_lead(actor, report.item) or is_office(actor, report.item.plan)):
+        raise NotYourItem()
+    refusal = reviewer_refusal(actor, report)
+    if refusal:
+        raise TaskRefused(refusal, status=403)
 
 
 def review_report(actor, report: ProgressReport, confirm: bool, comment: str = "",
                   version: int | None = None, on: date | None = None) -> ProgressReport:
-    """The lead unit confirms a report (its figures become the period's confirmed figures,
-    replacing any earlier one for the same indicator and period) or returns it with a comment."""
+    """Confirm a report (each of its figures becomes the reporting unit's confirmed figure for
+    the period — its own part, never another unit's) or return it with a comment."""
     item = report.item
-    require_lead(actor, item)
+    require_reviewer(actor, report)
     if version is not None and version != report.version:
         raise TaskRefused("该报告已被他人修改或处理，请刷新后重试")
     if report.status != "submitted":
@@ -149,20 +166,10 @@ def review_report(actor, report: ProgressReport, confirm: bool, comment: str = "
     report.reviewed_at = utcnow()
     if confirm:
         for value in report.values:
-            figure = db.session.scalar(select(IndicatorFigure).where(
-                IndicatorFigure.indicator_id == value.indicator_id,
-                IndicatorFigure.period == report.period))
-            if figure is None:
-                db.session.add(IndicatorFigure(indicator_id=value.indicator_id, period=report.period,
-                                               value=value.value, report_id=report.id))
-            else:
-                changes[f"figure_{value.indicator_id}"] = [figure.value, value.value]
-                figure.value, figure.report_id, figure.confirmed_at = value.value, report.id, utcnow()
-        db.session.flush()
-        for value in report.values:
-            latest = _latest_figure(value.indicator)
-            value.indicator.actual = latest.value if latest else None
-            value.indicator.actual_period = latest.period if latest else None
+            before, after = record_figure(value.indicator, report.unit_id, report.period, value.value,
+                                          report_id=report.id, actor=actor)
+            if before is not None and before != after:
+                changes[f"figure_{value.indicator_id}"] = [before, after]
     db.session.flush()
     audit.record(actor, "confirm" if confirm else "return", report, changes,
                  summary=f"{item.code} {report.unit.name} {report.period}")

@@ -44,7 +44,7 @@ def seed_work_plan() -> int:
             position += 1
             db.session.add(TaskIndicator(plan_id=plan.id, position=position, **where, **spec))
 
-    add_indicators(seed_plan.GOAL_INDICATORS, scope="goal", deadline=seed_plan.ENDS_ON)
+    add_indicators(seed_plan.GOAL_INDICATORS, scope="goal", deadline=seed_plan.GOALS_BY)
     by_code = {}
     for number, (numeral, title, text) in enumerate(seed_plan.ACTIONS, start=1):
         action = TaskAction(plan_id=plan.id, position=number, numeral=numeral, title=title, text=text)

@@ -106,7 +106,7 @@ def attachment(task_attachment_id: int):
 @forbidden_when_not_theirs
 def review(task_report_id: int):
     report = db.session.get(ProgressReport, task_report_id) or abort(404)
-    operations.require_lead(acting_user(), report.item)
+    operations.require_reviewer(acting_user(), report)
     form = ReviewForm()
     if form.validate_on_submit():
         version = int(form.version.data) if (form.version.data or "").isdigit() else None
