@@ -3,7 +3,7 @@ from talent.core import timeutil
 from talent.core.features import Feature, MenuEntry, Panel
 from talent.core.permissions import Permission
 from talent.tasks import api, demo, models, openapi, operations, views
-from talent.tasks.lights import last_complete_period
+from talent.tasks.lights import last_complete_period, period_of
 
 
 def _my_items_panel(user):
@@ -13,13 +13,15 @@ def _my_items_panel(user):
     unit = operations.acting_unit(user)
     if unit is None:
         return None
-    items = operations.unit_items(unit.id)
+    items = operations.unit_items(unit.id, active_only=True)  # a closed plan is history
     if not items:
         return None
     period = last_complete_period(timeutil.today())
     filed = {item_id for item_id, periods in operations.reported_periods(
         [i.id for i in items], since=period).items() if period in periods}
-    owed = operations.missing_reports_for_unit(unit.id, [i for i in items if i.status != "done"], period)
+    due = [i for i in items if i.status != "done"
+           and period_of(i.plan.starts_on) <= period <= period_of(i.plan.ends_on)]
+    owed = operations.missing_reports_for_unit(unit.id, due, period)
     return {"unit": unit, "items": items, "period": period, "owed": owed, "filed": filed,
             "directives": operations.open_directives(unit_id=unit.id), "today": timeutil.today()}
 
@@ -28,7 +30,7 @@ def _office_panel(user):
     if not user.can(Permission.TASKS_READ) or (user.role == "unit" and not any(
             operations.is_office(user, plan) for plan in operations.plans())):
         return None
-    plans = operations.plans()
+    plans = operations.active_plans()  # current work only
     if not plans:
         return None
     plan = operations.load_plan(plans[0].id)

@@ -185,7 +185,12 @@ def test_settings_and_copy_for_the_office(client, auth, plan):
     assert client.post(f"/tasks/plans/{plan.id}/settings", data={"tolerance": "15"}).status_code == 302
     db.session.refresh(plan)
     assert plan.tolerance == 15
-    response = client.post(f"/tasks/plans/{plan.id}/copy", data={"name": "2024年工作方案", "year": "2024"})
+    review = client.post(f"/tasks/plans/{plan.id}/copy", data={"name": "2024年工作方案", "year": "2024"})
+    assert review.status_code == 200 and "核对每个事项的完成时限" in review.get_data(as_text=True)
+    assert len(operations.plans()) == 1
+    deadlines = {f"deadline_{item.id}": "2024-12-31" for item in plan.items}
+    response = client.post(f"/tasks/plans/{plan.id}/copy",
+                           data={"name": "2024年工作方案", "year": "2024", "reviewed": "1", **deadlines})
     assert response.status_code == 302 and "/tasks/plans/" in response.headers["Location"]
     assert len(operations.plans()) == 2
 

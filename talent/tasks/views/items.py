@@ -38,7 +38,10 @@ def item_detail(task_item_id: int):
         lead=operations.is_lead(user, item), office=operations.is_office(user, plan),
         my_unit=operations.acting_unit(user), review_form=ReviewForm(), completion_form=CompletionForm(),
         accept_form=AcceptForm(), directive_form=directive_form, reply_form=ReplyForm(),
-        audit_history=audit.history("task_items", item.id), action_labels=features.audit_actions())
+        audit_history=audit.history("task_items", item.id), action_labels=features.audit_actions(),
+        reviewer_refusal=lambda report: operations.reviewer_refusal(user, report),
+        contributions_of={i.id: operations.contributions(i) for i in item.indicators
+                       if i.source == "reported"})
 
 
 @bp.route("/items/<int:task_item_id>/report", methods=["GET", "POST"])
