@@ -241,6 +241,9 @@ def indicator_value_create(task_indicator_id: int):
     """A goal or 工作任务 figure, by the office (for itself or a member unit) or a lead unit."""
     indicator = db.session.get(TaskIndicator, task_indicator_id) or abort(404)
     user = acting_user()
+    if indicator.scope == "item":  # whoever asks: these figures come with the monthly reports
+        raise ApiError(422, "工作事项的指标随月度进度报送，请在该事项报送进度",
+                       fields={"indicator": ["请在事项页报送进度"]})
     if not operations.value_units(user, indicator):
         raise ApiError(403, "只有专班办公室（或该工作任务的牵头单位）可以填报该指标")
     form = validated(IndicatorValueForm, json_body())

@@ -175,6 +175,9 @@ def indicator_values(task_indicator_id: int):
     """Goal and 工作任务 figures: the office (for itself or a member unit) or a lead unit enters
     them; each unit's figure is its own part."""
     indicator = db.session.get(TaskIndicator, task_indicator_id) or abort(404)
+    if indicator.scope == "item":  # an item's figures come with its monthly reports
+        flash("工作事项的指标随月度进度报送", "info")
+        return redirect(url_for(".item_detail", task_item_id=indicator.item_id))
     units = operations.value_units(acting_user(), indicator)
     if not units:
         raise operations.NotYourItem()
