@@ -1,4 +1,5 @@
 
+from talent.auth.units import wording as unit_wording
 from talent.core import timeutil
 from talent.core.features import Feature, MenuEntry, Panel
 from talent.core.permissions import Permission
@@ -76,6 +77,7 @@ feature = Feature(
     openapi=openapi.openapi,
     seed=operations.seed_work_plan,
     demo=demo.load,
-    template_globals={"light_labels": models.LIGHT_LABELS, "light_badge": _light_badge},
+    template_globals={"light_labels": models.LIGHT_LABELS, "light_badge": _light_badge,
+                      "unit_wording": unit_wording},
     daily=_daily,
 )

@@ -3,9 +3,11 @@
 from sqlalchemy import select
 
 from talent.auth.models import Unit
+from talent.auth.units import group_members
 from talent.extensions import db
 from talent.tasks import seed_plan
 from talent.tasks.models import (
+    ProgressReport,
     TaskAction,
     TaskIndicator,
     TaskItem,
@@ -22,9 +24,42 @@ def _unit(name: str, units: dict[str, Unit]) -> Unit:
     return unit
 
 
+def _units_named(name: str, units: dict[str, Unit]) -> list[Unit]:
+    """A unit of the text, or the members of a group the text names (各乡镇(管理局): each 乡镇
+    reports its own part)."""
+    members = group_members(name)
+    return members or [_unit(name, units)]
+
+
+def expand_unit_groups() -> int:
+    """Items linked to a group's retired row (各乡镇(管理局), from before the towns were units)
+    get each member unit instead, with the same role; the old link stays where the row has
+    reports (its history). Returns the number of items changed; safe to run again."""
+    changed = 0
+    for group in db.session.scalars(select(Unit).where(Unit.active.is_(False))):
+        members = group_members(group.name)
+        if not members:
+            continue
+        for link in db.session.scalars(select(TaskItemUnit).where(TaskItemUnit.unit_id == group.id)).all():
+            item = db.session.get(TaskItem, link.item_id)
+            have = {existing.unit_id for existing in item.unit_links}
+            position = max(existing.position for existing in item.unit_links)
+            for member in members:
+                if member.id not in have:
+                    position += 1
+                    item.unit_links.append(TaskItemUnit(unit_id=member.id, role=link.role, position=position))
+            if not db.session.scalar(select(ProgressReport.id).where(
+                    ProgressReport.item_id == item.id, ProgressReport.unit_id == group.id).limit(1)):
+                item.unit_links.remove(link)
+            changed += 1
+    db.session.flush()
+    return changed
+
+
 def seed_work_plan() -> int:
     """Load 双牌县打好科技创新攻坚仗工作方案 exactly (see seed_plan.py); 0 when already there."""
     if db.session.scalar(select(TaskPlan.id).where(TaskPlan.name == seed_plan.PLAN_NAME)):
+        expand_unit_groups()
         return 0
     units = {u.name: u for u in db.session.scalars(select(Unit))}
     plan = TaskPlan(name=seed_plan.PLAN_NAME, year=seed_plan.PLAN_YEAR, starts_on=seed_plan.STARTS_ON,
@@ -54,9 +89,10 @@ def seed_work_plan() -> int:
         for code, item_title, item_text, leads, responsible, deadline in item_rows:
             item = TaskItem(action_id=action.id, position=int(code.split(".")[1]), code=code,
                             title=item_title, text=item_text, deadline=deadline)
-            links = [("lead", name) for name in leads] + [("responsible", name) for name in responsible]
-            item.unit_links = [TaskItemUnit(unit_id=_unit(name, units).id, role=role, position=n)
-                               for n, (role, name) in enumerate(links)]
+            links = [("lead", unit) for name in leads for unit in _units_named(name, units)]
+            links += [("responsible", unit) for name in responsible for unit in _units_named(name, units)]
+            item.unit_links = [TaskItemUnit(unit_id=unit.id, role=role, position=n)
+                               for n, (role, unit) in enumerate(links)]
             db.session.add(item)
             by_code[code] = item
         db.session.flush()
