@@ -58,7 +58,8 @@ def seed_units() -> int:
             added += 1
         elif unit.sort_order != order:
             unit.sort_order = order
-    group = existing.get(TOWN_GROUP)
+    db.session.flush()
+    group = unit_named(TOWN_GROUP)
     if group is not None and group.active:
         group.active = False
     db.session.flush()
