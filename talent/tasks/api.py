@@ -10,9 +10,9 @@ from talent.core.permissions import Permission, acting_user, require
 from talent.core.timeutil import iso_utc
 from talent.extensions import db
 from talent.tasks import operations
-from talent.tasks.forms import IndicatorValueForm, ReportForm, ReviewForm
+from talent.tasks.forms import DirectiveForm, IndicatorValueForm, ReportForm, ReviewForm
 from talent.tasks.lights import Evaluator
-from talent.tasks.models import ProgressReport, TaskIndicator, TaskItem, TaskPlan
+from talent.tasks.models import Directive, ProgressReport, TaskIndicator, TaskItem, TaskPlan
 from talent.tasks.operations import NotYourItem
 
 bp = Blueprint("tasks_api", __name__, url_prefix="/api/v1")
@@ -286,3 +286,76 @@ def report_review(task_report_id: int):
                              (form.comment.data or "").strip(), version)
     db.session.commit()
     return report_body(report)
+
+
+def directive_body(directive: Directive) -> dict:
+    return {
+        "id": directive.id, "number": directive.number, "item_id": directive.item_id,
+        "unit": directive.unit.name, "unit_id": directive.unit_id, "grade": directive.grade,
+        "responsible_person": directive.responsible_person or None, "request": directive.request,
+        "reply_by": directive.reply_by.isoformat(),
+        "acknowledge_by": directive.acknowledge_by.isoformat() if directive.acknowledge_by else None,
+        "acknowledged_at": iso_utc(directive.acknowledged_at),
+        "escalated_on": directive.escalated_on.isoformat() if directive.escalated_on else None,
+        "status": directive.status, "reply": directive.reply or None,
+        "replied_at": iso_utc(directive.replied_at), "created_at": iso_utc(directive.created_at),
+    }
+
+
+@bp.post("/tasks/<int:task_id>/directives")
+@require(Permission.TASKS_SUPERVISE)
+def directive_create(task_id: int):
+    item = _task(task_id)
+    user = acting_user()
+    if not operations.is_office(user, item.plan):
+        raise ApiError(403, "只有专班办公室可以发督办单")
+    form = validated(_directive_form_for(item), json_body())
+    unit = next(u for u in item.all_units if u.id == form.unit_id.data)
+    directive = operations.issue_directive(user, item, unit, form.request.data, form.reply_by.data,
+                                           form.grade.data, form.responsible_person.data or "")
+    db.session.commit()
+    return directive_body(directive), 201
+
+
+def _directive_form_for(item: TaskItem):
+    """The page's form with the item's units as the choices of ``unit_id``."""
+    units = [(u.id, u.name) for u in item.all_units]
+
+    class ItemDirectiveForm(DirectiveForm):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.unit_id.set_options(units)
+
+    return ItemDirectiveForm
+
+
+def _directive(directive_id: int) -> Directive:
+    return db.session.get(Directive, directive_id) or abort(404)
+
+
+@bp.post("/directives/<int:task_directive_id>/receipt")
+@require(Permission.TASKS_REPORT)
+def directive_receipt(task_directive_id: int):
+    directive = _directive(task_directive_id)
+    try:
+        operations.acknowledge_directive(acting_user(), directive)
+    except NotYourItem:
+        raise ApiError(403, "只有被督办单位的人员可以签收") from None
+    db.session.commit()
+    return directive_body(directive)
+
+
+@bp.post("/directives/<int:task_directive_id>/reply")
+@require(Permission.TASKS_REPORT)
+def directive_reply(task_directive_id: int):
+    directive = _directive(task_directive_id)
+    data = json_body()
+    text = data.get("text")
+    if not isinstance(text, str) or not text.strip() or len(text) > 3000:
+        raise ApiError(422, fields={"text": ["请填写回复内容（不超过3000字）"]})
+    try:
+        operations.reply_directive(acting_user(), directive, text)
+    except NotYourItem:
+        raise ApiError(403, "只有被督办单位的人员可以回复") from None
+    db.session.commit()
+    return directive_body(directive)

@@ -43,7 +43,7 @@ def _office_panel(user):
 def _daily(today) -> dict[str, int]:
     """``flask sweep``: remind units that owe last month's report, and record light changes."""
     result = operations.sweep(today)
-    return {"催报提醒": result["reminders"], "灯色变化": result["lights"]}
+    return {"催报提醒": result["reminders"], "灯色变化": result["lights"], "督办升级": result["escalations"]}
 
 
 def _light_badge(light: str | None) -> str:
@@ -62,7 +62,8 @@ feature = Feature(
                    "task_directives": "督办单"},
     audit_actions={"confirm": "确认", "return": "退回", "request_done": "申请报结",
                    "accept_done": "验收通过", "reject_done": "不予验收", "reply": "回复",
-                   "close": "办结", "copy": "复制方案", "attach": "上传附件"},
+                   "close": "办结", "copy": "复制方案", "attach": "上传附件",
+                   "acknowledge": "签收", "escalate": "逾期升级"},
     audit_fields=lambda: {
         "task_reports": {"narrative": "工作进展", "problems": "存在问题", "status": "状态",
                          "values": "指标数值", "review_comment": "审核意见", "attachments": "附件"},

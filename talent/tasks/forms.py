@@ -64,7 +64,11 @@ class AcceptForm(BaseForm):
 
 
 class DirectiveForm(BaseForm):
-    unit_id = ChoiceField("督办单位（牵头单位）", coerce=int, validators=[InputRequired("请选择单位")])
+    unit_id = ChoiceField("督办单位（牵头或责任单位）", coerce=int, validators=[InputRequired("请选择单位")])
+    grade = ChoiceField("督办等级", choices=[("blue", "蓝色（提醒）"), ("yellow", "黄色（滞后于序时进度）"),
+                                             ("red", "红色（逾期）")], default="yellow",
+                        validators=[DataRequired("请选择督办等级")])
+    responsible_person = StringField("责任人", validators=[Length(max=40, message="不超过40个字")])
     request = TextAreaField("督办事项", validators=[
         DataRequired("请填写督办事项"), Length(max=2000, message="不超过2000个字")])
     reply_by = DateField("回复期限", validators=[DataRequired("请选择回复期限")], format="%Y-%m-%d")

@@ -3,6 +3,8 @@ from talent.core.openapi import ERRORS, PAGING, enum, json_content, list_of, pat
 from talent.tasks.models import (
     AGGREGATIONS,
     COMPARISONS,
+    DIRECTIVE_GRADES,
+    DIRECTIVE_STATUSES,
     ITEM_STATUSES,
     LIGHT_LABELS,
     OUTCOMES,
@@ -71,6 +73,7 @@ def openapi() -> tuple[dict, dict]:
     }
     task_id = path_id("task_id")
     indicator_id = path_id("task_indicator_id")
+    directive_id = path_id("task_directive_id")
     paths = {
         "/api/v1/plans": {"get": {"summary": "工作方案（含工作任务与总体目标指标）", "parameters": PAGING,
                                   "responses": {"200": json_content(list_of("#/components/schemas/Plan")),
@@ -128,5 +131,35 @@ def openapi() -> tuple[dict, dict]:
                 "decision": {"type": "string", "enum": ["confirm", "return"]},
                 "comment": {"type": "string", "maxLength": 500}, "version": {"type": "integer"}}}),
             "responses": {"200": json_content({"$ref": "#/components/schemas/Report"}), **ERRORS}}},
+        "/api/v1/tasks/{task_id}/directives": {"parameters": [task_id], "post": {
+            "summary": "发督办单（专班办公室；发给该事项任一牵头或责任单位）",
+            "requestBody": json_content({"type": "object",
+                                         "required": ["unit_id", "grade", "request", "reply_by"],
+                                         "properties": {
+                "unit_id": {"type": "integer"}, "grade": enum(DIRECTIVE_GRADES),
+                "request": {"type": "string", "maxLength": 2000},
+                "reply_by": {"type": "string", "format": "date"},
+                "responsible_person": {"type": "string", "maxLength": 40}}}),
+            "responses": {"201": json_content({"$ref": "#/components/schemas/Directive"}), **ERRORS}}},
+        "/api/v1/directives/{task_directive_id}/receipt": {"parameters": [directive_id], "post": {
+            "summary": "签收督办单（被督办单位人员）",
+            "responses": {"200": json_content({"$ref": "#/components/schemas/Directive"}), **ERRORS}}},
+        "/api/v1/directives/{task_directive_id}/reply": {"parameters": [directive_id], "post": {
+            "summary": "回复督办单（签收后；被督办单位人员）",
+            "requestBody": json_content({"type": "object", "required": ["text"],
+                                         "properties": {"text": {"type": "string", "maxLength": 3000}}}),
+            "responses": {"200": json_content({"$ref": "#/components/schemas/Directive"}), **ERRORS}}},
     }
+    schemas["Directive"] = {"type": "object", "properties": {
+        "id": {"type": "integer"},
+        "number": {"type": "string", "example": "督办〔2026〕3号", "nullable": True},
+        "item_id": {"type": "integer"}, "unit": {"type": "string"}, "unit_id": {"type": "integer"},
+        "grade": enum(DIRECTIVE_GRADES), "responsible_person": {"type": "string", "nullable": True},
+        "request": {"type": "string"}, "reply_by": {"type": "string", "format": "date"},
+        "acknowledge_by": {"type": "string", "format": "date", "nullable": True},
+        "acknowledged_at": {"type": "string", "format": "date-time", "nullable": True},
+        "escalated_on": {"type": "string", "format": "date", "nullable": True},
+        "status": enum(DIRECTIVE_STATUSES), "reply": {"type": "string", "nullable": True},
+        "replied_at": {"type": "string", "format": "date-time", "nullable": True},
+        "created_at": {"type": "string", "format": "date-time"}}}
     return paths, schemas

@@ -148,16 +148,17 @@ def test_directive_issue_reply_and_overdue(items, staff, frozen):
     item = items["2.3"]
     with pytest.raises(NotYourItem):
         operations.issue_directive(forestry, item, item.lead_units[0], "x", date(2023, 7, 10))
-    with pytest.raises(TaskRefused):  # only to a lead unit
-        operations.issue_directive(office, item, item.responsible_units[0], "x", date(2023, 7, 10))
+    with pytest.raises(TaskRefused):  # only to a unit of the item
+        operations.issue_directive(office, item, staff("县住建局").unit, "x", date(2023, 7, 10))
     with pytest.raises(TaskRefused):
         operations.issue_directive(office, item, item.lead_units[0], "x", date(2023, 7, 1))
     directive = operations.issue_directive(office, item, item.lead_units[0],
                                            "纯信用贷款进度滞后，请说明", date(2023, 7, 10))
-    assert any("督办单：2.3" in t for t in _notes(bank))
+    assert any("督办〔2023〕1号" in t and "2.3" in t for t in _notes(bank))
     assert not directive.overdue(date(2023, 7, 10)) and directive.overdue(date(2023, 7, 11))
     with pytest.raises(NotYourItem):
         operations.reply_directive(forestry, directive, "无关单位")
+    operations.acknowledge_directive(bank, directive)
     operations.reply_directive(bank, directive, "已召开银企对接会，7月底前投放")
     assert directive.status == "replied" and not directive.overdue(date(2023, 8, 1))
     with pytest.raises(TaskRefused):

@@ -93,12 +93,20 @@ def test_office_issues_directive_and_unit_replies(client, auth, items, frozen):
     bank = unit_id("人民银行双牌支行")
     reply_by = (date.today() + timedelta(days=5)).isoformat()
     response = client.post(f"/tasks/items/{item.id}/directives", data={
-        "unit_id": str(bank), "request": "知识产权质押融资滞后，请说明", "reply_by": reply_by})
+        "unit_id": str(bank), "grade": "yellow", "request": "知识产权质押融资滞后，请说明",
+        "reply_by": reply_by, "responsible_person": "王行长"})
     assert response.status_code == 302
     directive = db.session.scalar(select(Directive))
     assert directive.unit_id == bank and directive.status == "open"
+    assert directive.number == "督办〔2023〕1号" and directive.grade == "yellow"
+    printed = client.get(f"/tasks/directives/{directive.id}/print").get_data(as_text=True)
+    assert "督办〔2023〕1号" in printed and "size: A4" in printed and "王行长" in printed
     _login(auth, "人民银行双牌支行")
     assert "待回复督办单" in client.get("/").get_data(as_text=True)
+    client.post(f"/tasks/directives/{directive.id}/reply", data={"reply": "未签收先回复"})
+    db.session.refresh(directive)
+    assert directive.status == "open"  # 签收 first
+    client.post(f"/tasks/directives/{directive.id}/receipt")
     client.post(f"/tasks/directives/{directive.id}/reply", data={"reply": "已组织银企对接"})
     db.session.refresh(directive)
     assert directive.status == "replied"

@@ -85,7 +85,7 @@ def test_closing_gives_final_outcomes_and_drops_the_plan_from_current_work(
     # history: no new light rows, no reminders, no reports
     before = db.session.scalar(select(func.count()).select_from(LightChange))
     frozen(date(2026, 3, 3))
-    assert operations.sweep() == {"reminders": 0, "lights": 0}
+    assert operations.sweep() == {"reminders": 0, "lights": 0, "escalations": 0}
     assert db.session.scalar(select(func.count()).select_from(LightChange)) == before
     with pytest.raises(TaskRefused) as refused:
         operations.submit_report(office, items["1.1"], office.unit, "2025-12", "补报", {})

@@ -31,7 +31,11 @@ from talent.tasks.operations.completion import (  # noqa: F401
     request_completion,
 )
 from talent.tasks.operations.directives import (  # noqa: F401
+    ACKNOWLEDGE_WITHIN,
+    acknowledge_directive,
     close_directive,
+    directive_counts,
+    escalate_late_directives,
     issue_directive,
     reply_directive,
 )
@@ -86,8 +90,10 @@ from talent.tasks.operations.reading import (  # noqa: F401
     unit_items,
 )
 from talent.tasks.operations.reminders import (  # noqa: F401
+    REMIND_DAYS_BEFORE,
     Missing,
     missing_reports,
+    send_deadline_reminders,
     send_reminders,
     sweep,
 )
@@ -103,5 +109,6 @@ from talent.tasks.operations.reports import (  # noqa: F401
     submit_report,
 )
 from talent.tasks.operations.seed import (  # noqa: F401
+    expand_unit_groups,
     seed_work_plan,
 )

@@ -8,12 +8,14 @@ from talent.auth.models import Unit
 from talent.core import timeutil
 from talent.extensions import db
 from talent.notifications import operations as inbox
+from talent.services import workdays
 from talent.tasks.lights import last_complete_period, period_of
 from talent.tasks.models import (
     ProgressReport,
     TaskItem,
     TaskPlan,
 )
+from talent.tasks.operations.directives import escalate_late_directives
 from talent.tasks.operations.lighting import refresh_lights
 from talent.tasks.operations.reading import active_plans
 
@@ -59,10 +61,35 @@ def send_reminders(plan: TaskPlan, on: date | None = None) -> int:
     return sent
 
 
+REMIND_DAYS_BEFORE = 3  # working days
+
+
+def send_deadline_reminders(plan: TaskPlan, on: date | None = None) -> int:
+    """Three working days (or fewer) before an open item's deadline, every unit of the item is
+    reminded once per deadline (a moved deadline reminds again)."""
+    on = on or timeutil.today()
+    if plan.is_closed:
+        return 0
+    calendar = workdays.load()
+    sent = 0
+    for item in plan.items:
+        if item.status == "done" or item.deadline < on:
+            continue
+        if calendar.between(on, item.deadline) > REMIND_DAYS_BEFORE:
+            continue
+        for unit in item.all_units:
+            sent += inbox.notify_unit(
+                unit.id, f"{item.code} {item.title} 将于 {item.deadline} 到期，请抓紧推进并按时报结",
+                link=f"/tasks/items/{item.id}", kind="task_reminder",
+                key=f"tasks:due:{item.id}:{unit.id}:{item.deadline}")
+    return sent
+
+
 def sweep(on: date | None = None) -> dict:
-    """The daily job: reminders for the last month and the lights of every running plan."""
-    result = {"reminders": 0, "lights": 0}
+    """The daily job: reminders for the last month and for near deadlines, late 督办单 escalated,
+    and the lights of every running plan."""
+    result = {"reminders": 0, "lights": 0, "escalations": escalate_late_directives(on)}
     for plan in active_plans():
-        result["reminders"] += send_reminders(plan, on)
+        result["reminders"] += send_reminders(plan, on) + send_deadline_reminders(plan, on)
         result["lights"] += refresh_lights(plan, on)
     return result

@@ -1,7 +1,8 @@
 """督办单 pages: issue, reply, close."""
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, redirect, render_template, url_for
 
+from talent.core import timeutil
 from talent.core.forms import EmptyForm
 from talent.core.permissions import Permission, acting_user, require
 from talent.extensions import db
@@ -21,12 +22,14 @@ def directive_new(task_item_id: int):
     item = _item(task_item_id)
     operations.require_office(acting_user(), item.plan)
     form = DirectiveForm()
-    form.unit_id.set_options([(u.id, u.name) for u in item.lead_units])
+    form.unit_id.set_options([(u.id, u.name) for u in item.all_units])
     if form.validate_on_submit():
-        unit = next(u for u in item.lead_units if u.id == form.unit_id.data)
-        operations.issue_directive(acting_user(), item, unit, form.request.data, form.reply_by.data)
+        unit = next(u for u in item.all_units if u.id == form.unit_id.data)
+        directive = operations.issue_directive(acting_user(), item, unit, form.request.data,
+                                               form.reply_by.data, form.grade.data,
+                                               form.responsible_person.data or "")
         db.session.commit()
-        flash(f"已向 {unit.name} 发出督办单", "success")
+        flash(f"已向 {unit.name} 发出{directive.number}", "success")
     else:
         _form_errors(form)
     return redirect(url_for(".item_detail", task_item_id=item.id))
@@ -60,3 +63,24 @@ def directive_close(task_directive_id: int):
         db.session.commit()
         flash("督办单已办结", "success")
     return redirect(url_for(".item_detail", task_item_id=directive.item_id))
+
+
+@bp.post("/directives/<int:task_directive_id>/receipt")
+@require(Permission.TASKS_REPORT)
+@forbidden_when_not_theirs
+def directive_receipt(task_directive_id: int):
+    directive = db.session.get(Directive, task_directive_id) or abort(404)
+    if EmptyForm().validate_on_submit():
+        operations.acknowledge_directive(acting_user(), directive)
+        db.session.commit()
+        flash(f"已签收{directive.number}", "success")
+    return redirect(url_for(".item_detail", task_item_id=directive.item_id))
+
+
+@bp.get("/directives/<int:task_directive_id>/print")
+@require(Permission.TASKS_READ)
+def directive_print(task_directive_id: int):
+    """The 督办单 as a one-page A4 form, for the file and the unit's signature."""
+    directive = db.session.get(Directive, task_directive_id) or abort(404)
+    return render_template("tasks/directive_print.html", d=directive, item=directive.item,
+                           plan=directive.item.plan, today=timeutil.today())

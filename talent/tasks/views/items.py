@@ -29,7 +29,7 @@ def item_detail(task_item_id: int):
     plan = operations.load_plan(item.action.plan_id)
     judge = operations.evaluator(plan)
     directive_form = DirectiveForm(data={"reply_by": None})
-    directive_form.unit_id.set_options([(u.id, u.name) for u in item.lead_units])
+    directive_form.unit_id.set_options([(u.id, u.name) for u in item.all_units])
     return render_template(
         "tasks/item.html", item=item, plan=plan, judge=judge, verdict=judge.item(item),
         reports=operations.reports_of(item), history=operations.light_history(item),
