@@ -1,4 +1,6 @@
 
+from flask import url_for
+
 from talent.auth.units import wording as unit_wording
 from talent.core import timeutil
 from talent.core.features import Feature, MenuEntry, Panel
@@ -38,6 +40,14 @@ def _office_panel(user):
     judge = operations.evaluator(plan)
     return {"plan": plan, "counts": operations.count_by_light(plan, judge),
             "directives": operations.open_directives(plan_id=plan.id), "today": timeutil.today()}
+
+
+def _home(user) -> str | None:
+    """The 专班 leader's home is the 调度 view of the running plan."""
+    if user.role != "leader":
+        return None
+    plans = operations.active_plans()
+    return url_for("tasks.dashboard", task_plan_id=plans[0].id) if plans else url_for("tasks.plan_list")
 
 
 def _daily(today) -> dict[str, int]:
@@ -81,4 +91,5 @@ feature = Feature(
     template_globals={"light_labels": models.LIGHT_LABELS, "light_badge": _light_badge,
                       "unit_wording": unit_wording},
     daily=_daily,
+    home=_home,
 )
