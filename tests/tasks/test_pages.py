@@ -166,21 +166,40 @@ def test_docx_and_xlsx_read_back(client, auth, plan, items, staff, frozen):
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     document = Document(BytesIO(response.data))
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "调度报告" in text and "总体目标" in text and "（一）" not in text
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)  # A4
+    assert (round(section.top_margin.mm), round(section.left_margin.mm)) == (37, 28)  # GB/T 9704 版心
+    assert "PAGE" in section.footer._element.xml  # page numbers
+    assert "方正小标宋简体" in document.paragraphs[0].runs[0]._element.xml
+    assert "altName" in next(p for p in document.part.package.iter_parts()
+                             if p.partname.endswith("fontTable.xml")).blob.decode()
+    assert "调度报告" in text and "一、总体目标" in text and "2023年7月3日" in text
+    assert "1. 全社会研发经费投入增长" in text
+    assert "工作任务指标" in text and "开发竹木新产品" in text  # 工作任务 targets included
+    assert "督办〔2023〕1号（黄色督办（滞后））督办 县科工信局" in text  # numbered 督办 list
+    assert "督县" not in text and "（目标 （" not in text
     assert len(document.tables) == 4
     rows = {row.cells[0].text: [c.text for c in row.cells] for t in document.tables for row in t.rows}
     assert set(rows) >= {"1.1", "2.1", "3.2", "4.3"}
-    assert "技术合同交易额：1亿元（目标 ≥ 2 亿元，完成 50%）" in rows["2.1"][5]
-    assert "企业积极性不高" in rows["2.1"][6] and "待回复" in rows["2.1"][7]
-    assert rows["2.1"][4].startswith("黄灯") or rows["2.1"][4].startswith("绿灯")
+    assert "技术合同交易额：1亿元（目标 ≥ 2 亿元，完成 50%）" in rows["2.1"][3]
+    assert "企业积极性不高" in rows["2.1"][4] and "待回复" in rows["2.1"][4]
+    assert rows["2.1"][2].startswith("黄灯") or rows["2.1"][2].startswith("绿灯")
+    assert "发放“泷泊英才VIP卡”：0张（监测指标，无量化目标）" in rows["4.3"][3]
     sheet = client.get(f"/tasks/plans/{plan.id}/report.xlsx")
     assert sheet.status_code == 200
     workbook = load_workbook(BytesIO(sheet.data))
     values = list(workbook.active.iter_rows(values_only=True))
-    assert values[0][:3] == ("工作任务", "编号", "工作事项")
+    caption = "双牌县打好科技创新攻坚仗工作方案（2023-01-01 至 2025-12-31，实施中）调度表"
+    assert values[0][0].startswith(caption)
+    assert values[1][:3] == ("工作任务", "编号", "工作事项")
     contract_row = next(r for r in values if r[8] == "技术合同交易额")
     assert contract_row[1] == "2.1" and contract_row[10] == 1.0 and contract_row[11] == 50.0
     assert contract_row[13] == '2023-06 县科工信局：=HYPERLINK("x") 企业积极性不高'  # text, not a formula
+    levels = {r[15] for r in values[2:]}
+    assert levels == {"总体目标", "工作任务", "工作事项", None}  # None: an item without indicators
+    assert any(r[8] == "新引进高新竹木企业" for r in values)
+    light_cell = next(row[6] for row in workbook.active.iter_rows(min_row=3) if row[1].value == "2.1")
+    assert light_cell.fill.fgColor.rgb.endswith(("FFE699", "C6EFCE"))  # yellow or green, coloured
     exports = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "export")).all()
     assert len(exports) == 2
 
