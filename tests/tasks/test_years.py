@@ -165,3 +165,14 @@ def test_copy_page_shows_every_deadline_before_saving(client, auth, plan, items)
     assert saved.status_code == 302
     copy = db.session.scalar(select(TaskPlan).where(TaskPlan.id != plan.id))
     assert {i.code: i.deadline for i in copy.items}["4.3"] == date(2026, 9, 30)
+
+
+def test_plan_page_shows_computed_figures_for_the_year_asked(client, auth, plan, items, frozen):
+    frozen(date(2025, 3, 1))
+    auth.login_as("org")
+    for asked, chosen in (("2023", 2023), ("2024", 2024), ("", 2025), ("1999", 2025)):
+        page = client.get(f"/tasks/plans/{plan.id}?year={asked}").get_data(as_text=True)
+        assert f'fw-bold" href="/tasks/plans/{plan.id}?year={chosen}"' in page, asked
+        assert f"系统数据指标按 {chosen} 年计" in page
+    item_page = client.get(f"/tasks/items/{items['4.1'].id}").get_data(as_text=True)
+    assert "引进外国人才" in item_page and "2023–2025 年累计" in item_page

@@ -34,7 +34,9 @@ def plan_list():
 def plan_detail(task_plan_id: int):
     plan = _plan(task_plan_id)
     user = acting_user()
-    judge = operations.evaluator(plan)
+    year = request.args.get("year", "")
+    # computed indicators for one year of the plan's period (default: the latest so far)
+    judge = operations.evaluator(plan, year=int(year) if year.isdigit() and int(year) in plan.years else None)
     return render_template(
         "tasks/plan.html", plan=plan, judge=judge, plans=operations.plans(),
         counts=operations.count_by_light(plan, judge), office=operations.is_office(user, plan),
