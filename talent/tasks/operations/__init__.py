@@ -46,6 +46,7 @@ from talent.tasks.operations.discipline import (  # noqa: F401
 from talent.tasks.operations.figures import (  # noqa: F401
     Contribution,
     contributions,
+    contributions_of,
     county_figure,
     enter_value,
     latest_figures,

@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from talent.auth.models import Unit
 from talent.core import audit
@@ -79,20 +80,40 @@ def refresh_actual(indicator: TaskIndicator) -> None:
 
 def contributions(indicator: TaskIndicator, upto: str | None = None) -> list[Contribution]:
     """Unit by unit: the latest confirmed figure, and a newer figure waiting for confirmation."""
-    rows = [Contribution(f.unit, f.value, f.period, "confirmed")
-            for f in latest_figures(indicator, upto).values()]
-    confirmed = {(c.unit.id, c.period) for c in rows}
-    pending = select(ProgressReport, ReportValue.value).join(ReportValue.report).where(
-        ReportValue.indicator_id == indicator.id, ProgressReport.status == "submitted")
+    return contributions_of([indicator], upto).get(indicator.id, [])
+
+
+def contributions_of(indicators: list[TaskIndicator],
+                     upto: str | None = None) -> dict[int, list[Contribution]]:
+    """:func:`contributions` of several indicators (an item page's) in two queries."""
+    ids = [i.id for i in indicators]
+    if not ids:
+        return {}
+    confirmed: dict[int, dict[int, IndicatorFigure]] = defaultdict(dict)
+    query = (select(IndicatorFigure).where(IndicatorFigure.indicator_id.in_(ids))
+             .options(joinedload(IndicatorFigure.unit)))
+    if upto:
+        query = query.where(IndicatorFigure.period <= upto)
+    for figure in db.session.scalars(query.order_by(IndicatorFigure.period, IndicatorFigure.id)):
+        confirmed[figure.indicator_id][figure.unit_id] = figure
+    seen = {(indicator_id, f.unit_id, f.period)
+            for indicator_id, by_unit in confirmed.items() for f in by_unit.values()}
+    pending = (select(ProgressReport, ReportValue.indicator_id, ReportValue.value)
+               .join(ReportValue.report).options(joinedload(ProgressReport.unit))
+               .where(ReportValue.indicator_id.in_(ids), ProgressReport.status == "submitted"))
     if upto:
         pending = pending.where(ProgressReport.period <= upto)
-    newest: dict[int, tuple] = defaultdict(tuple)
-    for report, value in db.session.execute(pending.order_by(ProgressReport.period)):
-        if (report.unit_id, report.period) not in confirmed:
-            newest[report.unit_id] = (report, value)
-    rows += [Contribution(report.unit, value, report.period, "submitted")
-             for report, value in newest.values()]
-    return sorted(rows, key=lambda c: (c.unit.sort_order, c.unit.id, c.status))
+    waiting: dict[int, dict[int, tuple]] = defaultdict(dict)
+    for report, indicator_id, value in db.session.execute(pending.order_by(ProgressReport.period)):
+        if (indicator_id, report.unit_id, report.period) not in seen:
+            waiting[indicator_id][report.unit_id] = (report, value)
+    found = {}
+    for indicator_id in ids:
+        rows = [Contribution(f.unit, f.value, f.period, "confirmed")
+                for f in confirmed[indicator_id].values()]
+        rows += [Contribution(r.unit, v, r.period, "submitted") for r, v in waiting[indicator_id].values()]
+        found[indicator_id] = sorted(rows, key=lambda c: (c.unit.sort_order, c.unit.id, c.status))
+    return found
 
 
 def record_figure(indicator: TaskIndicator, unit_id: int, period: str, value: float,

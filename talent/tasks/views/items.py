@@ -40,8 +40,7 @@ def item_detail(task_item_id: int):
         accept_form=AcceptForm(), directive_form=directive_form, reply_form=ReplyForm(),
         audit_history=audit.history("task_items", item.id), action_labels=features.audit_actions(),
         reviewer_refusal=lambda report: operations.reviewer_refusal(user, report),
-        contributions_of={i.id: operations.contributions(i) for i in item.indicators
-                       if i.source == "reported"})
+        contributions_of=operations.contributions_of([i for i in item.indicators if i.source == "reported"]))
 
 
 @bp.route("/items/<int:task_item_id>/report", methods=["GET", "POST"])
