@@ -98,6 +98,11 @@ def test_closing_gives_final_outcomes_and_drops_the_plan_from_current_work(
     assert "报送 2026-02" not in home
     page = client.get(f"/tasks/plans/{plan.id}").get_data(as_text=True)
     assert "已结束" in page and "三年方案总体完成" in page and "未完成" in page
+    # history stays readable: the 调度 view and its exports of a closed plan
+    for path in ("dashboard", "dashboard.json", "report.docx", "report.xlsx", "missing"):
+        assert client.get(f"/tasks/plans/{plan.id}/{path}").status_code == 200, path
+    item_page = client.get(f"/tasks/items/{items['3.2'].id}").get_data(as_text=True)
+    assert 'data-light="done"' in item_page and "方案已结束" in item_page
 
 
 def test_api_items_of_a_closed_plan_carry_done_or_missed(client, api_token, plan, items, staff, frozen):
