@@ -1,0 +1,126 @@
+"""Projects and the annual assessment's figures and grades."""
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy import Select, case, exists, func, or_, select
+
+from talent.commissioners import choices
+from talent.commissioners.models import (
+    Assessment,
+    Commissioner,
+    Project,
+    ServiceLog,
+)
+from talent.commissioners.operations.base import create_audited, update_audited, year_bounds
+from talent.core import audit
+from talent.core.timeutil import utcnow
+from talent.extensions import db
+
+
+def create_project(actor, values: Mapping) -> Project:
+    return create_audited(actor, Project(**values), values, values["name"])
+
+
+def update_project(actor, project: Project, values: Mapping) -> dict:
+    return update_audited(actor, project, values, project.name)
+
+
+def grade(actor, commissioner: Commissioner, year: int, grade_code: str, note: str) -> Assessment:
+    assessment = db.session.scalar(select(Assessment).where(
+        Assessment.commissioner_id == commissioner.id, Assessment.year == year))
+    values = {"grade": grade_code, "note": note.strip(), "graded_by_id": getattr(actor, "id", None),
+              "graded_at": utcnow()}
+    summary = f"{commissioner.name} {year}年度考核"
+    if assessment is None:
+        assessment = Assessment(commissioner_id=commissioner.id, year=year, **values)
+        db.session.add(assessment)
+        db.session.flush()
+        audit.record(actor, "grade", assessment,
+                     audit.snapshot({"year": year, "grade": grade_code, "note": values["note"]}),
+                     summary=summary)
+        return assessment
+    changes = audit.apply_changes(assessment, {"grade": grade_code, "note": values["note"]})
+    if changes:
+        assessment.graded_by_id, assessment.graded_at = values["graded_by_id"], values["graded_at"]
+        db.session.flush()
+        audit.record(actor, "grade", assessment, changes, summary=summary)
+    return assessment
+
+
+@dataclass
+class YearFigures:
+    days: int = 0
+    logs: int = 0
+    hours: float = 0.0
+    trained: int = 0
+    technologies: set = field(default_factory=set)
+    projects: int = 0
+    pending: int = 0
+
+    @property
+    def technology_count(self) -> int:
+        return len(self.technologies)
+
+
+def year_figures(year: int, commissioner_ids: list[int] | None = None) -> dict[int, YearFigures]:
+    """Per commissioner, from confirmed logs of the year: days served (distinct dates), logs,
+    hours, people trained, technologies promoted; projects won that year; logs awaiting
+    confirmation."""
+    first, last = year_bounds(year)
+    in_year = [ServiceLog.served_on.between(first, last)]
+    if commissioner_ids is not None:
+        in_year.append(ServiceLog.commissioner_id.in_(commissioner_ids))
+    confirmed = [*in_year, ServiceLog.status == "confirmed"]
+    figures: dict[int, YearFigures] = defaultdict(YearFigures)
+    # One pass over the year's logs; the status goes into CASE, not WHERE, so the planner keeps
+    # to (commissioner_id, served_on) rather than the partial index of pending logs.
+    is_confirmed = ServiceLog.status == "confirmed"
+    rows = db.session.execute(
+        select(ServiceLog.commissioner_id,
+               func.count(func.distinct(case((is_confirmed, ServiceLog.served_on)))),
+               func.sum(case((is_confirmed, 1), else_=0)),
+               func.coalesce(func.sum(case((is_confirmed, ServiceLog.hours))), 0),
+               func.coalesce(func.sum(case((is_confirmed, ServiceLog.trained_count))), 0),
+               func.sum(case((ServiceLog.status == "submitted", 1), else_=0)))
+        .where(*in_year).group_by(ServiceLog.commissioner_id))
+    for cid, days, logs, hours, trained, pending in rows:
+        figures[cid] = YearFigures(days=days, logs=int(logs or 0), hours=float(hours or 0),
+                                   trained=int(trained or 0), pending=int(pending or 0))
+    for cid, technologies in db.session.execute(
+            select(ServiceLog.commissioner_id, ServiceLog.technologies).where(*confirmed)):
+        figures[cid].technologies.update(technologies or [])
+    project_query = (select(Project.commissioner_id, func.count())
+                     .where(Project.year == year, Project.status.in_(choices.WON_PROJECT_STATUSES))
+                     .group_by(Project.commissioner_id))
+    if commissioner_ids is not None:
+        project_query = project_query.where(Project.commissioner_id.in_(commissioner_ids))
+    for cid, count in db.session.execute(project_query):
+        figures[cid].projects = count
+    return dict(figures)
+
+
+def assessment_query(year: int) -> Select:
+    """Every commissioner on post that year (or with a log in it), in filing order."""
+    first, last = year_bounds(year)
+    served = exists().where(ServiceLog.commissioner_id == Commissioner.id,
+                            ServiceLog.served_on.between(first, last))
+    return (select(Commissioner)
+            .where(or_(Commissioner.status == "active", served))
+            .order_by(Commissioner.level, Commissioner.name, Commissioner.id))
+
+
+def assessment_rows(year: int, commissioners: list[Commissioner] | None = None
+                    ) -> list[tuple[Commissioner, YearFigures, Assessment | None]]:
+    """Commissioners with their figures and grade for ``year`` (all of them when not given)."""
+    if commissioners is None:
+        commissioners = list(db.session.scalars(assessment_query(year)))
+        ids = None
+    else:
+        ids = [c.id for c in commissioners]
+    figures = year_figures(year, ids)
+    grade_query = select(Assessment).where(Assessment.year == year)
+    if ids is not None:
+        grade_query = grade_query.where(Assessment.commissioner_id.in_(ids))
+    grades = {a.commissioner_id: a for a in db.session.scalars(grade_query)}
+    return [(c, figures.get(c.id, YearFigures()), grades.get(c.id)) for c in commissioners]
