@@ -95,5 +95,6 @@ feature = Feature(
             "科技特派员服务农业企业、专业合作社", "家", operations.targets_served,
             link=lambda year: url_for("commissioners.target_list")),
     },
-    template_globals={"commissioner_choices": choices, "commissioner_post": commissioner_post},
+    template_globals={"commissioner_choices": choices, "commissioner_post": commissioner_post,
+                      "offline_owner": field.offline_owner, "save_timeout_ms": field.save_timeout_ms},
 )

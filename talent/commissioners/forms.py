@@ -2,7 +2,15 @@
 from stdnum.cn import uscc as uscc_number
 from stdnum.exceptions import InvalidChecksum
 from stdnum.exceptions import ValidationError as StdnumError
-from wtforms import BooleanField, DateField, FloatField, IntegerField, PasswordField, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    FloatField,
+    IntegerField,
+    PasswordField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from talent.commissioners import choices
@@ -193,7 +201,7 @@ class ServiceLogForm(BaseForm):
                           validators=[DataRequired("请填写服务日期")])
     kind = ChoiceField("服务类型", choices=options(choices.LOG_KINDS, "请选择"),
                        validators=[DataRequired("请选择服务类型")])
-    content = StringField("服务内容", validators=[DataRequired("请填写服务内容"),
+    content = TextAreaField("服务内容", render_kw={"rows": 4}, validators=[DataRequired("请填写服务内容"),
                                                 Length(max=2000, message="服务内容不超过2000个字")])
     hours = FloatField("服务时长（小时）", default=2,
                        validators=[InputRequired("请填写服务时长"),
@@ -221,7 +229,7 @@ class ServiceLogForm(BaseForm):
 
     def values(self) -> dict:
         return {"assignment_id": self.assignment_id.data, "served_on": self.served_on.data,
-                "kind": self.kind.data, "content": _text(self.content),
+                "kind": self.kind.data, "content": _text(self.content).replace("\r\n", "\n"),
                 "hours": round(float(self.hours.data), 1),
                 "trained_count": self.trained_count.data or 0,
                 "technologies": self.technologies.data or [], "location": _text(self.location)}
