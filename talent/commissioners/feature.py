@@ -67,7 +67,7 @@ feature = Feature(
                    "service_logs": "服务日志", "commissioner_projects": "科技特派员项目",
                    "commissioner_assessments": "特派员年度考核"},
     audit_actions={"confirm": "确认", "return": "退回", "grade": "考核评定",
-                   "add_photos": "上传照片"},
+                   "add_photos": "上传照片", "remove_photo": "删除照片"},
     audit_fields=lambda: views.FIELD_LABELS,
     audit_values={
         ("commissioners", "level"): choices.LEVELS, ("selection_rounds", "level"): choices.LEVELS,

@@ -19,9 +19,11 @@ from sqlalchemy.orm import selectinload
 
 from talent.commissioners import operations, photos
 from talent.commissioners.forms import ServiceLogForm
-from talent.commissioners.models import Assignment, Commissioner, ServiceLog
+from talent.commissioners.models import Assignment, Commissioner, LogPhoto, ServiceLog
 from talent.commissioners.views import attempt
+from talent.commissioners.views.logs import remove_photo_now
 from talent.core import timeutil
+from talent.core.forms import EmptyForm
 from talent.core.headers import allow_offline_copy, offline_owner_key
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, require
@@ -122,6 +124,17 @@ def log_edit(log_id: int):
             flash("该服务日志已确认，不能再修改", "warning")
         return render_template("commissioners/field/log_view.html", log=log)
     return _log_form_page(log)
+
+
+@bp.post("/photos/<int:photo_id>/delete")
+@require(Permission.COMMISSIONER_SELF)
+def photo_delete(photo_id: int):
+    """The commissioner takes a photo off their own log before it is confirmed."""
+    photo = operations.load_visible(acting_user(), LogPhoto, photo_id) or abort(404)
+    log_id = photo.log_id
+    if EmptyForm().validate_on_submit():
+        remove_photo_now(photo)
+    return redirect(url_for(".log_edit", log_id=log_id))
 
 
 @bp.get("/logs")

@@ -143,6 +143,15 @@ def openapi() -> tuple[dict, dict]:
     paths["/api/v1/service-logs/{log_id}/confirm"] = {"parameters": log_id, "post": {
         "summary": "确认服务日志（县科工信局）",
         "responses": {"200": json_content(_ref("ServiceLog")), **ERRORS}}}
+    paths["/api/v1/service-logs/confirm"] = {"post": {
+        "summary": "批量确认服务日志（县科工信局；每条分别留痕，已退回的跳过并说明原因）",
+        "requestBody": json_content({"type": "object", "required": ["ids"], "properties": {
+            "ids": {"type": "array", "items": {"type": "integer"}, "minItems": 1,
+                    "maxItems": 200}}}),
+        "responses": {"200": json_content({"type": "object", "properties": {
+            "confirmed": {"type": "array", "items": {"type": "integer"}},
+            "skipped": {"type": "array", "items": {"type": "object", "properties": {
+                "id": {"type": "integer"}, "reason": {"type": "string"}}}}}}), **ERRORS}}}
     paths["/api/v1/service-logs/{log_id}/return"] = {"parameters": log_id, "post": {
         "summary": "退回服务日志并附意见（县科工信局）",
         "requestBody": json_content({"type": "object", "required": ["comment"],

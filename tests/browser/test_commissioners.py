@@ -8,11 +8,11 @@ from openpyxl import load_workbook
 from PIL import Image
 from sqlalchemy import select
 
-from talent.commissioners.models import Commissioner, ServiceLog
+from talent.commissioners.models import Assignment, Commissioner, ServiceLog
 from talent.core.timeutil import today
 from talent.extensions import db
 from tests.browser.conftest import logs_with, open_menu, sign_in
-from tests.commissioners.world import make_target
+from tests.commissioners.world import make_log, make_target
 from tests.factories import resident_id
 
 pytestmark = pytest.mark.browser
@@ -189,3 +189,29 @@ def test_upload_retried_after_a_dropped_response_makes_one_log(phone, live_app,
     # The one console error is the reset this test caused.
     assert [e for e in phone.console_errors if "ERR_CONNECTION_RESET" in e]
     phone.console_errors[:] = [e for e in phone.console_errors if "ERR_CONNECTION_RESET" not in e]
+
+
+def test_clerk_on_a_phone_sees_every_tab_and_confirms_a_batch(phone, live_app,
+                                                              field_commissioner):
+    commissioner_id, _target, _username = field_commissioner
+
+    with live_app.app_context():
+        assignment = db.session.scalar(select(Assignment).where(
+            Assignment.commissioner_id == commissioner_id))
+        ids = [make_log(assignment, content=f"批量确认第{n}条").id for n in (1, 2)]
+        db.session.commit()
+        db.session.remove()
+    sign_in(phone, "kgxj")
+    phone.goto(f"/commissioners/logs?commissioner_id={commissioner_id}&confirmed=no")
+    tabs = phone.locator(".commissioner-tabs .nav-link")
+    assert tabs.count() == 7
+    for index in range(7):
+        box = tabs.nth(index).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 375, tabs.nth(index).inner_text()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    phone.get_by_label("全选本页待确认").check()
+    phone.get_by_role("button", name="确认所选").click()
+    assert phone.get_by_text("已确认 2 条服务日志").is_visible()
+    with live_app.app_context():
+        assert [db.session.get(ServiceLog, i).status for i in ids] == ["confirmed", "confirmed"]
+        db.session.remove()

@@ -53,9 +53,12 @@ from talent.commissioners.operations.logs import (  # noqa: F401
     _accounts_of,
     _check_period,
     _log_summary,
+    checked_ids,
     confirm_log,
+    confirm_logs,
     create_log,
     find_by_client_key,
+    remove_photo,
     return_log,
     update_log,
 )

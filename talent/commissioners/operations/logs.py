@@ -109,6 +109,61 @@ def confirm_log(actor, log: ServiceLog) -> None:
     audit.record(actor, "confirm", log, changes, summary=_log_summary(log))
 
 
+MAX_BULK = 200
+
+
+def checked_ids(values) -> list[int]:
+    """Ids from a form or JSON list: whole numbers only, anything else refused by the caller."""
+    ids = []
+    for value in values:
+        text = str(value).strip()
+        if not (text.isdigit() and len(text) < 10):
+            raise RuleBroken("服务日志编号无效", fields={"ids": ["服务日志编号无效"]})
+        ids.append(int(text))
+    return ids
+
+
+def confirm_logs(actor, ids) -> dict:
+    """Confirm several logs at once, each audited on its own. Every id must be a log the clerk
+    can see (else nothing is confirmed); a returned log is skipped with the reason, one already
+    confirmed counts as confirmed."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        raise RuleBroken("请选择要确认的服务日志", fields={"ids": ["请选择要确认的服务日志"]})
+    if len(wanted) > MAX_BULK:
+        message = f"一次最多确认 {MAX_BULK} 条"
+        raise RuleBroken(message, fields={"ids": [message]})
+    logs = {log.id: log for log in db.session.scalars(
+        visible_to(actor, ServiceLog).where(ServiceLog.id.in_(wanted)))}
+    missing = [i for i in wanted if i not in logs]
+    if missing:
+        message = f"找不到这些服务日志：{'、'.join(map(str, missing[:10]))}"
+        raise RuleBroken(message, fields={"ids": [message]})
+    confirmed, skipped = [], []
+    for log_id in wanted:
+        log = logs[log_id]
+        if log.status == "returned":
+            skipped.append({"id": log_id, "reason": "已退回，需特派员修改后再确认"})
+            continue
+        confirm_log(actor, log)
+        confirmed.append(log_id)
+    return {"confirmed": confirmed, "skipped": skipped}
+
+
+def remove_photo(actor, photo) -> None:
+    """Take a photo off a log that is not yet confirmed (the file goes once the request commits
+    — see ``photos.remove_photo``)."""
+    log = photo.log
+    if log.status == "confirmed":
+        raise Conflict("该服务日志已确认，照片不能再删除")
+    before = len(log.photos)
+    log.photos.remove(photo)  # delete-orphan: the row goes at flush
+    log.version += 1
+    db.session.flush()
+    audit.record(actor, "remove_photo", log, {"photos": [before, len(log.photos)]},
+                 summary=f"删除照片 · {_log_summary(log)}")
+
+
 def return_log(actor, log: ServiceLog, comment: str, link: str = "") -> None:
     if log.status == "confirmed":
         raise Conflict("该日志已确认，不能退回")

@@ -24,6 +24,7 @@ from talent.commissioners.views.common import (
     stamp,
 )
 from talent.core import audit, features
+from talent.core.errors import Refused
 from talent.core.forms import EmptyForm
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, require
@@ -90,6 +91,56 @@ def log_confirm(log_id: int):
         flash("已确认该服务日志", "success")
     return redirect(request.form.get("next_url") if request.form.get("next_url", "")
                     .startswith("/commissioners/logs") else url_for(".log_detail", log_id=log.id))
+
+
+def bulk_message(result: dict) -> str:
+    message = f"已确认 {len(result['confirmed'])} 条服务日志"
+    if result["skipped"]:
+        message += f"；{len(result['skipped'])} 条未确认（{result['skipped'][0]['reason']}）"
+    return message
+
+
+@bp.post("/logs/confirm")
+@require(Permission.COMMISSIONERS_MANAGE)
+@manager_page
+def log_confirm_many():
+    back = request.form.get("next_url", "")
+    back = back if back.startswith("/commissioners/logs") else url_for(".log_list")
+    if EmptyForm().validate_on_submit():
+        try:
+            ids = operations.checked_ids(request.form.getlist("ids"))
+            result = operations.confirm_logs(acting_user(), ids)
+        except Refused as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(bulk_message(result), "success")
+    return redirect(back)
+
+
+@bp.post("/photos/<int:photo_id>/delete")
+@require(Permission.COMMISSIONERS_MANAGE)
+@manager_page
+def photo_delete(photo_id: int):
+    photo = load_or_404(LogPhoto, photo_id)
+    log_id = photo.log_id
+    if EmptyForm().validate_on_submit():
+        remove_photo_now(photo)
+    return redirect(url_for(".log_detail", log_id=log_id))
+
+
+def remove_photo_now(photo: LogPhoto) -> None:
+    """Remove, commit, then delete the files; a refusal is a message, nothing changed."""
+    try:
+        operations.remove_photo(acting_user(), photo)
+    except Refused as error:
+        db.session.rollback()
+        flash(error.message, "warning")
+        return
+    db.session.commit()
+    photos.delete_files(photo)
+    flash("已删除该照片", "success")
 
 
 @bp.post("/logs/<int:log_id>/return")
