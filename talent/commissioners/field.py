@@ -1,6 +1,7 @@
 """The commissioner's own pages, made for a phone in a village: my assignments, log a service,
 my logs, my year."""
 import uuid
+from io import BytesIO
 
 from flask import (
     Blueprint,
@@ -12,11 +13,13 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from talent.cards.qr import qr_png
 from talent.commissioners import operations, photos
 from talent.commissioners.forms import ServiceLogForm
 from talent.commissioners.models import Assignment, Commissioner, LogPhoto, ServiceLog
@@ -103,7 +106,8 @@ def _log_form_page(log: ServiceLog | None):
     if saving_from_script and request.method == "POST":
         return _refused_answer(form)
     page = "commissioners/field/log_form.html"
-    context = {"form": form, "log": log, "max_photos": photos.MAX_PHOTOS, "me": _me()}
+    context = {"form": form, "log": log, "max_photos": photos.MAX_PHOTOS, "me": _me(),
+               "rating": rating_link(log) if log is not None else None}
     if log is None and request.method == "GET" and not request.args:
         return _offline_page(page, **context)
     return render_template(page, **context)
@@ -122,7 +126,8 @@ def log_edit(log_id: int):
     if log.confirmed:
         if request.method == "POST":
             flash("该服务日志已确认，不能再修改", "warning")
-        return render_template("commissioners/field/log_view.html", log=log)
+        return render_template("commissioners/field/log_view.html", log=log,
+                               rating=rating_link(log))
     return _log_form_page(log)
 
 
@@ -135,6 +140,26 @@ def photo_delete(photo_id: int):
     if EmptyForm().validate_on_submit():
         remove_photo_now(photo)
     return redirect(url_for(".log_edit", log_id=log_id))
+
+
+@bp.get("/logs/<int:log_id>/rating-qr.png")
+@require(Permission.COMMISSIONER_SELF)
+def rating_qr(log_id: int):
+    """The QR code the commissioner shows the served target: a fresh 7-day rating link."""
+    log = operations.load_visible(acting_user(), ServiceLog, log_id) or abort(404)
+    if log.rating is not None:
+        abort(404)
+    link = url_for("rating.rate", rating_token=operations.make_token(log), _external=True)
+    return send_file(BytesIO(qr_png(link, box_size=6)), mimetype="image/png", max_age=0)
+
+
+def rating_link(log: ServiceLog) -> dict | None:
+    """What the log's page shows for the target's rating: the link (and until when) if unrated."""
+    if log.rating is not None:
+        return None
+    token = operations.make_token(log)
+    return {"url": url_for("rating.rate", rating_token=token, _external=True),
+            "expires": timeutil.to_local(operations.link_expires(token))}
 
 
 @bp.get("/logs")

@@ -8,6 +8,7 @@ from wtforms import (
     FloatField,
     IntegerField,
     PasswordField,
+    RadioField,
     StringField,
     TextAreaField,
 )
@@ -16,6 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from talent.commissioners import choices
 from talent.core import timeutil
 from talent.core.forms import BaseForm, ChoiceField, LinesField, optional_int
+from talent.core.forms import options as select_options
 from talent.core.validators import InvalidValue, check_phone, normalize_id_number, parse_resident_id
 from talent.extensions import db
 from talent.registry.models import Talent
@@ -273,3 +275,13 @@ class GradeForm(BaseForm):
     grade = ChoiceField("考核等次", choices=options(choices.GRADES, "请选择"),
                         validators=[DataRequired("请选择考核等次")])
     note = StringField("考核意见", validators=[Length(max=500, message="考核意见不超过500个字")])
+
+
+class RatingForm(BaseForm):
+    """The served target's answer, on the public page behind the log's QR code."""
+
+    happened = BooleanField("确认这次服务确实发生", validators=[DataRequired("请确认这次服务确实发生")])
+    score = RadioField("服务评价", coerce=int, choices=select_options((n, f"{n} 分") for n in range(1, 6)),
+                       validators=[InputRequired("请选择 1 至 5 分")])
+    comment = TextAreaField("意见建议（可不填）", render_kw={"rows": 3},
+                            validators=[Length(max=500, message="意见建议不超过500个字")])

@@ -233,6 +233,7 @@ class ServiceLog(db.Model):
     target: Mapped[ServiceTarget] = relationship()
     photos: Mapped[list["LogPhoto"]] = relationship(back_populates="log", order_by="LogPhoto.id",
                                                     cascade="all, delete-orphan")
+    rating: Mapped["TargetRating | None"] = relationship(back_populates="log", uselist=False)
 
     @property
     def confirmed(self) -> bool:
@@ -257,6 +258,7 @@ class ServiceLog(db.Model):
             "confirmed_by": self.confirmed_by_id, "confirmed_at": iso_utc(self.confirmed_at),
             "return_comment": self.return_comment, "version": self.version,
             "photos": [p.id for p in self.photos],
+            "target_rating": self.rating.to_dict() if self.rating else None,
             "created_at": iso_utc(self.created_at), "updated_at": iso_utc(self.updated_at),
         }
 
@@ -276,6 +278,28 @@ class LogPhoto(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     log: Mapped[ServiceLog] = relationship(back_populates="photos")
+
+
+class TargetRating(db.Model):
+    """The served target's word on one service: it happened, a score 1–5, a comment. Given
+    through the log's signed link without an account; one per log (unique)."""
+
+    __tablename__ = "service_log_ratings"
+    __table_args__ = (CheckConstraint("score BETWEEN 1 AND 5", name="score"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    log_id: Mapped[int] = mapped_column(ForeignKey("service_logs.id", ondelete="CASCADE"),
+                                        unique=True)
+    commissioner_id: Mapped[int] = mapped_column(ForeignKey("commissioners.id"), index=True)
+    score: Mapped[int] = mapped_column()
+    comment: Mapped[str] = mapped_column(String(500), default="")
+    confirmed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    log: Mapped[ServiceLog] = relationship(back_populates="rating")
+
+    def to_dict(self) -> dict:
+        return {"score": self.score, "comment": self.comment,
+                "confirmed_at": iso_utc(self.confirmed_at)}
 
 
 class Project(db.Model):

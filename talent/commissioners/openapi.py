@@ -71,7 +71,14 @@ def schemas() -> dict:
                                             "nullable": True, "readOnly": True},
                            "return_comment": {"type": "string", "readOnly": True},
                            "photos": {"type": "array", "items": {"type": "integer"},
-                                      "readOnly": True}}},
+                                      "readOnly": True},
+                           "target_rating": {
+                               "type": "object", "nullable": True, "readOnly": True,
+                               "description": "服务对象扫码确认并评价（每条日志一次）",
+                               "properties": {
+                                   "score": {"type": "integer", "minimum": 1, "maximum": 5},
+                                   "comment": {"type": "string"},
+                                   "confirmed_at": {"type": "string", "format": "date-time"}}}}},
         "CommissionerProject": {"type": "object",
                                 "required": ["name", "level", "year", "commissioner_id"],
                                 "properties": {

@@ -46,8 +46,8 @@ def export_logs(user, query: operations.LogQuery):
 
 ASSESSMENT_HEADERS = ["序号", "姓名", "选派层级", "“三区”人才", "派出单位", "专业特长",
                       "服务天数", "服务次数", "服务时长（小时）", "培训人数", "推广技术/品种（项）",
-                      "科技项目（项）", "考核等次", "考核意见"]
-ASSESSMENT_WIDTHS = [6, 10, 8, 10, 28, 24, 10, 10, 14, 10, 16, 12, 10, 30]
+                      "科技项目（项）", "考核等次", "考核意见", "服务对象评价（平均分）", "评价条数"]
+ASSESSMENT_WIDTHS = [6, 10, 8, 10, 28, 24, 10, 10, 14, 10, 16, 12, 10, 30, 18, 10]
 
 
 def export_assessment(year: int):
@@ -60,6 +60,7 @@ def export_assessment(year: int):
                    round(figures.hours, 1), figures.trained, figures.technology_count,
                    figures.projects,
                    choices.GRADES.get(assessment.grade, "") if assessment else "",
-                   text(assessment.note) if assessment else ""]
+                   text(assessment.note) if assessment else "",
+                   figures.rating_average if figures.rating_count else "", figures.rating_count]
 
     return write_xlsx(f"{year}年度考核", ASSESSMENT_HEADERS, rows(), ASSESSMENT_WIDTHS)

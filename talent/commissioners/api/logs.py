@@ -98,7 +98,7 @@ def log_confirm_many():
     if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool)
                                             for i in ids):
         raise ApiError(422, "ids 应为服务日志编号的列表", fields={"ids": ["应为整数列表"]})
-    result = operations.confirm_logs(actor, ids)
+    result = operations.confirm_logs(actor, operations.checked_ids(ids))
     db.session.commit()
     return result
 

@@ -76,6 +76,14 @@ from talent.commissioners.operations.people import (  # noqa: F401
     post_of_talent,
     update_commissioner,
 )
+from talent.commissioners.operations.rating import (  # noqa: F401
+    LINK_DAYS,
+    RatingLinkRefused,
+    link_expires,
+    log_for_token,
+    make_token,
+    rate,
+)
 from talent.commissioners.operations.reference import (  # noqa: F401
     assignment_choices,
     commissioner_choices,

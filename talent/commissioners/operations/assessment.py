@@ -11,6 +11,7 @@ from talent.commissioners.models import (
     Commissioner,
     Project,
     ServiceLog,
+    TargetRating,
 )
 from talent.commissioners.operations.base import create_audited, update_audited, year_bounds
 from talent.core import audit
@@ -57,6 +58,12 @@ class YearFigures:
     technologies: set = field(default_factory=set)
     projects: int = 0
     pending: int = 0
+    rating_count: int = 0  # confirmed logs the served target rated
+    rating_sum: int = 0
+
+    @property
+    def rating_average(self) -> float | None:
+        return round(self.rating_sum / self.rating_count, 2) if self.rating_count else None
 
     @property
     def technology_count(self) -> int:
@@ -90,6 +97,11 @@ def year_figures(year: int, commissioner_ids: list[int] | None = None) -> dict[i
     for cid, technologies in db.session.execute(
             select(ServiceLog.commissioner_id, ServiceLog.technologies).where(*confirmed)):
         figures[cid].technologies.update(technologies or [])
+    for cid, rated, total in db.session.execute(
+            select(ServiceLog.commissioner_id, func.count(TargetRating.id), func.sum(TargetRating.score))
+            .join(TargetRating, TargetRating.log_id == ServiceLog.id).where(*confirmed)
+            .group_by(ServiceLog.commissioner_id)):
+        figures[cid].rating_count, figures[cid].rating_sum = rated, int(total or 0)
     project_query = (select(Project.commissioner_id, func.count())
                      .where(Project.year == year, Project.status.in_(choices.WON_PROJECT_STATUSES))
                      .group_by(Project.commissioner_id))

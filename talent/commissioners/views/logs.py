@@ -41,7 +41,8 @@ def log_list():
     query = operations.LogQuery.from_args(request.args)
     page = paginate(query.select(user).options(
         selectinload(ServiceLog.commissioner), selectinload(ServiceLog.target),
-        selectinload(ServiceLog.photos)), request.args, count_query=query.count(user))
+        selectinload(ServiceLog.photos), selectinload(ServiceLog.rating)), request.args,
+        count_query=query.count(user))
     named = {
         "commissioner": db.session.get(Commissioner, query.commissioner_id)
         if query.commissioner_id else None,
