@@ -351,5 +351,28 @@ class Assessment(db.Model):
     note: Mapped[str] = mapped_column(String(500), default="")
     graded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     graded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # What the published rules said when the grade was given: kept when the rules change.
+    points: Mapped[float | None] = mapped_column(Numeric(8, 2, asdecimal=False))
+    suggested_grade: Mapped[str | None] = mapped_column(String(20))
+    rules_id: Mapped[int | None] = mapped_column(ForeignKey("commissioner_scoring_rules.id"))
+    rules_version: Mapped[int] = mapped_column(default=0)
 
     commissioner: Mapped[Commissioner] = relationship()
+
+
+class ScoringRules(db.Model):
+    """考核积分规则 of a selection round, as data; every change is a new version (the old ones
+    stay, and the assessments graded under them keep pointing at them)."""
+
+    __tablename__ = "commissioner_scoring_rules"
+    __table_args__ = (UniqueConstraint("round_id", "version", name="uq_commissioner_scoring_rules_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("selection_rounds.id"), index=True)
+    version: Mapped[int] = mapped_column()
+    rules: Mapped[dict] = mapped_column(JSON)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def to_dict(self) -> dict:
+        return {"version": self.version, **self.rules, "created_at": iso_utc(self.created_at)}

@@ -65,20 +65,27 @@ def text_cell(sheet, value):
     return cell
 
 
-def write_xlsx(title: str, headers: list[str], rows: Iterable[list], widths: list[int] | None = None):
+def write_xlsx(title: str, headers: list[str], rows: Iterable[list], widths: list[int] | None = None,
+               before: Iterable[list] = (), after: Iterable[list] = ()):
     """Write rows to a temporary .xlsx file one at a time and return the open file.
 
     openpyxl's write-only mode keeps only the current row in memory, so the size
     of an export is bounded by the database cursor, not by the number of rows.
+    ``before`` (a form's title lines) and ``after`` (signature lines) frame the table.
     """
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
     for index, width in enumerate(widths or [], start=1):
         sheet.column_dimensions[_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
+    before = list(before)
+    sheet.freeze_panes = f"A{len(before) + 2}"
+    for line in before:
+        sheet.append([text_cell(sheet, value) for value in line])
     sheet.append(_header_cells(sheet, headers))
     for row in rows:
         sheet.append([text_cell(sheet, value) for value in row])
+    for line in after:
+        sheet.append([text_cell(sheet, value) for value in line])
     # Handed to send_file, which closes it after the response: no context manager here.
     output = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
     workbook.save(output)

@@ -11,11 +11,13 @@ from talent.commissioners.operations.access import (  # noqa: F401
     visible_to,
 )
 from talent.commissioners.operations.assessment import (  # noqa: F401
+    ScoredRow,
     YearFigures,
     assessment_query,
     assessment_rows,
     create_project,
     grade,
+    scored_rows,
     update_project,
     year_figures,
 )
@@ -98,6 +100,17 @@ from talent.commissioners.operations.rounds import (  # noqa: F401
     _round_conflict,
     create_round,
     update_round,
+)
+from talent.commissioners.operations.scoring import (  # noqa: F401
+    DEFAULT_RULES,
+    RULE_FIELDS,
+    RULE_LABELS,
+    RulesInForce,
+    clean_rules,
+    rules_history,
+    rules_of_round,
+    score,
+    set_rules,
 )
 from talent.commissioners.operations.targets import (  # noqa: F401
     TargetQuery,

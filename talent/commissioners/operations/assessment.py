@@ -3,17 +3,19 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, case, exists, func, or_, select
+from sqlalchemy import Select, and_, case, exists, func, or_, select
 
 from talent.commissioners import choices
 from talent.commissioners.models import (
     Assessment,
     Commissioner,
     Project,
+    ScoringRules,
     ServiceLog,
     TargetRating,
 )
-from talent.commissioners.operations.base import create_audited, update_audited, year_bounds
+from talent.commissioners.operations import scoring
+from talent.commissioners.operations.base import RuleBroken, create_audited, update_audited, year_bounds
 from talent.core import audit
 from talent.core.timeutil import utcnow
 from talent.extensions import db
@@ -28,25 +30,76 @@ def update_project(actor, project: Project, values: Mapping) -> dict:
 
 
 def grade(actor, commissioner: Commissioner, year: int, grade_code: str, note: str) -> Assessment:
+    """The clerk's grade, with the points and suggested grade of the rules in force kept beside
+    it; a grade other than the suggested one needs a reason (``note``). Audited."""
+    figures = year_figures(year, [commissioner.id]).get(commissioner.id, YearFigures())
+    rules = scoring.rules_of_round(commissioner.round_id)
+    total, suggested = scoring.score(figures, rules.rules)
+    note = note.strip()
+    if grade_code != suggested and not note:
+        message = (f"与按积分规则建议的等次（{choices.GRADES[suggested]}，{total:g} 分）不同，"
+                   "请在考核意见中写明理由")
+        raise RuleBroken(message, fields={"note": [message]})
     assessment = db.session.scalar(select(Assessment).where(
         Assessment.commissioner_id == commissioner.id, Assessment.year == year))
-    values = {"grade": grade_code, "note": note.strip(), "graded_by_id": getattr(actor, "id", None),
-              "graded_at": utcnow()}
+    values = {"grade": grade_code, "note": note, "points": total, "suggested_grade": suggested,
+              "rules_id": rules.id, "rules_version": rules.version}
     summary = f"{commissioner.name} {year}年度考核"
     if assessment is None:
-        assessment = Assessment(commissioner_id=commissioner.id, year=year, **values)
+        assessment = Assessment(commissioner_id=commissioner.id, year=year,
+                                graded_by_id=getattr(actor, "id", None), graded_at=utcnow(), **values)
         db.session.add(assessment)
         db.session.flush()
-        audit.record(actor, "grade", assessment,
-                     audit.snapshot({"year": year, "grade": grade_code, "note": values["note"]}),
+        audit.record(actor, "grade", assessment, audit.snapshot({"year": year, **values}),
                      summary=summary)
         return assessment
-    changes = audit.apply_changes(assessment, {"grade": grade_code, "note": values["note"]})
+    changes = audit.apply_changes(assessment, values)
     if changes:
-        assessment.graded_by_id, assessment.graded_at = values["graded_by_id"], values["graded_at"]
+        assessment.graded_by_id, assessment.graded_at = getattr(actor, "id", None), utcnow()
         db.session.flush()
         audit.record(actor, "grade", assessment, changes, summary=summary)
     return assessment
+
+
+@dataclass
+class ScoredRow:
+    """One commissioner's line of the 考核表: figures, points and suggested grade by the rules
+    (those the grade was given under, once graded), and the grade."""
+
+    commissioner: Commissioner
+    figures: "YearFigures"
+    assessment: Assessment | None
+    rules: scoring.RulesInForce
+    points: float
+    suggested_grade: str
+
+    def to_dict(self) -> dict:
+        api_grade = {"excellent": "excellent", "pass": "qualified",
+                     "basic_pass": "basically_qualified", "fail": "unqualified"}
+        return {"commissioner_id": self.commissioner.id, "name": self.commissioner.name,
+                "points": self.points, "suggested_grade": api_grade[self.suggested_grade],
+                "grade": api_grade.get(self.assessment.grade) if self.assessment else None,
+                "reason": self.assessment.note if self.assessment else "",
+                "rules_version": self.rules.version, "service_days": self.figures.days}
+
+
+def scored_rows(year: int, commissioners: list[Commissioner] | None = None) -> list[ScoredRow]:
+    rows = []
+    live: dict = {}
+    for commissioner, figures, assessment in assessment_rows(year, commissioners):
+        if assessment is not None and assessment.suggested_grade:
+            stored = db.session.get(ScoringRules, assessment.rules_id) if assessment.rules_id else None
+            rules = scoring.RulesInForce(stored.id, stored.version, stored.rules) if stored \
+                else scoring.DEFAULT
+            rows.append(ScoredRow(commissioner, figures, assessment, rules,
+                                  float(assessment.points or 0), assessment.suggested_grade))
+            continue
+        if commissioner.round_id not in live:
+            live[commissioner.round_id] = scoring.rules_of_round(commissioner.round_id)
+        rules = live[commissioner.round_id]
+        total, suggested = scoring.score(figures, rules.rules)
+        rows.append(ScoredRow(commissioner, figures, assessment, rules, total, suggested))
+    return rows
 
 
 @dataclass
@@ -58,6 +111,7 @@ class YearFigures:
     technologies: set = field(default_factory=set)
     projects: int = 0
     pending: int = 0
+    trainings: int = 0  # confirmed 培训授课 logs
     rating_count: int = 0  # confirmed logs the served target rated
     rating_sum: int = 0
 
@@ -89,11 +143,13 @@ def year_figures(year: int, commissioner_ids: list[int] | None = None) -> dict[i
                func.sum(case((is_confirmed, 1), else_=0)),
                func.coalesce(func.sum(case((is_confirmed, ServiceLog.hours))), 0),
                func.coalesce(func.sum(case((is_confirmed, ServiceLog.trained_count))), 0),
-               func.sum(case((ServiceLog.status == "submitted", 1), else_=0)))
+               func.sum(case((ServiceLog.status == "submitted", 1), else_=0)),
+               func.sum(case((and_(is_confirmed, ServiceLog.kind == "training"), 1), else_=0)))
         .where(*in_year).group_by(ServiceLog.commissioner_id))
-    for cid, days, logs, hours, trained, pending in rows:
+    for cid, days, logs, hours, trained, pending, trainings in rows:
         figures[cid] = YearFigures(days=days, logs=int(logs or 0), hours=float(hours or 0),
-                                   trained=int(trained or 0), pending=int(pending or 0))
+                                   trained=int(trained or 0), pending=int(pending or 0),
+                                   trainings=int(trainings or 0))
     for cid, technologies in db.session.execute(
             select(ServiceLog.commissioner_id, ServiceLog.technologies).where(*confirmed)):
         figures[cid].technologies.update(technologies or [])

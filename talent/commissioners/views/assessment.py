@@ -24,6 +24,7 @@ from talent.commissioners.views.common import (
     stamp,
 )
 from talent.core import audit, timeutil
+from talent.core.errors import Refused
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, require
 from talent.core.spreadsheet import XLSX_MIMETYPE
@@ -95,8 +96,20 @@ def assessment_list():
     year = _year_arg()
     page = paginate(operations.assessment_query(year), request.args)
     return render_template("commissioners/assessments.html", year=year, page=page,
-                           rows=operations.assessment_rows(year, page.items), choices=choices,
+                           rows=operations.scored_rows(year, page.items), choices=choices,
                            grade_form=GradeForm(), manage=operations.can_manage(acting_user()))
+
+
+@bp.get("/assessments/print")
+@require(Permission.COMMISSIONERS_STAFF)
+@staff_page
+def assessment_print():
+    """The 考核表 on A4 for signing: title, rules' versions, every row, 经办人/负责人."""
+    year = _year_arg()
+    rows = operations.scored_rows(year)
+    versions = sorted({row.rules.label for row in rows})
+    return render_template("commissioners/assessment_print.html", year=year, rows=rows,
+                           versions=versions, choices=choices, printed_at=timeutil.local_now())
 
 
 @bp.post("/assessments/<int:commissioner_id>/<int:year>")
@@ -108,9 +121,15 @@ def assessment_grade(commissioner_id: int, year: int):
     if not 2000 <= year <= 2100:
         abort(404)
     if form.validate_on_submit():
-        operations.grade(acting_user(), commissioner, year, form.grade.data, form.note.data or "")
-        db.session.commit()
-        flash(f"已记录 {commissioner.name} {year} 年度考核等次", "success")
+        try:
+            operations.grade(acting_user(), commissioner, year, form.grade.data,
+                             form.note.data or "")
+        except Refused as error:
+            db.session.rollback()
+            flash(f"{commissioner.name}：{error.message}", "danger")
+        else:
+            db.session.commit()
+            flash(f"已记录 {commissioner.name} {year} 年度考核等次", "success")
     else:
         flash("；".join(m for ms in form.errors.values() for m in ms), "danger")
     return redirect(url_for(".assessment_list", year=year))
