@@ -357,6 +357,9 @@
           form.elements.served_on.value = served;
           target.value = chosen;
           form.elements.client_key.value = newKey();
+          ["lat", "lng", "accuracy_m"].forEach(function (name) {
+            if (form.elements[name]) form.elements[name].value = "";
+          });
           return render().then(noteSaved);
         });
       }).catch(function () {}).then(function () {
@@ -364,6 +367,36 @@
         syncing = false;
         submit.disabled = false;
       });
+    });
+  }
+
+  // 服务打卡: the phone's position at the time of service, after the commissioner's consent
+  // (asked once, remembered on this phone until sign-out clears the site's storage).
+  const checkin = document.getElementById("checkin-button");
+  if (checkin && form) {
+    const status = document.getElementById("checkin-status");
+    checkin.addEventListener("click", function () {
+      const consent = "field-checkin-consent";
+      if (localStorage.getItem(consent) !== "yes") {
+        if (!window.confirm("服务打卡会记录手机当前的位置和精度，随本条日志提交，只用于县科工信局核实服务是否在服务对象处开展。是否同意？")) {
+          status.textContent = "未同意记录位置：本条日志不带位置。";
+          return;
+        }
+        localStorage.setItem(consent, "yes");
+      }
+      if (!navigator.geolocation) {
+        status.textContent = "这部手机不能定位。";
+        return;
+      }
+      status.textContent = "正在定位…";
+      navigator.geolocation.getCurrentPosition(function (position) {
+        form.elements.lat.value = position.coords.latitude.toFixed(6);
+        form.elements.lng.value = position.coords.longitude.toFixed(6);
+        form.elements.accuracy_m.value = Math.round(position.coords.accuracy);
+        status.textContent = "已记录位置（精度约 " + Math.round(position.coords.accuracy) + " 米）";
+      }, function (error) {
+        status.textContent = "定位失败：" + (error.code === 1 ? "未允许使用位置" : "请到开阔处重试");
+      }, {enableHighAccuracy: true, timeout: 15000, maximumAge: 60000});
     });
   }
 

@@ -37,6 +37,13 @@ def _phone(field, required: bool = False):
         raise ValidationError(str(error)) from None
 
 
+def _place(lat, lng) -> dict:
+    """A position is both coordinates or none (NaN never passes NumberRange)."""
+    if lat is None or lng is None:
+        return {"lat": None, "lng": None}
+    return {"lat": round(lat, 6), "lng": round(lng, 6)}
+
+
 def _text(field) -> str:
     return (field.data or "").strip()
 
@@ -55,9 +62,12 @@ class RoundForm(BaseForm):
         if field.data and self.starts_on.data and field.data < self.starts_on.data:
             raise ValidationError("结束日期不能早于开始日期")
 
+    checkin = BooleanField("服务打卡：记录服务时的位置（特派员首次使用时须同意）")
+
     def values(self) -> dict:
         return {"year": self.year.data, "level": self.level.data, "name": _text(self.name),
-                "starts_on": self.starts_on.data, "ends_on": self.ends_on.data}
+                "starts_on": self.starts_on.data, "ends_on": self.ends_on.data,
+                "checkin": bool(self.checkin.data)}
 
 
 class CommissionerForm(BaseForm):
@@ -138,6 +148,9 @@ class TargetForm(BaseForm):
     address = StringField("地址（村组）", validators=[Length(max=200, message="地址不超过200个字")])
     contact = StringField("联系人", validators=[Length(max=50, message="联系人不超过50个字")])
     phone = StringField("联系电话", validators=[Optional()])
+    lat = FloatField("登记位置纬度", validators=[Optional(), NumberRange(-90, 90, "纬度应在 -90 至 90 之间")])
+    lng = FloatField("登记位置经度",
+                     validators=[Optional(), NumberRange(-180, 180, "经度应在 -180 至 180 之间")])
 
     def __init__(self, *args, town_choices: list[tuple] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -168,7 +181,7 @@ class TargetForm(BaseForm):
         return {"name": _text(self.name), "kind": self.kind.data, "uscc": self.uscc.data,
                 "uscc_valid": self.uscc_warning is None, "town_id": self.town_id.data,
                 "address": _text(self.address), "contact": _text(self.contact),
-                "phone": self.phone.data or ""}
+                "phone": self.phone.data or "", **_place(self.lat.data, self.lng.data)}
 
 
 class AssignmentForm(BaseForm):
@@ -213,6 +226,11 @@ class ServiceLogForm(BaseForm):
     technologies = LinesField("推广技术/品种（每行一项）")
     location = StringField("服务地点", validators=[Length(max=200, message="服务地点不超过200个字")])
     client_key = StringField("客户端编号", validators=[Optional(), Length(max=64)])
+    lat = FloatField("纬度", validators=[Optional(), NumberRange(-90, 90, "纬度应在 -90 至 90 之间")])
+    lng = FloatField("经度", validators=[Optional(), NumberRange(-180, 180, "经度应在 -180 至 180 之间")])
+    accuracy_m = FloatField("定位精度（米）",
+                            validators=[Optional(),
+                                        NumberRange(0, 100000, "定位精度应在 0 至 100000 米之间")])
     version = IntegerField("版本", validators=[Optional()])
 
     LIST_FIELDS = frozenset({"technologies"})
@@ -234,7 +252,10 @@ class ServiceLogForm(BaseForm):
                 "kind": self.kind.data, "content": _text(self.content).replace("\r\n", "\n"),
                 "hours": round(float(self.hours.data), 1),
                 "trained_count": self.trained_count.data or 0,
-                "technologies": self.technologies.data or [], "location": _text(self.location)}
+                "technologies": self.technologies.data or [], "location": _text(self.location),
+                **_place(self.lat.data, self.lng.data),
+                "accuracy_m": round(self.accuracy_m.data, 1)
+                if self.lat.data is not None and self.accuracy_m.data is not None else None}
 
 
 class ProjectForm(BaseForm):

@@ -1,4 +1,5 @@
 """Commissioners (科技特派员), the rounds that select them, whom they serve and what they log."""
+import math
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -42,6 +43,14 @@ class Town(db.Model):
     sort_order: Mapped[int] = mapped_column(default=0)
 
 
+def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Great-circle distance in metres (haversine, mean Earth radius)."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    d_phi, d_lambda = math.radians(lat2 - lat1), math.radians(lng2 - lng1)
+    a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
+    return 2 * 6_371_008.8 * math.asin(math.sqrt(a))
+
+
 class SelectionRound(db.Model):
     """选派批次."""
 
@@ -57,11 +66,14 @@ class SelectionRound(db.Model):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
+    # 服务打卡: the round asks its commissioners to record where a service happened.
+    checkin: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     def to_dict(self) -> dict:
         return {"id": self.id, "year": self.year, "level": self.level, "name": self.name,
-                "starts_on": _iso(self.starts_on), "ends_on": _iso(self.ends_on)}
+                "starts_on": _iso(self.starts_on), "ends_on": _iso(self.ends_on),
+                "checkin": bool(self.checkin)}
 
 
 class Commissioner(db.Model):
@@ -137,6 +149,9 @@ class ServiceTarget(db.Model):
     address: Mapped[str] = mapped_column(String(200), default="")
     contact: Mapped[str] = mapped_column(String(50), default="")
     phone: Mapped[str] = mapped_column(String(20), default="")
+    # The registered place (WGS-84), against which a log's check-in position is compared.
+    lat: Mapped[float | None] = mapped_column()
+    lng: Mapped[float | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     town: Mapped[Town] = relationship()
@@ -148,7 +163,8 @@ class ServiceTarget(db.Model):
     def to_dict(self) -> dict:
         return {"id": self.id, "name": self.name, "kind": self.kind, "uscc": self.uscc,
                 "uscc_valid": self.uscc_valid, "town": self.town.name if self.town else None,
-                "address": self.address, "contact": self.contact, "phone": self.phone}
+                "address": self.address, "contact": self.contact, "phone": self.phone,
+                "lat": self.lat, "lng": self.lng}
 
 
 class Assignment(db.Model):
@@ -223,6 +239,10 @@ class ServiceLog(db.Model):
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     confirmed_at: Mapped[datetime | None] = mapped_column()
     return_comment: Mapped[str] = mapped_column(String(500), default="")
+    # Check-in: where the phone was when the service was logged (WGS-84), and how sure it was.
+    lat: Mapped[float | None] = mapped_column()
+    lng: Mapped[float | None] = mapped_column()
+    accuracy_m: Mapped[float | None] = mapped_column()
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -244,6 +264,16 @@ class ServiceLog(db.Model):
         return choices.LOG_KINDS.get(self.kind, self.kind)
 
     @property
+    def distance_text(self) -> str | None:
+        """"距服务对象登记位置约 1.2 km", when both the check-in and the target's place exist."""
+        target = self.target
+        if self.lat is None or target is None or target.lat is None or target.lng is None:
+            return None
+        metres = distance_m(self.lat, self.lng, target.lat, target.lng)
+        near = f"{metres / 1000:.1f} km" if metres >= 1000 else f"{round(metres, -1):.0f} m"
+        return f"距服务对象登记位置约 {near}"
+
+    @property
     def status_label(self) -> str:
         return choices.LOG_STATUSES.get(self.status, self.status)
 
@@ -259,6 +289,8 @@ class ServiceLog(db.Model):
             "return_comment": self.return_comment, "version": self.version,
             "photos": [p.id for p in self.photos],
             "target_rating": self.rating.to_dict() if self.rating else None,
+            "position": {"lat": self.lat, "lng": self.lng, "accuracy_m": self.accuracy_m}
+            if self.lat is not None else None,
             "created_at": iso_utc(self.created_at), "updated_at": iso_utc(self.updated_at),
         }
 

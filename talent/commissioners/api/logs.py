@@ -21,7 +21,22 @@ from talent.extensions import db
 
 # --- service logs -----------------------------------------------------------------------------------
 LOG_FIELDS = ("assignment_id", "served_on", "kind", "content", "hours", "trained_count",
-              "technologies", "location")
+              "technologies", "location", "lat", "lng", "accuracy_m")
+
+
+def with_position(body: dict) -> dict:
+    """``position`` {lat, lng, accuracy_m} (or null) as the form's three fields."""
+    if "position" not in body:
+        return body
+    body = dict(body)
+    position = body.pop("position")
+    if position is None:
+        return {**body, "lat": None, "lng": None, "accuracy_m": None}
+    if not isinstance(position, dict) or not {"lat", "lng"} <= position.keys():
+        raise ApiError(422, "position 应为 {lat, lng, accuracy_m}",
+                       fields={"position": ["应为 {lat, lng, accuracy_m}"]})
+    return {**body, "lat": position.get("lat"), "lng": position.get("lng"),
+            "accuracy_m": position.get("accuracy_m")}
 
 
 def _writer():
@@ -60,7 +75,7 @@ def log_index():
 def log_create():
     """201 with the new log; 200 with the first log when its ``client_key`` was seen before."""
     user = _writer()
-    form = _log_form(user, json_body())
+    form = _log_form(user, with_position(json_body()))
     assignment = db.session.get(Assignment, form.assignment_id.data)
     log, created = operations.create_log(user, assignment, form.values(), form.client_key.data)
     db.session.commit()
@@ -83,7 +98,7 @@ def log_patch(log_id: int):
     body = json_body()
     if "client_key" in body:
         raise ApiError(422, fields={"client_key": ["创建后不能修改"]})
-    form = _log_form(user, body, base=current_fields(log, LOG_FIELDS))
+    form = _log_form(user, with_position(body), base=current_fields(log, LOG_FIELDS))
     operations.update_log(user, log, form.values(), form.version.data)
     db.session.commit()
     return log.to_dict()

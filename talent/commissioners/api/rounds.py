@@ -23,7 +23,7 @@ from talent.core.permissions import Permission, require
 from talent.extensions import db
 
 # --- rounds -----------------------------------------------------------------------------------------
-ROUND_FIELDS = ("year", "level", "name", "starts_on", "ends_on")
+ROUND_FIELDS = ("year", "level", "name", "starts_on", "ends_on", "checkin")
 
 
 def round_body(selection_round: SelectionRound) -> dict:

@@ -16,7 +16,7 @@ from talent.core.permissions import Permission, require
 from talent.extensions import db
 
 # --- service targets --------------------------------------------------------------------------------
-TARGET_FIELDS = ("name", "kind", "uscc", "address", "contact", "phone")
+TARGET_FIELDS = ("name", "kind", "uscc", "address", "contact", "phone", "lat", "lng")
 
 
 def _target_body() -> dict:

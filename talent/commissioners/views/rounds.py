@@ -45,7 +45,7 @@ def _round_form_page(selection_round: SelectionRound | None):
             flash(f"已保存选派批次 {saved.name}", "success")
             return redirect(url_for(".round_list"))
     layout = [("year", "col-md-2"), ("level", "col-md-2"), ("name", "col-md-8"),
-              ("starts_on", "col-md-3"), ("ends_on", "col-md-3")]
+              ("starts_on", "col-md-3"), ("ends_on", "col-md-3"), ("checkin", "col-md-6")]
     return form_page(form, "编辑选派批次" if selection_round else "新建选派批次", layout,
                       url_for(".round_list"))
 

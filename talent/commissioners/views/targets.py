@@ -69,7 +69,8 @@ def _target_form_page(target: ServiceTarget | None):
                 return redirect(url_for(".target_detail", target_id=saved.id))
     layout = [("name", "col-md-6"), ("kind", "col-md-3"), ("town_id", "col-md-3"),
               ("uscc", "col-md-6"), ("uscc_confirmed", "col-md-6"), ("address", "col-md-6"),
-              ("contact", "col-md-3"), ("phone", "col-md-3")]
+              ("contact", "col-md-3"), ("phone", "col-md-3"), ("lat", "col-md-3"),
+              ("lng", "col-md-3")]
     return form_page(form, "编辑服务对象" if target else "新增服务对象", layout,
                       url_for(".target_detail", target_id=target.id) if target
                       else url_for(".target_list"), warning=warning)
