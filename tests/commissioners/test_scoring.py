@@ -34,8 +34,8 @@ def _confirmed(assignment, day, **values):
 
 
 @pytest.fixture
-def fixture_year(app, freeze_today):
-    freeze_today(date(YEAR, 6, 30))
+def fixture_year(app, clock):
+    clock(date(YEAR, 6, 30))
     world = make_world()  # 陈立新 has one approved project this year; his first log is pending
     first = world.assignment
     rated = [_confirmed(first, (2, 1), kind="training", trained_count=30,
