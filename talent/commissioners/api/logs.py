@@ -65,7 +65,8 @@ def _log_form(user, body: dict, base: dict | None = None) -> ServiceLogForm:
 def log_index():
     user = reader()
     query = operations.LogQuery.from_args(request.args)
-    page = paginate(query.select(user).options(selectinload(ServiceLog.photos)), request.args,
+    page = paginate(query.select(user).options(selectinload(ServiceLog.photos),
+                                               selectinload(ServiceLog.rating)), request.args,
                     count_query=query.count(user))
     return page_envelope(page, ServiceLog.to_dict)
 
