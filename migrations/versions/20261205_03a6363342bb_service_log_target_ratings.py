@@ -1,7 +1,7 @@
 """service log target ratings
 
 Revision ID: 03a6363342bb
-Revises: 1ccb71e4b25e
+Revises: b7e1c2d4a9f0
 Create Date: 2026-12-05 20:19:15.429261
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '03a6363342bb'
-down_revision = '1ccb71e4b25e'
+down_revision = 'b7e1c2d4a9f0'
 branch_labels = None
 depends_on = None
 
