@@ -159,7 +159,10 @@ def acting_user():
             authorization = request.headers.get("Authorization", "")
             g.acting_user = resolve(authorization) if resolve is not None else None
         else:
-            g.acting_user = current_user if current_user.is_authenticated else None
+            # The account itself, not the proxy: handed to login_user (a renewed session), a proxy
+            # would make current_user point at itself.
+            g.acting_user = current_user._get_current_object() if current_user.is_authenticated \
+                else None
     return g.acting_user
 
 
