@@ -1,6 +1,8 @@
-// Ask before destructive or irreversible actions: any form with data-confirm.
+// Ask before destructive or irreversible actions: any form with data-confirm (or a submit
+// button with its own data-confirm, when one form offers two different actions).
 document.addEventListener("submit", function (event) {
-  const message = event.target.getAttribute("data-confirm");
+  const button = event.submitter;
+  const message = (button && button.getAttribute("data-confirm")) || event.target.getAttribute("data-confirm");
   if (message && !window.confirm(message)) {
     event.preventDefault();
   }

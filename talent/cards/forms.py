@@ -15,6 +15,18 @@ class RevokeForm(BaseForm):
         DataRequired("注销必须填写原因"), Length(max=200, message="原因不超过200个字")])
 
 
+class UpgradeForm(BaseForm):
+    """升档: the tier, the rule version the page showed, and whether a new term starts."""
+
+    tier = HiddenField("升至类别", validators=[DataRequired("请选择要升到的类别")])
+    rule_version = VersionField("发卡规则版本")
+    new_term = HiddenField("有效期")
+
+    @property
+    def starts_new_term(self) -> bool:
+        return self.new_term.data == "1"
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()

@@ -11,7 +11,7 @@ from talent.extensions import db
 from talent.registry.models import Talent
 
 # Stored statuses; "expired" is never stored — a card is expired by its date alone.
-CARD_STATUSES = {"active": "有效", "revoked": "已注销", "replaced": "已补办作废"}
+CARD_STATUSES = {"active": "有效", "revoked": "已注销", "replaced": "已换卡作废"}
 SHOWN_STATUSES = {**CARD_STATUSES, "expired": "已过期"}
 BENEFIT_KINDS = {"housing": "住房保障", "medical": "医疗服务", "education": "子女教育",
                  "other": "其他待遇"}

@@ -143,7 +143,7 @@ class Verification:
     static_token: str | None = None
 
     STATUS_TEXT: ClassVar = {"active": "有效", "expired": "已过期", "revoked": "已注销",
-                   "replaced": "已补办，此卡作废", "invalid": "无效二维码",
+                   "replaced": "已换发新卡，此卡作废", "invalid": "无效二维码",
                    "lapsed": "动态码已过期，请刷新"}
 
     @property

@@ -4,7 +4,7 @@ from sqlalchemy import or_, select
 
 from talent.cards import operations as cards
 from talent.cards import rules as card_rules
-from talent.cards.forms import BenefitForm, CardRuleForm, RevokeForm
+from talent.cards.forms import BenefitForm, CardRuleForm, RevokeForm, UpgradeForm
 from talent.cards.models import BENEFIT_KINDS, SHOWN_STATUSES, Card, CardScan
 from talent.cards.verification import qr_response, scan_log, verify_allowed, verify_token, verify_url
 from talent.core import audit, features, timeutil
@@ -143,8 +143,23 @@ def card_detail(card_id: int):
         "cards/detail.html", card=card, benefits=cards.benefits_by_tier().get(card.tier, []),
         tier_name=card_rules.tier_name(card.rule_set.rules, card.tier), revoke_form=RevokeForm(),
         history=audit.history("cards", card.id), action_labels=features.audit_actions(), scans=scans,
-        field_labels=FIELD_LABELS,
+        field_labels=FIELD_LABELS, upgrades=_upgrade_choices(card),
         verify_url=verify_url(card))
+
+
+def _upgrade_choices(card: Card) -> dict:
+    """The higher tiers the holder now meets, for the 升档 buttons (none: no buttons)."""
+    if card.status_on() != "active":
+        return {"tiers": [], "rule_set": None}
+    rule_set = cards.current_rule_set()
+    rules = rule_set.rules
+    verdict = card_rules.evaluate(card.talent, rules)
+    reachable = card_rules.tier_rank(rules, verdict.tier)
+    tiers = [(t["code"], t["name"]) for t in rules["tiers"]
+             if reachable <= card_rules.tier_rank(rules, t["code"]) < card_rules.tier_rank(rules, card.tier)]
+    new_term_ends = cards.term_end(timeutil.today())
+    return {"tiers": tiers, "rule_set": rule_set, "form": UpgradeForm(),
+            "current_name": card_rules.tier_name(rules, card.tier), "new_term_ends": new_term_ends}
 
 
 def _done(card: Card, message: str):
@@ -160,6 +175,20 @@ def _done(card: Card, message: str):
 def renew(card_id: int):
     card = cards.renew_card(acting_user(), _load_card(card_id))
     return _done(card, f"已续期：{card.number} 有效期至 {card.expires_on}")
+
+
+@bp.post("/<int:card_id>/upgrade")
+@require(Permission.CARDS_ISSUE)
+def upgrade(card_id: int):
+    card = _load_card(card_id)
+    form = UpgradeForm()
+    if not form.validate_on_submit():
+        flash("请选择要升到的类别", "danger")
+        return redirect(url_for(".card_detail", card_id=card.id))
+    new = cards.upgrade_card(acting_user(), card, form.tier.data, form.rule_version.data,
+                             new_term=form.starts_new_term)
+    return _done(new, f"已升档：{card.number}（{card.tier}类）换发 {new.number}（{new.tier}类），"
+                      f"有效期至 {new.expires_on}；原卡二维码已失效，已通知持卡人")
 
 
 @bp.post("/<int:card_id>/reissue")
