@@ -192,8 +192,14 @@ def _check_role_links(values: Mapping) -> None:
 
 
 def create_user(actor, username: str, password: str, role: str, *, unit_id=None,
-                talent_id=None, display_name: str = "", is_demo: bool = False) -> User:
+                talent_id=None, display_name: str = "", is_demo: bool = False,
+                must_change: bool | None = None) -> User:
+    """A new account. A password someone else chose (``actor`` set: the admin's or 组织部's page,
+    or the API) must be changed at the first sign-in; the command line (no actor) and demo accounts
+    keep it as given unless ``must_change`` says otherwise."""
     username = username.strip()
+    if must_change is None:
+        must_change = actor is not None and not is_demo
     if find_user(username):
         raise AccountError("用户名已存在", fields={"username": ["用户名已存在"]})
     values = {"role": role, "unit_id": unit_id, "talent_id": talent_id}
@@ -201,13 +207,15 @@ def create_user(actor, username: str, password: str, role: str, *, unit_id=None,
     check_password_strength(password)
     user = User(username=username, display_name=display_name.strip(), is_demo=is_demo,
                 unit_id=unit_id if role == "unit" else None,
-                talent_id=talent_id if role == "talent" else None, role=role)
+                talent_id=talent_id if role == "talent" else None, role=role,
+                must_change_password=must_change)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
     audit.record(actor, "create", user, audit.snapshot(
         {"username": username, "role": role, "unit_id": user.unit_id,
-         "talent_id": user.talent_id, "display_name": user.display_name}), summary=username)
+         "talent_id": user.talent_id, "display_name": user.display_name}),
+                 summary=f"{username}（首次登录须修改密码）" if must_change else username)
     return user
 
 

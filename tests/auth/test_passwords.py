@@ -226,3 +226,39 @@ def test_the_one_time_password_cannot_become_the_password(client, auth, make_use
     client.post("/login", data={"username": holder.username, "password": password})
     kept = client.post("/account/password", data={"password": password, "confirm": password})
     assert kept.status_code == 200 and "新密码不能是一次性密码" in kept.get_data(as_text=True)
+
+
+# --- passwords chosen by someone else (admin, 组织部) --------------------------------------------
+
+def test_an_admin_typed_initial_password_must_be_changed_at_first_sign_in(client, auth):
+    auth.login_as("admin")
+    created = client.post("/admin/users/new", data={
+        "username": "new.clerk", "display_name": "蒋丽华", "role": "org", "password": "Chushi2026"})
+    assert created.status_code == 302
+    user = db.session.scalar(select(User).where(User.username == "new.clerk"))
+    assert user.must_change_password
+    client.post("/logout")
+    # The API refuses it until the password is changed …
+    refused = client.post("/api/v1/auth/token", json={"username": "new.clerk", "password": "Chushi2026"})
+    assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "password_change_required"
+    # … and the web sends it to the change-password page, nowhere else.
+    assert auth.login("new.clerk", "Chushi2026").location.endswith("/account/password")
+    assert client.get("/talents").location.endswith("/account/password")
+    assert "初始密码" in client.get("/account/password").get_data(as_text=True)
+    done = client.post("/account/password", data={"password": "Ziji2026new", "confirm": "Ziji2026new"})
+    assert done.status_code == 302
+    assert not db.session.get(User, user.id).must_change_password
+    client.post("/logout")
+    token = client.post("/api/v1/auth/token", json={"username": "new.clerk", "password": "Ziji2026new"})
+    assert token.status_code == 200
+
+
+def test_cli_create_user_keeps_the_password_unless_told_to_force_a_change(runner):
+    kept = runner.invoke(args=["create-user", "cli.kept", "--role", "org", "--password", "Abcdefg123"])
+    assert kept.exit_code == 0, kept.output
+    forced = runner.invoke(args=["create-user", "cli.forced", "--role", "org", "--password", "Abcdefg123",
+                                 "--must-change"])
+    assert forced.exit_code == 0 and "首次登录须修改密码" in forced.output
+    users = {u.username: u for u in db.session.scalars(select(User).where(User.username.like("cli.%")))}
+    assert not users["cli.kept"].must_change_password
+    assert users["cli.forced"].must_change_password
