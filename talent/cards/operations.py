@@ -8,7 +8,9 @@ from sqlalchemy import exists, func, select
 
 from talent.cards import rules as card_rules
 from talent.cards.models import (
+    BENEFIT_FREQUENCIES,
     BENEFIT_KINDS,
+    DEFAULT_FREQUENCIES,
     Card,
     CardCounter,
     CardRuleSet,
@@ -105,7 +107,8 @@ def seed_default_rules() -> bool:
     for tier, kinds in DEFAULT_BENEFITS.items():
         for kind, text in kinds.items():
             if (tier, kind) not in existing:
-                db.session.add(TierBenefit(tier=tier, kind=kind, text=text))
+                db.session.add(TierBenefit(tier=tier, kind=kind, text=text,
+                                           frequency=DEFAULT_FREQUENCIES.get(kind, "unlimited")))
                 added = True
     db.session.flush()
     return added
@@ -149,18 +152,25 @@ def changed_benefits(seen: dict[int, int]) -> list[TierBenefit]:
 
 
 def update_benefits(actor, texts: dict[tuple[str, str], str],
-                    seen: dict[int, int] | None = None) -> int:
-    """Save the texts; ``seen`` are the versions the form showed (stale: ``StaleEdit``)."""
+                    seen: dict[int, int] | None = None,
+                    frequencies: dict[tuple[str, str], str] | None = None) -> int:
+    """Save the texts (and how often each may be given); ``seen`` are the versions the form
+    showed (stale: ``StaleEdit``)."""
+    frequencies = frequencies or {}
     if seen is not None and changed_benefits(seen):
         raise StaleEdit()
     changed = 0
     current = {(b.tier, b.kind): b for b in db.session.scalars(select(TierBenefit))}
     for key, text in texts.items():
-        benefit = current.get(key) or TierBenefit(tier=key[0], kind=key[1], text="")
+        benefit = current.get(key) or TierBenefit(tier=key[0], kind=key[1], text="",
+                                                  frequency=DEFAULT_FREQUENCIES.get(key[1], "unlimited"))
         if benefit.id is None:
             db.session.add(benefit)
             db.session.flush()
-        changes = audit.apply_changes(benefit, {"text": text.strip()})
+        values = {"text": text.strip()}
+        if frequencies.get(key) in BENEFIT_FREQUENCIES:
+            values["frequency"] = frequencies[key]
+        changes = audit.apply_changes(benefit, values)
         if changes:
             db.session.flush()
             audit.record(actor, "update", benefit, changes, summary=f"{key[0]}类{BENEFIT_KINDS[key[1]]}")

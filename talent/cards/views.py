@@ -269,12 +269,14 @@ def benefits_edit():
     grouped = cards.benefits_by_tier()
     shown = [b for items in grouped.values() for b in items]
     data = {f"{b.tier}_{b.kind}": b.text for b in shown}
+    data.update({f"{b.tier}_{b.kind}_frequency": b.frequency for b in shown})
     form = BenefitForm(data={**data, "versions": cards.benefit_versions(shown)})
     stale = None
     if form.validate_on_submit():
         seen = form.seen_versions()
         try:
-            changed = cards.update_benefits(acting_user(), form.texts(), seen=seen)
+            changed = cards.update_benefits(acting_user(), form.texts(), seen=seen,
+                                            frequencies=form.frequencies())
         except StaleEdit:
             stale = [(f"{b.tier}类·{b.kind_label}", b.text or "（空）",
                       form.texts().get((b.tier, b.kind)) or "（空）")
