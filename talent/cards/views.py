@@ -306,12 +306,15 @@ def verify_dynamic(token: str):
 
 
 def _verify_page(token: str, dynamic: bool):
+    # The server's time of this check, to the second: a screenshot of an old check shows its age.
+    checked_at = timeutil.local_now().strftime("%Y-%m-%d %H:%M:%S")
     if not verify_allowed():
-        return render_template("cards/verify.html", result=None, limited=True), 429
+        return render_template("cards/verify.html", result=None, limited=True, checked_at=checked_at), 429
     result = verify_token(token[:500], channel="dynamic" if dynamic else "page", dynamic=dynamic)
     # A clerk continues with the card's own (static) token: the window page may take longer
     # than a dynamic code lives, and the clerk has just seen it verified.
     return render_template("cards/verify.html", result=result, limited=False, dynamic=dynamic,
+                           checked_at=checked_at,
                            staff_window_url=_window_url(result.static_token) if result.valid else None,
                            org_contact_phone=current_app.config.get("ORG_CONTACT_PHONE", ""))
 

@@ -1,6 +1,8 @@
 """The portal's dynamic code on a phone: shown with a countdown, decoded from the page's own image,
 opened → valid; 刷新动态码 swaps in a new code that verifies too."""
 import base64
+import re
+from datetime import datetime
 from io import BytesIO
 
 import pytest
@@ -8,6 +10,8 @@ import zxingcpp
 from PIL import Image
 from playwright.sync_api import expect
 
+from talent.core import timeutil
+from tests.browser.accessibility import axe_violations
 from tests.browser.conftest import ensure_leader_card, sign_in
 
 pytestmark = pytest.mark.browser
@@ -40,6 +44,17 @@ def test_holder_shows_a_dynamic_code_that_verifies_on_a_phone(phone, browser, li
     assert result.get_attribute("data-status") == "active"
     assert "动态码核验通过" in result.inner_text() and "李*" in result.inner_text()
     assert scanner.evaluate("document.documentElement.scrollWidth") <= 375
+    # The server's time of the check, to the second, in 双牌's zone; the code's seconds left run down.
+    stamp = scanner.locator("#checked-at").inner_text()
+    shown = re.search(r"核验时间：(\S+ \S+)（北京时间）", stamp).group(1)
+    checked = datetime.strptime(shown, "%Y-%m-%d %H:%M:%S").replace(tzinfo=timeutil.CHINA)
+    assert abs((datetime.now(timeutil.CHINA) - checked).total_seconds()) < 60
+    left = scanner.locator("#seconds-left-value")
+    assert 250 < int(left.inner_text()) <= 300
+    first = left.inner_text()
+    expect(left).not_to_have_text(first)
+    assert scanner.locator("#seconds-left").inner_text().startswith("动态码剩余")
+    assert axe_violations(scanner) == []
 
     before = code.get_attribute("src")
     phone.wait_for_timeout(1100)  # codes are made per second: the next one must differ
