@@ -39,7 +39,8 @@ class TalentForm(BaseForm):
     )
     id_type = ChoiceField("证件类型", choices=_options(choices.ID_TYPES), default="resident_id")
     id_number = StringField("证件号码", validators=[DataRequired("请填写证件号码")])
-    nationality = CountryField("国籍", default="CN", validators=[DataRequired("请选择国籍")])
+    nationality = CountryField("国籍（地区）", default="CN",
+                               validators=[DataRequired("请选择国籍（地区）")])
     gender = ChoiceField("性别", choices=_options(choices.GENDERS, "（按身份证自动识别）"))
     birth_date = DayField(
         "出生日期", validators=[Optional()], format="%Y-%m-%d",
