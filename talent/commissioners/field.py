@@ -80,7 +80,8 @@ def _log_form_page(log: ServiceLog | None):
 
             saved = attempt(form, update)
         if saved is not None:
-            flash(f"已记录 {saved.served_on} 在{saved.target.name}的服务", "success")
+            done = "已记录 " if log is None else "已保存修改："
+            flash(f"{done}{saved.served_on} 在{saved.target.name}的服务", "success")
             return redirect(url_for(".my_logs"))
     return render_template("commissioners/field/log_form.html", form=form, log=log,
                            max_photos=photos.MAX_PHOTOS, me=_me())
