@@ -38,7 +38,7 @@ feature = Feature(
         MenuEntry("services.types", "服务事项", "list-check", Permission.SERVICES_CONFIGURE, order=92,
                   group="系统管理"),
     ),
-    panels=(Panel("services/panels/queue.html", _queue_panel, order=30),),
+    panels=(Panel("services/panels/queue.html", _queue_panel, order=30, own_work=True),),
     audit_objects={"service_requests": "服务申请", "service_types": "服务事项",
                    "workday_overrides": "节假日调整"},
     audit_actions={"accept": "受理", "reject": "不予受理", "start": "开始办理", "ask_materials": "要求补件",

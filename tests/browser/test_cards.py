@@ -6,6 +6,7 @@ import zxingcpp
 from PIL import Image
 
 from talent.extensions import db
+from tests.browser.accessibility import axe_violations
 from tests.browser.conftest import ensure_leader_card, sign_in
 from tests.factories import TalentFactory
 
@@ -46,6 +47,14 @@ def test_org_issues_a_card_and_prints_it(page, live_app):
     printable.wait_for_load_state()
     assert number in printable.locator(".front").inner_text()
     assert printable.locator(".back img.qr").evaluate("img => img.naturalWidth") > 0
+    # The toolbar is styled like the rest of the system: bordered buttons, the current size marked.
+    print_button = printable.get_by_role("button", name="打印")
+    assert print_button.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(10, 88, 202)"
+    current = printable.locator(".toolbar [aria-current=page]")
+    assert current.inner_text() == "卡片尺寸（CR80）"
+    back = printable.get_by_role("link", name="返回")
+    assert back.evaluate("a => getComputedStyle(a).textDecorationLine") == "none"
+    assert axe_violations(printable) == []
     printable.emulate_media(media="print")
     assert printable.locator(".toolbar").is_hidden()
     box = printable.locator(".front").bounding_box()
