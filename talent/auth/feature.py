@@ -2,7 +2,7 @@ from flask import Flask, redirect, request, url_for
 from sqlalchemy import exists, select
 
 from talent.auth import admin, api, openapi, operations, passwords, views
-from talent.auth.forms import UserForm
+from talent.auth.forms import PortalAccountForm, UserForm
 from talent.auth.models import Unit, User
 from talent.auth.units import seed_units
 from talent.core.errors import ApiError
@@ -80,4 +80,6 @@ feature = Feature(
     openapi=openapi.openapi,
     seed=seed_units,
     setup=_setup,
+    template_globals={"portal_account": operations.portal_account,
+                      "portal_account_form": PortalAccountForm},
 )

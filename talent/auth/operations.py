@@ -1,6 +1,7 @@
 """Accounts: signing in (with lock-out), tokens, and the admin's changes to users."""
 import hashlib
 import math
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -339,6 +340,31 @@ def issue_one_time_password(actor, user: User) -> str:
     db.session.flush()
     audit.record(actor, "reset_password", user, summary=f"{user.username}（一次性密码，首次登录须修改）")
     return password
+
+
+USERNAME_PATTERN = re.compile(r"[A-Za-z0-9_.-]{3,40}")
+
+
+def portal_account(talent_id: int) -> User | None:
+    """The talent's own sign-in (role talent), if one was opened."""
+    return db.session.scalar(select(User).where(User.talent_id == talent_id, User.role == "talent"))
+
+
+def open_portal_account(actor, talent, username: str) -> tuple[User, str]:
+    """组织部 opens a talent's 个人账户 from the talent's page: a one-time password, shown once,
+    to be changed at the first sign-in. A talent has one account."""
+    existing = portal_account(talent.id)
+    if existing is not None:
+        raise AccountError(f"{talent.name} 已有个人账户 {existing.username}",
+                           fields={"username": [f"已有个人账户 {existing.username}"]})
+    username = (username or "").strip()
+    if not USERNAME_PATTERN.fullmatch(username):
+        message = "用户名为3至40位字母、数字、点、横线或下划线"
+        raise AccountError(message, fields={"username": [message]})
+    password = one_time_password()
+    user = create_user(actor, username, password, "talent", talent_id=talent.id,
+                       display_name=talent.name, must_change=True)
+    return user, password
 
 
 def consume_one_time_password(user: User) -> None:

@@ -262,3 +262,31 @@ def test_cli_create_user_keeps_the_password_unless_told_to_force_a_change(runner
     users = {u.username: u for u in db.session.scalars(select(User).where(User.username.like("cli.%")))}
     assert not users["cli.kept"].must_change_password
     assert users["cli.forced"].must_change_password
+
+
+def test_org_opens_a_talents_portal_account_from_the_talent_page(client, auth):
+    from tests.factories import TalentFactory
+
+    auth.login_as("org")
+    talent = TalentFactory(name="蒋丽华")
+    db.session.commit()
+    page = client.get(f"/talents/{talent.id}").get_data(as_text=True)
+    assert "开通个人账户" in page and f'value="rc{talent.id}"' in page
+    done = client.post(f"/talents/{talent.id}/account", data={"username": "jianglihua"})
+    text = done.get_data(as_text=True)
+    assert done.status_code == 200 and "已为 蒋丽华 开通个人账户" in text
+    password = re.search(r'id="one-time-password">([^<]+)<', text).group(1)
+    account = db.session.scalar(select(User).where(User.username == "jianglihua"))
+    assert (account.role, account.talent_id, account.must_change_password) == ("talent", talent.id, True)
+    again = client.post(f"/talents/{talent.id}/account", data={"username": "other.name"},
+                        follow_redirects=True).get_data(as_text=True)
+    assert "已有个人账户 jianglihua" in again
+    assert "开通个人账户</button>" not in again and "待本人设置密码" in again
+    bad = client.post(f"/talents/{TalentFactory().id}/account", data={"username": "中文"},
+                      follow_redirects=True).get_data(as_text=True)
+    assert "用户名只能包含" in bad
+    client.post("/logout")
+    assert auth.login("jianglihua", password).location.endswith("/account/password")
+    for role in ("unit", "talent"):
+        auth.login_as(role)
+        assert client.post(f"/talents/{talent.id}/account", data={"username": "x.y.z"}).status_code == 403
