@@ -14,3 +14,17 @@ document.addEventListener("click", function (event) {
     window.print();
   }
 });
+
+// A table wider than a phone scrolls sideways inside .table-responsive: keyboard users must be
+// able to reach and scroll it (WCAG 2.1.1; axe "scrollable-region-focusable").
+document.querySelectorAll(".table-responsive:not([tabindex])").forEach(function (region) {
+  region.setAttribute("tabindex", "0");
+  if (!region.hasAttribute("role")) {
+    region.setAttribute("role", "region");
+  }
+  if (!region.hasAttribute("aria-label")) {
+    const caption = region.querySelector("caption");
+    const heading = region.closest(".card") && region.closest(".card").querySelector(".card-header");
+    region.setAttribute("aria-label", ((caption || heading || {}).textContent || "表格").trim().slice(0, 40));
+  }
+});
