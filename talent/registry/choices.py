@@ -1,7 +1,11 @@
 """Coded values of a talent record and their Chinese labels (API values are the keys)."""
 
 GENDERS = {"male": "男", "female": "女"}
-ID_TYPES = {"resident_id": "居民身份证", "passport": "护照"}
+ID_TYPES = {"resident_id": "居民身份证", "passport": "护照",
+            "foreign_permanent_resident": "外国人永久居留身份证",
+            "hmt_residence_permit": "港澳台居民居住证"}
+# Nationalities that are regions of China, whose residents hold 港澳台居民居住证.
+CHINESE_REGIONS = ("HK", "MO", "TW")
 EDUCATIONS = {
     "doctorate": "博士研究生",
     "master": "硕士研究生",
