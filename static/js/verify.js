@@ -12,7 +12,7 @@
     const left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
     value.textContent = String(left);
     if (left === 0) {
-      box.textContent = "动态码已过期，请持卡人刷新后重新出示";
+      box.textContent = box.dataset.lapsedText;
       return;
     }
     window.setTimeout(tick, 1000);

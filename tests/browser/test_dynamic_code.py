@@ -65,3 +65,25 @@ def test_holder_shows_a_dynamic_code_that_verifies_on_a_phone(phone, browser, li
     scanner.goto(fresh)
     assert scanner.locator("#verify-result").get_attribute("data-status") == "active"
     context.close()
+
+
+def test_an_english_browser_gets_the_portal_and_the_check_in_english(browser, live_server, live_app):
+    ensure_leader_card(live_app)
+    context = browser.new_context(base_url=live_server, viewport={"width": 375, "height": 740},
+                                  is_mobile=True, locale="en-GB")
+    page = context.new_page()
+    sign_in(page, "rencai", landing="**/me")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "My Longbo Talent VIP Card" in page.locator("#my-card").inner_text()
+    assert axe_violations(page) == []
+    url = _decode(page.locator("#dynamic-qr").get_attribute("src"))
+    scanner = context.new_page()
+    scanner.goto(url)
+    assert "Dynamic code verified" in scanner.locator("#verify-result").inner_text()
+    assert scanner.locator("#checked-at").inner_text().startswith("Checked at")
+    assert axe_violations(scanner) == []
+    # The holder prefers Chinese: the switch remembers it.
+    page.get_by_role("link", name="中文").click()
+    page.wait_for_url("**/me")
+    assert "我的泷泊英才VIP卡" in page.locator("#my-card").inner_text()
+    context.close()
