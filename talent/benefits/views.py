@@ -4,7 +4,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from talent.benefits import operations
 from talent.benefits.forms import RedeemForm
 from talent.cards import rules as card_rules
-from talent.cards.verification import card_for_token, card_token_for_code
+from talent.cards.lookup import card_token_for_code
+from talent.cards.verification import card_for_token
 from talent.core import timeutil
 from talent.core.permissions import Permission, acting_user, require
 from talent.extensions import db

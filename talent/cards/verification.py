@@ -12,7 +12,6 @@ was made; good for ``DYNAMIC_CODE_SECONDS``), so a forwarded screenshot stops wo
 import atexit
 import base64
 import logging
-import re
 import threading
 import time
 from dataclasses import dataclass
@@ -381,26 +380,3 @@ def card_for_token(token: str) -> Card | None:
     card = db.session.get(Card, claim[0])
     return card if card is not None and card.number == claim[1] else None
 
-
-CARD_NUMBER = re.compile(r"LBYC-\d{4}-\d{6}", re.IGNORECASE)
-
-
-def card_token_for_code(code: str) -> tuple[str | None, str]:
-    """What a window's desk scanner (or a clerk) typed — a printed QR's address, the portal's
-    dynamic code, a bare token or a card number — as the card's static token; else a reason."""
-    code = code.strip()
-    if "/cards/verify/live/" in code:
-        result = verify_token(code.rsplit("/", 1)[-1][:500], channel="window", dynamic=True)
-        if result.status == "lapsed":
-            return None, "动态码已过期，请持卡人刷新后重新扫码"
-        return (result.static_token, "") if result.static_token else (None, "无效的二维码")
-    if "/cards/verify/" in code:
-        code = code.rsplit("/", 1)[-1]
-    number = CARD_NUMBER.fullmatch(code)
-    if number:
-        card = db.session.scalar(select(Card).where(Card.number == code.upper()))
-        return (make_token(card), "") if card is not None else (None, f"没有卡号为 {code.upper()} 的卡")
-    card = card_for_token(code)
-    if card is None:
-        return None, "无法识别：请扫描卡上的二维码或输入卡号（如 LBYC-2026-000123）"
-    return make_token(card), ""
