@@ -4,7 +4,7 @@ tier_benefits.frequency (once / yearly / unlimited) — existing rows get the co
 by kind; redemptions.repeat_reason — the clerk's reason for a repeat within the period.
 
 Revision ID: a7c3e91f2b10
-Revises: 1ccb71e4b25e
+Revises: b7e1c2d4a9f0
 Create Date: 2026-12-05 20:10:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'a7c3e91f2b10'
-down_revision = '1ccb71e4b25e'
+down_revision = 'b7e1c2d4a9f0'
 branch_labels = None
 depends_on = None
 
