@@ -1,6 +1,7 @@
 """待遇兑现 in a real browser: a hospital window clerk scans a card (opens its verify link), continues
 to the window page, records the benefit; the holder sees it in the portal."""
 import pytest
+from playwright.sync_api import expect
 
 from talent.auth.units import unit_named
 from talent.cards import operations as cards
@@ -64,7 +65,7 @@ def test_desk_scanner_types_the_code_and_enter_then_a_repeat_needs_a_reason(page
     assert page.locator("#holder-name").inner_text() == "蒋秀兰"
     page.get_by_label("说明").fill("年度免费健康体检")
     page.get_by_role("button", name="记录已兑现").click()
-    assert page.get_by_text("本次待遇兑现").is_visible()
+    expect(page.get_by_text("本次待遇兑现")).to_be_visible()
     # The next scan, by card number typed at the window page's own box: the same person again.
     page.get_by_label("扫码/输入卡号").fill(number.lower())
     page.get_by_label("扫码/输入卡号").press("Enter")
@@ -75,5 +76,5 @@ def test_desk_scanner_types_the_code_and_enter_then_a_repeat_needs_a_reason(page
     assert axe_violations(page) == []
     page.get_by_label("再次兑现的原因").fill("首次误录日期，重新登记")
     page.get_by_role("button", name="仍然记录（已填原因）").click()
-    assert page.get_by_text("本次待遇兑现").is_visible()
+    expect(page.get_by_text("本次待遇兑现")).to_be_visible()
     assert "再次兑现：首次误录日期，重新登记" in page.locator("#redemption-history").inner_text()
