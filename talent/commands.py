@@ -58,7 +58,9 @@ def register(app):
     @click.option("--commissioner-id", type=int, help="关联的科技特派员编号（role=commissioner）")
     @click.option("--password", help="不提供则交互输入")
     @click.option("--name", "display_name", default="", help="显示姓名")
-    def create_user(username, role, unit_name, talent_id, commissioner_id, password, display_name):
+    @click.option("--must-change", is_flag=True, help="首次登录须修改密码（为他人建账户时使用）")
+    def create_user(username, role, unit_name, talent_id, commissioner_id, password, display_name,
+                    must_change):
         """Create an account, e.g. the first administrator of a production install."""
         from talent.registry.models import Talent
 
@@ -83,7 +85,8 @@ def register(app):
             password = click.prompt("密码", hide_input=True, confirmation_prompt=True)
         try:
             user = accounts.create_user(None, username, password, role, unit_id=unit_id,
-                                        talent_id=talent_id, display_name=display_name)
+                                        talent_id=talent_id, display_name=display_name,
+                                        must_change=must_change)
         except accounts.AccountError as error:
             raise click.ClickException(str(error)) from None
         if commissioner is not None:
@@ -95,7 +98,8 @@ def register(app):
             except Refused as error:
                 raise click.ClickException(error.message) from None
         db.session.commit()
-        click.echo(f"已创建用户 {user.username}（{user.role_label}）")
+        click.echo(f"已创建用户 {user.username}（{user.role_label}）"
+                   + ("；首次登录须修改密码" if must_change else ""))
 
     @app.cli.command("reset-password")
     @click.argument("username")

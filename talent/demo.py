@@ -26,6 +26,9 @@ DEMO_ACCOUNTS = [
     ("kgxj", "unit", "县科工信局", "唐志刚"),
     ("zjj", "unit", "县住建局", "蒋丽华"),
     ("wjj", "unit", "县卫健局", "何建平"),
+    # The demo's 子女教育 and 职称 requests have someone to handle them.
+    ("jyj", "unit", "县教育局", "邓晓燕"),
+    ("rsj", "unit", "县人社局", "伍文军"),
     ("tpy", "commissioner", None, "陈立新"),
     ("rencai", "talent", None, "李明"),
 ]

@@ -11,7 +11,8 @@ from talent.extensions import db
 
 bp = Blueprint("auth_api", __name__, url_prefix="/api/v1/auth")
 
-PASSWORD_CHANGE_REQUIRED = "该账户的密码已被重置为一次性密码：请先在网页上登录并设置新密码，再申请访问令牌"
+PASSWORD_CHANGE_REQUIRED = ("该账户的密码由他人设置（初始密码或重置的一次性密码）："
+                            "请先在网页上登录，设置新密码后再使用接口")
 
 
 @bp.post("/token")

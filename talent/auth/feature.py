@@ -2,7 +2,7 @@ from flask import Flask, redirect, request, url_for
 from sqlalchemy import exists, select
 
 from talent.auth import admin, api, openapi, operations, passwords, unit_admin, views
-from talent.auth.forms import UNIT_FIELD_LABELS, UserForm
+from talent.auth.forms import UNIT_FIELD_LABELS, PortalAccountForm, UserForm
 from talent.auth.models import Unit, User
 from talent.auth.units import seed_units
 from talent.core.errors import ApiError
@@ -83,4 +83,6 @@ feature = Feature(
     openapi=openapi.openapi,
     seed=seed_units,
     setup=_setup,
+    template_globals={"portal_account": operations.portal_account,
+                      "portal_account_form": PortalAccountForm},
 )

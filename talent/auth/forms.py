@@ -29,6 +29,14 @@ class NewPasswordForm(BaseForm):
                                                    EqualTo("password", "两次输入的新密码不一致")])
 
 
+class PortalAccountForm(BaseForm):
+    """组织部 opens a talent's 个人账户: the username; the password is a one-time one."""
+
+    username = StringField("用户名", validators=[
+        DataRequired("请输入用户名"), Length(min=3, max=40, message="用户名为3至40个字符"),
+        Regexp(r"^[A-Za-z0-9_.-]+$", message="用户名只能包含字母、数字、下划线、点和横线")])
+
+
 class UserForm(BaseForm):
     username = StringField(
         "用户名",

@@ -1,6 +1,7 @@
 """Accounts: signing in (with lock-out), tokens, and the admin's changes to users."""
 import hashlib
 import math
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -192,8 +193,14 @@ def _check_role_links(values: Mapping) -> None:
 
 
 def create_user(actor, username: str, password: str, role: str, *, unit_id=None,
-                talent_id=None, display_name: str = "", is_demo: bool = False) -> User:
+                talent_id=None, display_name: str = "", is_demo: bool = False,
+                must_change: bool | None = None) -> User:
+    """A new account. A password someone else chose (``actor`` set: the admin's or 组织部's page,
+    or the API) must be changed at the first sign-in; the command line (no actor) and demo accounts
+    keep it as given unless ``must_change`` says otherwise."""
     username = username.strip()
+    if must_change is None:
+        must_change = actor is not None and not is_demo
     if find_user(username):
         raise AccountError("用户名已存在", fields={"username": ["用户名已存在"]})
     values = {"role": role, "unit_id": unit_id, "talent_id": talent_id}
@@ -201,13 +208,15 @@ def create_user(actor, username: str, password: str, role: str, *, unit_id=None,
     check_password_strength(password)
     user = User(username=username, display_name=display_name.strip(), is_demo=is_demo,
                 unit_id=unit_id if role == "unit" else None,
-                talent_id=talent_id if role == "talent" else None, role=role)
+                talent_id=talent_id if role == "talent" else None, role=role,
+                must_change_password=must_change)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
     audit.record(actor, "create", user, audit.snapshot(
         {"username": username, "role": role, "unit_id": user.unit_id,
-         "talent_id": user.talent_id, "display_name": user.display_name}), summary=username)
+         "talent_id": user.talent_id, "display_name": user.display_name}),
+                 summary=f"{username}（首次登录须修改密码）" if must_change else username)
     return user
 
 
@@ -331,6 +340,31 @@ def issue_one_time_password(actor, user: User) -> str:
     db.session.flush()
     audit.record(actor, "reset_password", user, summary=f"{user.username}（一次性密码，首次登录须修改）")
     return password
+
+
+USERNAME_PATTERN = re.compile(r"[A-Za-z0-9_.-]{3,40}")
+
+
+def portal_account(talent_id: int) -> User | None:
+    """The talent's own sign-in (role talent), if one was opened."""
+    return db.session.scalar(select(User).where(User.talent_id == talent_id, User.role == "talent"))
+
+
+def open_portal_account(actor, talent, username: str) -> tuple[User, str]:
+    """组织部 opens a talent's 个人账户 from the talent's page: a one-time password, shown once,
+    to be changed at the first sign-in. A talent has one account."""
+    existing = portal_account(talent.id)
+    if existing is not None:
+        raise AccountError(f"{talent.name} 已有个人账户 {existing.username}",
+                           fields={"username": [f"已有个人账户 {existing.username}"]})
+    username = (username or "").strip()
+    if not USERNAME_PATTERN.fullmatch(username):
+        message = "用户名为3至40位字母、数字、点、横线或下划线"
+        raise AccountError(message, fields={"username": [message]})
+    password = one_time_password()
+    user = create_user(actor, username, password, "talent", talent_id=talent.id,
+                       display_name=talent.name, must_change=True)
+    return user, password
 
 
 def consume_one_time_password(user: User) -> None:

@@ -4,15 +4,17 @@ No SMS here: a user who has forgotten their password asks 组织部 (talents, co
 an administrator (everyone), who resets it to a one-time password shown once on screen. The
 user signs in with it and must choose their own before anything else (``auth.feature``'s gate).
 """
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import or_
 
 from talent.auth import operations
+from talent.auth.forms import PortalAccountForm
 from talent.auth.models import User
 from talent.core.forms import EmptyForm
 from talent.core.pagination import paginate
 from talent.core.permissions import ROLE_LABELS, Permission, acting_user, public, require
 from talent.extensions import db
+from talent.registry.models import Talent
 
 bp = Blueprint("passwords", __name__)
 
@@ -70,3 +72,24 @@ def reset(user_id: int):
     password = operations.issue_one_time_password(acting_user(), account)  # refused: flash, back
     db.session.commit()
     return render_template("auth/reset_done.html", account=account, password=password)
+
+
+@bp.post("/talents/<int:talent_id>/account")
+@require(Permission.PASSWORDS_RESET)
+def open_talent_account(talent_id: int):
+    """个人账户 for a talent, opened by 组织部 from the talent's page; the one-time password is
+    shown in this answer only (as on a reset)."""
+    talent = db.get_or_404(Talent, talent_id)
+    form = PortalAccountForm()
+    back = url_for("registry.talent_detail", talent_id=talent.id)
+    if not form.validate_on_submit():
+        flash("；".join(m for messages in form.errors.values() for m in messages), "danger")
+        return redirect(back)
+    try:
+        account, password = operations.open_portal_account(acting_user(), talent, form.username.data)
+    except operations.AccountError as error:
+        flash(str(error), "danger")
+        return redirect(back)
+    db.session.commit()
+    return render_template("auth/reset_done.html", account=account, password=password, opened=True,
+                           back=back)

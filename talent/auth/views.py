@@ -43,7 +43,7 @@ def login():
                 operations.consume_one_time_password(user)  # it works this once
                 db.session.commit()
                 _start_session(user)
-                flash("您的密码已被重置，请先设置新密码", "warning")
+                flash("您的密码由他人设置，请先设置自己的新密码", "warning")
                 return redirect(url_for("auth.change_password"))
             db.session.commit()
             _start_session(user)

@@ -12,6 +12,8 @@ class RedeemForm(BaseForm):
     redeemed_on = DayField("兑现日期", default=timeutil.today, format="%Y-%m-%d",
                            validators=[InputRequired("请填写兑现日期")])
     note = StringField("说明", validators=[Optional(), Length(max=200, message="说明不超过200个字")])
+    repeat_reason = StringField("再次兑现的原因", validators=[
+        Optional(), Length(max=200, message="原因不超过200个字")])
 
     def __init__(self, *args, kinds=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -33,6 +33,8 @@ class Redemption(db.Model):
     clerk_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     redeemed_on: Mapped[date] = mapped_column(Date)
     note: Mapped[str] = mapped_column(String(200), default="")
+    # Why the clerk went on when the same benefit had already been given within its period.
+    repeat_reason: Mapped[str] = mapped_column(String(200), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     card = relationship("Card")

@@ -24,6 +24,38 @@ class RedemptionRefused(Refused):
     status = 422
 
 
+class RepeatRedemption(Refused):
+    """The benefit was already given within its period: the clerk must say why to go on (409)."""
+
+    code = "repeat_redemption"
+
+    def __init__(self, message: str, earlier: list[Redemption]):
+        super().__init__(message, fields={"repeat_reason": [message]})
+        self.earlier = earlier
+
+
+def earlier_in_period(card: Card, kind: str, day: date, frequency: str) -> list[Redemption]:
+    """Redemptions of the same benefit to the same person (any of their cards: an upgrade or a
+    re-issue does not restart the count) that a new one on ``day`` would repeat: ever for a
+    once-only benefit, in the same calendar year for a yearly one, and — against a double
+    entry — on the same day for an unlimited one."""
+    query = select(Redemption).where(Redemption.talent_id == card.talent_id, Redemption.kind == kind)
+    if frequency == "yearly":
+        query = query.where(Redemption.redeemed_on.between(date(day.year, 1, 1), date(day.year, 12, 31)))
+    elif frequency != "once":
+        query = query.where(Redemption.redeemed_on == day)
+    return list(db.session.scalars(query.order_by(Redemption.redeemed_on.desc(), Redemption.id.desc())))
+
+
+def repeat_warning(benefit: TierBenefit, earlier: list[Redemption]) -> str:
+    last = earlier[0]
+    rule = {"once": "此项待遇限兑现一次", "yearly": "此项待遇每年兑现一次"}.get(
+        benefit.frequency, "同一天已记录过")
+    times = f"（共 {len(earlier)} 次）" if len(earlier) > 1 else ""
+    return (f"{benefit.kind_label}已于 {last.redeemed_on} 由{last.unit.name}兑现{times}，{rule}。"
+            "如确需再次兑现，请填写原因")
+
+
 def seed_providers() -> int:
     existing = set(db.session.scalars(select(BenefitProvider.kind)))
     added = 0
@@ -53,22 +85,33 @@ def window_benefits(card: Card, user) -> list[TierBenefit]:
     return [b for b in cards.benefits_by_tier().get(card.tier, []) if b.kind in allowed and b.text]
 
 
-def redeem(actor, card: Card, kind: str, redeemed_on: date, note: str = "") -> Redemption:
+def redeem(actor, card: Card, kind: str, redeemed_on: date, note: str = "",
+           repeat_reason: str = "") -> Redemption:
+    """Record a benefit given; a repeat within the benefit's period needs ``repeat_reason``."""
     if card.shown_status != "active":
         raise RedemptionRefused(f"此卡{card.status_label}，不能兑现待遇")
     if kind not in kinds_for(actor):
         raise RedemptionRefused("本单位不提供此项待遇")
-    if kind not in {b.kind for b in window_benefits(card, actor)}:
+    benefit = next((b for b in window_benefits(card, actor) if b.kind == kind), None)
+    if benefit is None:
         raise RedemptionRefused(f"{card.tier}类卡没有“{BENEFIT_KINDS.get(kind, kind)}”待遇")
     if redeemed_on > timeutil.today():
         raise RedemptionRefused("兑现日期不能晚于今天")
+    repeat_reason = (repeat_reason or "").strip()[:200]
+    earlier = earlier_in_period(card, kind, redeemed_on, benefit.frequency)
+    if earlier and not repeat_reason:
+        raise RepeatRedemption(repeat_warning(benefit, earlier), earlier)
+    if not earlier:
+        repeat_reason = ""
     unit_id = actor.unit_id if actor.unit_id is not None else providers()[kind].id
     redemption = Redemption(card_id=card.id, talent_id=card.talent_id, kind=kind, unit_id=unit_id,
-                            clerk_id=actor.id, redeemed_on=redeemed_on, note=note.strip()[:200])
+                            clerk_id=actor.id, redeemed_on=redeemed_on, note=note.strip()[:200],
+                            repeat_reason=repeat_reason)
     db.session.add(redemption)
     db.session.flush()
     audit.record(actor, "redeem", redemption, audit.snapshot(
-        {"kind": kind, "redeemed_on": redeemed_on, "note": redemption.note, "card_id": card.id}),
+        {"kind": kind, "redeemed_on": redeemed_on, "note": redemption.note, "card_id": card.id,
+         "repeat_reason": repeat_reason}),
         summary=f"{card.number} {BENEFIT_KINDS.get(kind, kind)}")
     return redemption
 
@@ -120,5 +163,6 @@ def load_demo(ctx) -> int:
         return 0
     day = timeutil.today()
     redeem(clerk, card, "medical", day.replace(day=1), "年度免费健康体检")
-    redeem(clerk, card, "medical", day, "专家门诊绿色通道")
+    redeem(clerk, card, "medical", day, "专家门诊绿色通道",
+           repeat_reason="体检之外的专家门诊，不占年度体检次数")
     return 2

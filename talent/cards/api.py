@@ -84,6 +84,27 @@ def reissue(card_id: int):
     return _card_body(new), 201, {"Location": url_for(".card_show", card_id=new.id)}
 
 
+@bp.post("/cards/<int:card_id>/upgrade")
+@require(Permission.CARDS_ISSUE)
+def upgrade(card_id: int):
+    """升档 ``{tier, version, new_term?}``: ``version`` is the rule version the client evaluated
+    against (``rule_version`` of the eligibility answer); a newer one in force is 409 ``stale``."""
+    card = _card(card_id)
+    data = json_body()
+    tier, version, new_term = data.get("tier"), data.get("version"), data.get("new_term", False)
+    problems = {}
+    if not isinstance(tier, str) or not tier.strip():
+        problems["tier"] = ["请给出要升到的类别，如 \"A\""]
+    if not isinstance(version, int) or isinstance(version, bool) or bounded_int(version) is None:
+        problems["version"] = ["应为所依据的发卡规则版本号（整数）"]
+    if not isinstance(new_term, bool):
+        problems["new_term"] = ["应为 true 或 false"]
+    if problems:
+        raise ApiError(422, fields=problems)
+    new = _committed(cards.upgrade_card(acting_user(), card, tier.strip().upper(), version, new_term))
+    return _card_body(new), 201, {"Location": url_for(".card_show", card_id=new.id)}
+
+
 @bp.get("/cards/<int:card_id>/qr.png")
 @require(Permission.CARDS_READ)
 def card_qr(card_id: int):

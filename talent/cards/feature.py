@@ -1,6 +1,7 @@
 from flask import url_for
 
 from talent.cards import api, expiry, openapi, views
+from talent.cards.models import BENEFIT_FREQUENCIES
 from talent.cards.operations import cards_issued, remind_expiring, seed_default_rules
 from talent.core.features import Feature, MenuEntry, Metric, Panel
 from talent.core.permissions import Permission
@@ -19,9 +20,12 @@ feature = Feature(
     daily=remind_expiring,
     audit_objects={"cards": "VIP卡", "card_rule_sets": "发卡规则", "tier_benefits": "卡待遇"},
     audit_actions={"issue": "发卡", "renew": "续期", "revoke": "注销", "replace": "挂失作废",
-                   "reissue": "补办"},
-    audit_fields=lambda: {"cards": views.FIELD_LABELS},
-    audit_values={("cards", "status"): {"active": "有效", "revoked": "已注销", "replaced": "已补办作废"}},
+                   "reissue": "补办", "upgrade": "升档",
+                   "supersede": "升档作废"},
+    audit_fields=lambda: {"cards": views.FIELD_LABELS,
+                          "tier_benefits": {"text": "待遇说明", "frequency": "兑现频次"}},
+    audit_values={("cards", "status"): {"active": "有效", "revoked": "已注销", "replaced": "已换卡作废"},
+                  ("tier_benefits", "frequency"): BENEFIT_FREQUENCIES},
     openapi=openapi.openapi,
     seed=seed_default_rules,
     metrics={"cards.cards_issued": Metric("发放泷泊英才VIP卡", "张", cards_issued,

@@ -3,7 +3,7 @@ from wtforms import BooleanField, DateField, HiddenField, SelectMultipleField, S
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from talent.cards.models import BENEFIT_KINDS
+from talent.cards.models import BENEFIT_FREQUENCIES, BENEFIT_KINDS
 from talent.cards.rules import LIST_CRITERIA, TIER_CODES
 from talent.core import timeutil
 from talent.core.forms import BaseForm, ChoiceField, VersionField, options
@@ -13,6 +13,18 @@ from talent.registry import choices
 class RevokeForm(BaseForm):
     reason = StringField("注销原因", validators=[
         DataRequired("注销必须填写原因"), Length(max=200, message="原因不超过200个字")])
+
+
+class UpgradeForm(BaseForm):
+    """升档: the tier, the rule version the page showed, and whether a new term starts."""
+
+    tier = HiddenField("升至类别", validators=[DataRequired("请选择要升到的类别")])
+    rule_version = VersionField("发卡规则版本")
+    new_term = HiddenField("有效期")
+
+    @property
+    def starts_new_term(self) -> bool:
+        return self.new_term.data == "1"
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -98,6 +110,10 @@ def _benefit_form_class():
     fields = {f"{tier}_{kind}": TextAreaField(f"{tier}类·{label}",
                                               validators=[Length(max=2000, message="不超过2000个字")])
               for tier in TIER_CODES for kind, label in BENEFIT_KINDS.items()}
+    # Blank (a client that leaves it out) keeps the frequency as it is.
+    fields.update({f"{tier}_{kind}_frequency": ChoiceField(
+        f"{tier}类·{label}·兑现频次", choices=[("", "不变"), *BENEFIT_FREQUENCIES.items()])
+        for tier in TIER_CODES for kind, label in BENEFIT_KINDS.items()})
     return type("BenefitFormBase", (BaseForm,), fields)
 
 
@@ -118,3 +134,8 @@ class BenefitForm(_benefit_form_class()):
     def texts(self) -> dict[tuple[str, str], str]:
         return {(tier, kind): getattr(self, f"{tier}_{kind}").data or ""
                 for tier in TIER_CODES for kind in BENEFIT_KINDS}
+
+    def frequencies(self) -> dict[tuple[str, str], str]:
+        return {(tier, kind): getattr(self, f"{tier}_{kind}_frequency").data
+                for tier in TIER_CODES for kind in BENEFIT_KINDS
+                if getattr(self, f"{tier}_{kind}_frequency").data}

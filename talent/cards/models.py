@@ -11,10 +11,14 @@ from talent.extensions import db
 from talent.registry.models import Talent
 
 # Stored statuses; "expired" is never stored — a card is expired by its date alone.
-CARD_STATUSES = {"active": "有效", "revoked": "已注销", "replaced": "已补办作废"}
+CARD_STATUSES = {"active": "有效", "revoked": "已注销", "replaced": "已换卡作废"}
 SHOWN_STATUSES = {**CARD_STATUSES, "expired": "已过期"}
 BENEFIT_KINDS = {"housing": "住房保障", "medical": "医疗服务", "education": "子女教育",
                  "other": "其他待遇"}
+# How often a benefit may be given; a repeat within the period needs the clerk's reason.
+BENEFIT_FREQUENCIES = {"once": "限一次", "yearly": "每年一次", "unlimited": "不限次数"}
+DEFAULT_FREQUENCIES = {"housing": "once", "medical": "yearly", "education": "yearly",
+                       "other": "unlimited"}
 
 
 def status_on(status: str, expires_on: date, day: date | None = None) -> str:
@@ -48,6 +52,7 @@ class TierBenefit(db.Model):
     tier: Mapped[str] = mapped_column(String(10))
     kind: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text, default="")
+    frequency: Mapped[str] = mapped_column(String(10), default="unlimited", server_default="unlimited")
     # Optimistic concurrency: every UPDATE checks and bumps it (a stale form is refused).
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
@@ -56,6 +61,10 @@ class TierBenefit(db.Model):
     @property
     def kind_label(self) -> str:
         return BENEFIT_KINDS.get(self.kind, self.kind)
+
+    @property
+    def frequency_label(self) -> str:
+        return BENEFIT_FREQUENCIES.get(self.frequency, self.frequency)
 
 
 class CardCounter(db.Model):

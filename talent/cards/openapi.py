@@ -64,6 +64,19 @@ def openapi() -> tuple[dict, dict]:
                 "post": {"summary": "挂失补办（新卡号；原卡二维码失效）",
                          "responses": {"201": json_content(CARD), **ERRORS}},
             },
+            "/api/v1/cards/{card_id}/upgrade": {
+                "parameters": [CARD_ID],
+                "post": {"summary": "升档（新卡号，原卡二维码失效；有效期不变，"
+                                    "new_term 为 true 时重新起算三年；"
+                                    "持卡人不符合所升类别返回 422，规则版本已更新返回 409）",
+                         "requestBody": json_content({"type": "object", "required": ["tier", "version"],
+                                               "properties": {
+                                                   "tier": {"type": "string", "example": "A"},
+                                                   "version": {"type": "integer",
+                                                               "description": "所依据的发卡规则版本"},
+                                                   "new_term": {"type": "boolean", "default": False}}}),
+                         "responses": {"201": json_content(CARD), **ERRORS}},
+            },
             "/api/v1/cards/{card_id}/qr.png": {
                 "parameters": [CARD_ID],
                 "get": {"summary": "核验二维码 PNG",

@@ -8,7 +8,9 @@ from sqlalchemy import exists, func, select
 
 from talent.cards import rules as card_rules
 from talent.cards.models import (
+    BENEFIT_FREQUENCIES,
     BENEFIT_KINDS,
+    DEFAULT_FREQUENCIES,
     Card,
     CardCounter,
     CardRuleSet,
@@ -35,6 +37,19 @@ class NotEligible(CardError):
     def __init__(self, verdict: card_rules.Eligibility):
         unmet = [c.text for c in verdict.unmet_requirements] or ["不符合任一类别的发卡条件"]
         super().__init__("不能发卡：" + "；".join(unmet), fields={"talent_id": unmet})
+        self.verdict = verdict
+
+
+class NotUpgradable(CardError):
+    """The holder does not meet the higher tier asked for (422)."""
+
+    status = 422
+    code = "not_eligible"
+
+    def __init__(self, tier_name: str, verdict: card_rules.Eligibility):
+        shown = verdict.tier_name or "不符合任一类别"
+        super().__init__(f"不能升为{tier_name}：按现行规则只符合{shown}",
+                         fields={"tier": [f"持卡人按现行规则只符合{shown}"]})
         self.verdict = verdict
 
 
@@ -92,7 +107,8 @@ def seed_default_rules() -> bool:
     for tier, kinds in DEFAULT_BENEFITS.items():
         for kind, text in kinds.items():
             if (tier, kind) not in existing:
-                db.session.add(TierBenefit(tier=tier, kind=kind, text=text))
+                db.session.add(TierBenefit(tier=tier, kind=kind, text=text,
+                                           frequency=DEFAULT_FREQUENCIES.get(kind, "unlimited")))
                 added = True
     db.session.flush()
     return added
@@ -136,18 +152,25 @@ def changed_benefits(seen: dict[int, int]) -> list[TierBenefit]:
 
 
 def update_benefits(actor, texts: dict[tuple[str, str], str],
-                    seen: dict[int, int] | None = None) -> int:
-    """Save the texts; ``seen`` are the versions the form showed (stale: ``StaleEdit``)."""
+                    seen: dict[int, int] | None = None,
+                    frequencies: dict[tuple[str, str], str] | None = None) -> int:
+    """Save the texts (and how often each may be given); ``seen`` are the versions the form
+    showed (stale: ``StaleEdit``)."""
+    frequencies = frequencies or {}
     if seen is not None and changed_benefits(seen):
         raise StaleEdit()
     changed = 0
     current = {(b.tier, b.kind): b for b in db.session.scalars(select(TierBenefit))}
     for key, text in texts.items():
-        benefit = current.get(key) or TierBenefit(tier=key[0], kind=key[1], text="")
+        benefit = current.get(key) or TierBenefit(tier=key[0], kind=key[1], text="",
+                                                  frequency=DEFAULT_FREQUENCIES.get(key[1], "unlimited"))
         if benefit.id is None:
             db.session.add(benefit)
             db.session.flush()
-        changes = audit.apply_changes(benefit, {"text": text.strip()})
+        values = {"text": text.strip()}
+        if frequencies.get(key) in BENEFIT_FREQUENCIES:
+            values["frequency"] = frequencies[key]
+        changes = audit.apply_changes(benefit, values)
         if changes:
             db.session.flush()
             audit.record(actor, "update", benefit, changes, summary=f"{key[0]}类{BENEFIT_KINDS[key[1]]}")
@@ -197,6 +220,11 @@ def _add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
+
+
+def term_end(start: date) -> date:
+    """The last day of a full term starting on ``start``."""
+    return _add_years(start, current_app.config["CARD_VALID_YEARS"])
 
 
 def next_number(year: int) -> str:
@@ -288,6 +316,48 @@ def reissue_card(actor, card: Card, on: date | None = None) -> Card:
     audit.record(actor, "replace", card, {"status": ["active", "replaced"]}, summary=card.number)
     audit.record(actor, "reissue", new, audit.snapshot({"number": new.number, "replaces": card.number}),
                  summary=card.talent.name)
+    return new
+
+
+def upgrade_card(actor, card: Card, tier: str, rule_version: int | None = None,
+                 new_term: bool = False, on: date | None = None) -> Card:
+    """升档: a higher tier on a new card number (the old QR stops verifying, as on a re-issue),
+    keeping the old expiry unless ``new_term`` starts a new full term. ``rule_version`` is the
+    version the clerk was shown; if the rules changed since, ``StaleEdit``."""
+    _require_active(card)
+    day = on or timeutil.today()
+    if card.status_on(day) == "expired":
+        raise CardError("卡已过期，请办理续期")
+    rule_set = current_rule_set(day)
+    if rule_version is not None and rule_version != rule_set.version:
+        raise StaleEdit(rule_set.version, f"发卡规则已更新为第{rule_set.version}版，请核对后重新办理升档")
+    rules = rule_set.rules
+    codes = [t["code"] for t in rules["tiers"]]
+    if tier not in codes:
+        raise CardError(f"没有“{tier}”这个类别", fields={"tier": ["类别无效"]}, status=422)
+    if card_rules.tier_rank(rules, tier) >= card_rules.tier_rank(rules, card.tier):
+        raise CardError(f"{card_rules.tier_name(rules, tier)}不高于现持{card.tier}类，不是升档",
+                        fields={"tier": ["只能升到更高的类别"]}, status=422)
+    verdict = card_rules.evaluate(card.talent, rules)
+    if card_rules.tier_rank(rules, verdict.tier) > card_rules.tier_rank(rules, tier):
+        raise NotUpgradable(card_rules.tier_name(rules, tier), verdict)
+    expires_on = term_end(day) if new_term else card.expires_on
+    old_tier = card.tier
+    card.status = "replaced"
+    db.session.flush()  # free the one-active-card slot before the new card takes it
+    new = Card(number=next_number(day.year), talent_id=card.talent_id, tier=tier, issued_on=day,
+               expires_on=expires_on, status="active", rule_set_id=rule_set.id, replaces_id=card.id)
+    db.session.add(new)
+    db.session.flush()
+    audit.record(actor, "supersede", card, {"status": ["active", "replaced"]}, summary=card.number)
+    changes = audit.snapshot({"number": new.number, "replaces": card.number,
+                              "rule_version": rule_set.version})
+    changes["tier"] = [old_tier, tier]
+    changes["expires_on"] = [card.expires_on.isoformat(), new.expires_on.isoformat()]
+    audit.record(actor, "upgrade", new, changes, summary=card.talent.name)
+    notify_talent(card.talent_id, f"您的泷泊英才VIP卡已升为{card_rules.tier_name(rules, tier)}",
+                  body=f"新卡号 {new.number}，有效期至 {new.expires_on}；原卡 {card.number} 的二维码已失效。",
+                  link="/me", kind="card_upgrade", key=f"card-upgrade:{new.id}")
     return new
 
 

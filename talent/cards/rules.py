@@ -108,6 +108,31 @@ def _names(values: dict, codes: list[str]) -> str:
     return "或".join(values.get(c, c) for c in codes)
 
 
+# Degrees from the highest down; "other" ranks nowhere.
+_DEGREES = [code for code in choices.EDUCATIONS if code != "other"]
+
+
+def _at_least(codes: list[str]) -> list[str]:
+    """An education criterion means that degree or a higher one (硕士研究生及以上): a 博士 meets
+    a tier that asks for a 硕士."""
+    ranked = [_DEGREES.index(c) for c in codes if c in _DEGREES]
+    if not ranked:
+        return list(codes)
+    return list(dict.fromkeys([*_DEGREES[:max(ranked) + 1], *codes]))
+
+
+def _criterion(key: str, codes: list[str], values: dict) -> tuple[list[str], str]:
+    """The codes a list criterion accepts and how it reads."""
+    if key != "educations":
+        return codes, _names(values, codes)
+    accepted = _at_least(codes)
+    lowest = max((c for c in codes if c in _DEGREES), key=_DEGREES.index, default=None)
+    if lowest is None or lowest == _DEGREES[0]:
+        return accepted, _names(values, codes)
+    others = [c for c in codes if c not in _DEGREES]
+    return accepted, "或".join([f"{values[lowest]}及以上", *(values.get(c, c) for c in others)])
+
+
 def _label(column: str, talent) -> str:
     return choices.label(column, getattr(talent, column))
 
@@ -117,8 +142,9 @@ def _tier_checks(tier: dict, talent) -> list[Check]:
     for key, (column, title, values) in LIST_CRITERIA.items():
         codes = tier.get(key) or []
         if codes:
-            checks.append(Check(f"{title}为{_names(values, codes)}",
-                                getattr(talent, column) in codes,
+            accepted, wording = _criterion(key, codes, values)
+            checks.append(Check(f"{title}为{wording}",
+                                getattr(talent, column) in accepted,
                                 f"{title}：{_label(column, talent)}"))
     for combo in tier.get("combined") or []:
         text = "且".join(_PHRASES[column].format(choices.label(column, value))
@@ -170,9 +196,9 @@ def tier_rank(rules: dict, code: str | None) -> int:
 
 def _tier_condition(tier: dict):
     parts = []
-    for key, (column, _title, _values) in LIST_CRITERIA.items():
+    for key, (column, _title, values) in LIST_CRITERIA.items():
         if tier.get(key):
-            parts.append(getattr(Talent, column).in_(tier[key]))
+            parts.append(getattr(Talent, column).in_(_criterion(key, tier[key], values)[0]))
     for combo in tier.get("combined") or []:
         parts.append(and_(*(getattr(Talent, column) == value for column, value in combo.items())))
     if tier.get("foreign_introduced"):

@@ -141,9 +141,11 @@ class Verification:
     # Set on a good signature, for signed-in staff who continue to the window page; never shown.
     card_id: int | None = None
     static_token: str | None = None
+    # A dynamic code's remaining life when checked, in whole seconds (None for a printed code).
+    seconds_left: int | None = None
 
     STATUS_TEXT: ClassVar = {"active": "有效", "expired": "已过期", "revoked": "已注销",
-                   "replaced": "已补办，此卡作废", "invalid": "无效二维码",
+                   "replaced": "已换发新卡，此卡作废", "invalid": "无效二维码",
                    "lapsed": "动态码已过期，请刷新"}
 
     @property
@@ -226,9 +228,14 @@ def verify_token(token: str, channel: str = "page", on: date | None = None,
         result = INVALID
     else:
         status = status_on(row.status, row.expires_on, on)
+        left = None
+        if dynamic:
+            age = dynamic_clock() - dynamic_claim[2]
+            left = max(0, int(current_app.config["DYNAMIC_CODE_SECONDS"] - age))
         result = Verification(status == "active", status, row.tier, _tier_name(row.rule_set_id, row.tier),
                               mask_name(row.name), row.expires_on, card_id=row.id,
-                              static_token=_static_token(row.id, row.number) if dynamic else token)
+                              static_token=_static_token(row.id, row.number) if dynamic else token,
+                              seconds_left=left)
     scan_log.add({"card_id": row.id if row else None, "result": result.status, "channel": channel,
                   "at": utcnow()})
     return result
@@ -372,3 +379,4 @@ def card_for_token(token: str) -> Card | None:
         return None
     card = db.session.get(Card, claim[0])
     return card if card is not None and card.number == claim[1] else None
+

@@ -4,7 +4,7 @@ from sqlalchemy import or_, select
 
 from talent.cards import operations as cards
 from talent.cards import rules as card_rules
-from talent.cards.forms import BenefitForm, CardRuleForm, RevokeForm
+from talent.cards.forms import BenefitForm, CardRuleForm, RevokeForm, UpgradeForm
 from talent.cards.models import BENEFIT_KINDS, SHOWN_STATUSES, Card, CardScan
 from talent.cards.verification import qr_response, scan_log, verify_allowed, verify_token, verify_url
 from talent.core import audit, features, timeutil
@@ -143,8 +143,23 @@ def card_detail(card_id: int):
         "cards/detail.html", card=card, benefits=cards.benefits_by_tier().get(card.tier, []),
         tier_name=card_rules.tier_name(card.rule_set.rules, card.tier), revoke_form=RevokeForm(),
         history=audit.history("cards", card.id), action_labels=features.audit_actions(), scans=scans,
-        field_labels=FIELD_LABELS,
+        field_labels=FIELD_LABELS, upgrades=_upgrade_choices(card),
         verify_url=verify_url(card))
+
+
+def _upgrade_choices(card: Card) -> dict:
+    """The higher tiers the holder now meets, for the 升档 buttons (none: no buttons)."""
+    if card.status_on() != "active":
+        return {"tiers": [], "rule_set": None}
+    rule_set = cards.current_rule_set()
+    rules = rule_set.rules
+    verdict = card_rules.evaluate(card.talent, rules)
+    reachable = card_rules.tier_rank(rules, verdict.tier)
+    tiers = [(t["code"], t["name"]) for t in rules["tiers"]
+             if reachable <= card_rules.tier_rank(rules, t["code"]) < card_rules.tier_rank(rules, card.tier)]
+    new_term_ends = cards.term_end(timeutil.today())
+    return {"tiers": tiers, "rule_set": rule_set, "form": UpgradeForm(),
+            "current_name": card_rules.tier_name(rules, card.tier), "new_term_ends": new_term_ends}
 
 
 def _done(card: Card, message: str):
@@ -160,6 +175,20 @@ def _done(card: Card, message: str):
 def renew(card_id: int):
     card = cards.renew_card(acting_user(), _load_card(card_id))
     return _done(card, f"已续期：{card.number} 有效期至 {card.expires_on}")
+
+
+@bp.post("/<int:card_id>/upgrade")
+@require(Permission.CARDS_ISSUE)
+def upgrade(card_id: int):
+    card = _load_card(card_id)
+    form = UpgradeForm()
+    if not form.validate_on_submit():
+        flash("请选择要升到的类别", "danger")
+        return redirect(url_for(".card_detail", card_id=card.id))
+    new = cards.upgrade_card(acting_user(), card, form.tier.data, form.rule_version.data,
+                             new_term=form.starts_new_term)
+    return _done(new, f"已升档：{card.number}（{card.tier}类）换发 {new.number}（{new.tier}类），"
+                      f"有效期至 {new.expires_on}；原卡二维码已失效，已通知持卡人")
 
 
 @bp.post("/<int:card_id>/reissue")
@@ -240,12 +269,14 @@ def benefits_edit():
     grouped = cards.benefits_by_tier()
     shown = [b for items in grouped.values() for b in items]
     data = {f"{b.tier}_{b.kind}": b.text for b in shown}
+    data.update({f"{b.tier}_{b.kind}_frequency": b.frequency for b in shown})
     form = BenefitForm(data={**data, "versions": cards.benefit_versions(shown)})
     stale = None
     if form.validate_on_submit():
         seen = form.seen_versions()
         try:
-            changed = cards.update_benefits(acting_user(), form.texts(), seen=seen)
+            changed = cards.update_benefits(acting_user(), form.texts(), seen=seen,
+                                            frequencies=form.frequencies())
         except StaleEdit:
             stale = [(f"{b.tier}类·{b.kind_label}", b.text or "（空）",
                       form.texts().get((b.tier, b.kind)) or "（空）")
@@ -275,12 +306,15 @@ def verify_dynamic(token: str):
 
 
 def _verify_page(token: str, dynamic: bool):
+    # The server's time of this check, to the second: a screenshot of an old check shows its age.
+    checked_at = timeutil.local_now().strftime("%Y-%m-%d %H:%M:%S")
     if not verify_allowed():
-        return render_template("cards/verify.html", result=None, limited=True), 429
+        return render_template("cards/verify.html", result=None, limited=True, checked_at=checked_at), 429
     result = verify_token(token[:500], channel="dynamic" if dynamic else "page", dynamic=dynamic)
     # A clerk continues with the card's own (static) token: the window page may take longer
     # than a dynamic code lives, and the clerk has just seen it verified.
     return render_template("cards/verify.html", result=result, limited=False, dynamic=dynamic,
+                           checked_at=checked_at,
                            staff_window_url=_window_url(result.static_token) if result.valid else None,
                            org_contact_phone=current_app.config.get("ORG_CONTACT_PHONE", ""))
 

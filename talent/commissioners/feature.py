@@ -1,8 +1,10 @@
 from flask import url_for
 
 from talent.commissioners import api, choices, demo, field, openapi, operations, rating, views
+from talent.commissioners.models import Assignment
 from talent.core.features import Feature, MenuEntry, Metric, Panel
 from talent.core.permissions import Permission, acting_user
+from talent.extensions import db
 
 
 def _staff_panel(user):
@@ -40,6 +42,14 @@ def _commissioner(user) -> bool:
     return user.role == "commissioner"
 
 
+def _assignment_name(value):
+    """"派驻：1" reads as the commissioner and the target served."""
+    assignment = db.session.get(Assignment, value) if str(value).isdigit() else None
+    if assignment is None:
+        return None
+    return f"{assignment.commissioner.name} → {assignment.target.name}"
+
+
 feature = Feature(
     name="commissioners",
     blueprints=(views.bp, field.bp, rating.bp),
@@ -70,6 +80,7 @@ feature = Feature(
                    "add_photos": "上传照片", "remove_photo": "删除照片",
                    "rate": "服务对象评价"},
     audit_fields=lambda: views.FIELD_LABELS,
+    audit_references={("*", "assignment_id"): _assignment_name},
     audit_values={
         ("commissioners", "level"): choices.LEVELS, ("selection_rounds", "level"): choices.LEVELS,
         ("commissioners", "status"): choices.STATUSES,

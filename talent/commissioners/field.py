@@ -98,7 +98,8 @@ def _log_form_page(log: ServiceLog | None):
 
             saved = attempt(form, update)
         if saved is not None:
-            message = f"已记录 {saved.served_on} 在{saved.target.name}的服务"
+            done = "已记录 " if log is None else "已保存修改："
+            message = f"{done}{saved.served_on} 在{saved.target.name}的服务"
             if saving_from_script:
                 return _saved_answer(saved, message, request.headers["X-Field-Save"])
             flash(message, "success")

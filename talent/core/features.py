@@ -56,6 +56,9 @@ class Panel:
     template: str
     context: Callable[[Any], Mapping | None]
     order: int = 50
+    # The user's own queue (requests to handle, tasks to report): for a unit's clerk it comes
+    # before county-wide figures, whatever the order.
+    own_work: bool = False
 
 
 @dataclass(frozen=True)
@@ -182,7 +185,12 @@ def home_for(user) -> str | None:
 
 def panels_for(user) -> list[tuple[Panel, Mapping]]:
     shown = []
-    for panel in sorted((p for f in installed_features() for p in f.panels), key=lambda p: p.order):
+    unit_first = getattr(user, "unit_id", None) is not None
+
+    def key(panel: Panel) -> tuple:
+        return (not panel.own_work, panel.order) if unit_first else (0, panel.order)
+
+    for panel in sorted((p for f in installed_features() for p in f.panels), key=key):
         context = panel.context(user)
         if context is not None:
             shown.append((panel, context))

@@ -128,13 +128,18 @@ class SheetRows:
     rows: list[tuple[int, dict[str, object]]] = field(default_factory=list)
 
 
+class NumberText(str):
+    """The text of a cell Excel stored as a number: a long code typed into a "General" column
+    (an ID number) has lost its last digits to floating point, which the reader may tell."""
+
+
 def _cell_text(value) -> object:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+        return NumberText(int(value))
     if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
+        return NumberText(value)
     if isinstance(value, str):
         return value.strip()
     return value

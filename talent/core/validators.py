@@ -4,6 +4,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+import pycountry
 from stdnum import exceptions as stdnum_errors
 from stdnum import numdb
 from stdnum.cn import ric
@@ -113,3 +114,66 @@ def check_phone(value: str) -> str:
     if not (MOBILE_RE.match(phone) or LANDLINE_RE.match(phone)):
         raise InvalidValue("请输入11位手机号码或带区号的固定电话（如 0746-7722123）")
     return phone
+
+
+# --- foreign permanent residents and residents of Hong Kong, Macao and Taiwan ------------------
+
+# 港澳台居民居住证: a GB 11643 number whose "area" is the region's.
+HMT_PREFIXES = {"810000": "HK", "820000": "MO", "830000": "TW"}
+_OLD_PERMANENT_RE = re.compile(r"[A-Z]{3}[0-9]{12}")
+
+
+def _checked_18(number: str, what: str) -> None:
+    if len(number) != 18:
+        raise InvalidValue(f"{what}应为18位")
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", number):
+        raise InvalidValue(f"{what}前17位应为数字，最后一位为数字或X")
+    if number[-1] != ric.calc_check_digit(number):
+        raise InvalidValue(f"{what}校验位不正确，请核对")
+
+
+def _birth(year: int, month: int, day: int, what: str) -> date:
+    try:
+        born = date(year, month, day)
+    except ValueError:
+        raise InvalidValue(f"{what}中的出生日期无效") from None
+    if born > date.today() or born.year < 1900:
+        raise InvalidValue(f"{what}中的出生日期无效")
+    return born
+
+
+def parse_permanent_resident_id(value: str) -> ResidentId:
+    """外国人永久居留身份证: the 2023 format (18 characters, first "9", birth date in 7–14,
+    gender in 17, check character as GB 11643) or the older 15-character one (three letters of
+    the nationality, ISO 3166 alpha-3, then two of the accepting province, YYMMDD and four)."""
+    what = "永久居留身份证号码"
+    number = normalize_id_number(value)
+    if len(number) == 18:
+        if not number.startswith("9"):
+            raise InvalidValue("2023年版外国人永久居留身份证号码以9开头")
+        _checked_18(number, what)
+        born = _birth(int(number[6:10]), int(number[10:12]), int(number[12:14]), what)
+        return ResidentId(number, born, "male" if int(number[16]) % 2 == 1 else "female")
+    if len(number) == 15:
+        if not _OLD_PERMANENT_RE.fullmatch(number):
+            raise InvalidValue("旧版永久居留身份证号码为3位国籍字母加12位数字")
+        if pycountry.countries.get(alpha_3=number[:3]) is None:
+            raise InvalidValue(f"旧版永久居留身份证号码前3位“{number[:3]}”不是有效的国籍代码")
+        short_year, month, day = int(number[5:7]), int(number[7:9]), int(number[9:11])
+        century = 2000 if 2000 + short_year <= date.today().year else 1900
+        born = _birth(century + short_year, month, day, what)
+        return ResidentId(number, born, "")
+    raise InvalidValue("永久居留身份证号码应为18位（2023年版）或15位（旧版）")
+
+
+def parse_hmt_residence_permit(value: str) -> tuple[ResidentId, str]:
+    """港澳台居民居住证: 18 characters as GB 11643 with 810000 (香港), 820000 (澳门) or 830000
+    (台湾) in front; returns the holder's facts and the region's code (HK, MO, TW)."""
+    what = "港澳台居民居住证号码"
+    number = normalize_id_number(value)
+    _checked_18(number, what)
+    region = HMT_PREFIXES.get(number[:6])
+    if region is None:
+        raise InvalidValue("港澳台居民居住证号码以810000（香港）、820000（澳门）或830000（台湾）开头")
+    born = _birth(int(number[6:10]), int(number[10:12]), int(number[12:14]), what)
+    return ResidentId(number, born, "male" if int(number[16]) % 2 == 1 else "female"), region

@@ -1,10 +1,14 @@
 """The 工作台 and the audit log: both show what the installed features declare."""
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, send_file, url_for
 
 from talent.core import features
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, require
+from talent.core.spreadsheet import XLSX_MIMETYPE
+from talent.core.timeutil import file_stamp
+from talent.dashboard.export import export_audit_log
 from talent.dashboard.queries import AuditQuery
+from talent.extensions import db
 
 bp = Blueprint("dashboard", __name__)
 
@@ -31,3 +35,13 @@ def audit_log():
         "dashboard/audit.html", page=page, query=query, object_labels=object_labels,
         action_labels=action_labels, field_labels=features.audit_fields(),
     )
+
+
+@bp.get("/audit.xlsx")
+@require(Permission.AUDIT_READ)
+def audit_export():
+    query = AuditQuery.from_labels(request.args, features.audit_objects(), features.audit_actions())
+    output = export_audit_log(acting_user(), query)
+    db.session.commit()  # the export's own entry
+    return send_file(output, mimetype=XLSX_MIMETYPE, as_attachment=True,
+                     download_name=f"操作日志-{file_stamp()}.xlsx")

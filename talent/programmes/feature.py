@@ -28,6 +28,9 @@ def _summary_panel(user):
             "pending": operations.pending_count(), "upgrades": operations.upgradeable_count()}
 
 
+# The content types the upload gate admits, as a clerk reads them.
+FILE_TYPES = {"application/pdf": "PDF 文件", "image/jpeg": "JPEG 图片", "image/png": "PNG 图片"}
+
 feature = Feature(
     name="programmes",
     blueprints=(views.bp,),
@@ -45,7 +48,8 @@ feature = Feature(
     audit_fields=lambda: {"programmes": views.FIELD_LABELS, "programme_calls": views.FIELD_LABELS,
                           "recommendations": views.FIELD_LABELS},
     audit_values={("programmes", "level"): LEVELS, ("recommendations", "source"): SOURCES,
-                  ("recommendations", "outcome"): OUTCOMES},
+                  ("recommendations", "outcome"): OUTCOMES,
+                  ("*", "attachment_type"): FILE_TYPES},
     openapi=openapi.openapi,
     seed=operations.seed_programmes,
     demo=demo.load,

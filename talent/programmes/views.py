@@ -197,8 +197,10 @@ def _flash_effect(effect: operations.OutcomeEffect, talent: Talent) -> None:
         flash(f"{talent.name} 的入选人才计划已由“{LEVELS.get(effect.level_from, '无')}”"
               f"提升为“{LEVELS[effect.level_to]}”", "success")
     if effect.upgradeable:
+        # Only say the person was told when a notification actually went to an account.
+        told = "并通知本人" if effect.notified else "（本人尚无登录账户，未发送通知，请另行告知）"
         flash(f"{talent.name} 现持 {effect.card_tier}类卡 {effect.card_number}，已符合{effect.qualifies_for}"
-              "条件，已列入可升档名单并通知本人；是否升档请在VIP卡页面办理", "info")
+              f"条件，已列入可升档名单{told}；是否升档请在VIP卡页面办理", "info")
 
 
 @bp.route("/recommendations/new", methods=["GET", "POST"])
@@ -216,6 +218,11 @@ def recommendation_new():
             db.session.commit()
         flash(f"已推荐 {recommendation.talent.name} 申报{recommendation.programme.name}"
               f"（{recommendation.year}年度）", "success")
+        deadline = recommendation.call.deadline
+        if deadline is not None and deadline < today():
+            name = f"{recommendation.programme.name}{recommendation.year}年度"
+            flash(f"注意：{name}的申报已于 {deadline} 截止，本条推荐晚于截止日期，请确认上级仍接收",
+                  "warning")
         _flash_effect(effect, recommendation.talent)
         return redirect(url_for(".recommendation_detail", recommendation_id=recommendation.id))
     q = (request.args.get("q") or "").strip()[:50]

@@ -1,7 +1,11 @@
 """Coded values of a talent record and their Chinese labels (API values are the keys)."""
 
 GENDERS = {"male": "男", "female": "女"}
-ID_TYPES = {"resident_id": "居民身份证", "passport": "护照"}
+ID_TYPES = {"resident_id": "居民身份证", "passport": "护照",
+            "foreign_permanent_resident": "外国人永久居留身份证",
+            "hmt_residence_permit": "港澳台居民居住证"}
+# Nationalities that are regions of China, whose residents hold 港澳台居民居住证.
+CHINESE_REGIONS = ("HK", "MO", "TW")
 EDUCATIONS = {
     "doctorate": "博士研究生",
     "master": "硕士研究生",
@@ -73,6 +77,19 @@ COMMON_NATIONALITIES = {
 }
 
 
+# Where pycountry's zh_CN translation differs from the short names of GB/T 2659 (mainland usage):
+# typos (柬埔塞), Taiwan-style names (瓜地马拉, 马尔他) and full official names (伊朗伊斯兰共和国).
+GB_T_2659_NAMES = {
+    "BD": "孟加拉国", "BO": "玻利维亚", "BQ": "荷兰加勒比区", "BV": "布韦岛", "CC": "科科斯（基林）群岛",
+    "CD": "刚果（金）", "CF": "中非", "CG": "刚果（布）", "DO": "多米尼加", "FK": "福克兰群岛（马尔维纳斯）",
+    "FM": "密克罗尼西亚联邦", "GS": "南乔治亚岛和南桑德韦奇群岛", "GT": "危地马拉",
+    "HM": "赫德岛和麦克唐纳岛", "IM": "马恩岛", "IR": "伊朗", "KG": "吉尔吉斯斯坦", "KH": "柬埔寨",
+    "KP": "朝鲜", "LA": "老挝", "MD": "摩尔多瓦", "MT": "马耳他", "PF": "法属波利尼西亚",
+    "SH": "圣赫勒拿", "SJ": "斯瓦尔巴岛和扬马延岛", "SY": "叙利亚", "TF": "法属南部领地",
+    "TT": "特立尼达和多巴哥", "VE": "委内瑞拉", "BL": "圣巴泰勒米",
+}
+
+
 def _all_nationalities() -> dict[str, str]:
     import gettext
 
@@ -82,7 +99,8 @@ def _all_nationalities() -> dict[str, str]:
                                       fallback=True)
     names = dict(COMMON_NATIONALITIES)
     for country in sorted(pycountry.countries, key=lambda c: c.alpha_2):
-        names.setdefault(country.alpha_2, translation.gettext(country.name))
+        names.setdefault(country.alpha_2,
+                         GB_T_2659_NAMES.get(country.alpha_2) or translation.gettext(country.name))
     return names
 
 

@@ -1,4 +1,5 @@
 """The talent and team forms; the talent form also validates API bodies and import rows."""
+import pycountry
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
@@ -9,6 +10,8 @@ from talent.core.validators import (
     check_passport,
     check_phone,
     normalize_id_number,
+    parse_hmt_residence_permit,
+    parse_permanent_resident_id,
     parse_resident_id,
 )
 from talent.registry import choices
@@ -39,7 +42,8 @@ class TalentForm(BaseForm):
     )
     id_type = ChoiceField("证件类型", choices=_options(choices.ID_TYPES), default="resident_id")
     id_number = StringField("证件号码", validators=[DataRequired("请填写证件号码")])
-    nationality = CountryField("国籍", default="CN", validators=[DataRequired("请选择国籍")])
+    nationality = CountryField("国籍（地区）", default="CN",
+                               validators=[DataRequired("请选择国籍（地区）")])
     gender = ChoiceField("性别", choices=_options(choices.GENDERS, "（按身份证自动识别）"))
     birth_date = DayField(
         "出生日期", validators=[Optional()], format="%Y-%m-%d",
@@ -117,29 +121,70 @@ class TalentForm(BaseForm):
                     self.gender.errors.append("请选择性别")
                     return False
                 return True
-            resident = parse_resident_id(self.id_number.data)
+            if self.id_type.data == "foreign_permanent_resident":
+                resident = parse_permanent_resident_id(self.id_number.data)
+                ok = self._foreign_nationality(resident.number)
+            elif self.id_type.data == "hmt_residence_permit":
+                resident, region = parse_hmt_residence_permit(self.id_number.data)
+                ok = self._region_nationality(region)
+            else:
+                resident = parse_resident_id(self.id_number.data)
+                ok = True
+                if self.nationality.data and self.nationality.data != "CN":
+                    message = ("港澳台居民请选择证件类型“港澳台居民居住证”或护照"
+                               if self.nationality.data in choices.CHINESE_REGIONS else
+                               "外籍人才请选择证件类型“护照”或“外国人永久居留身份证”")
+                    self.nationality.errors.append(message)
+                    ok = False
         except InvalidValue as error:
             self.id_number.errors.append(str(error))
             return False
         self.id_number.data = resident.number
-        ok = True
-        if self.nationality.data and self.nationality.data != "CN":
-            self.nationality.errors.append("外籍人才请选择证件类型“护照”")
+        kind = "身份证" if self.id_type.data == "resident_id" else "证件"
+        if not resident.gender and not self.gender.data:  # the old permanent-residence number
+            self.gender.errors.append("请选择性别")
             ok = False
         if self.birth_date.data and self.birth_date.data != resident.birth_date:
             self.birth_date.errors.append(
-                f"出生日期与身份证号码不符（身份证为 {resident.birth_date:%Y-%m-%d}）"
+                f"出生日期与{kind}号码不符（{kind}为 {resident.birth_date:%Y-%m-%d}）"
             )
             ok = False
-        if self.gender.data and self.gender.data != resident.gender:
+        if resident.gender and self.gender.data and self.gender.data != resident.gender:
             self.gender.errors.append(
-                f"性别与身份证号码不符（身份证为{choices.GENDERS[resident.gender]}）"
+                f"性别与{kind}号码不符（{kind}为{choices.GENDERS[resident.gender]}）"
             )
             ok = False
         if ok:
             self.birth_date.data = resident.birth_date
-            self.gender.data = resident.gender
+            self.gender.data = resident.gender or self.gender.data
         return ok
+
+    def _foreign_nationality(self, number: str) -> bool:
+        """A permanent resident is a foreigner: the nationality is theirs (the old number names
+        it in its first three letters, which fill in a nationality left at 中国)."""
+        nationality = self.nationality.data
+        if len(number) == 15:
+            country = pycountry.countries.get(alpha_3=number[:3])
+            if nationality in ("", "CN"):
+                self.nationality.data = nationality = country.alpha_2
+            elif nationality != country.alpha_2:
+                shown = choices.label("nationality", country.alpha_2)
+                self.nationality.errors.append(f"国籍与证件号码不符（证件为{shown}）")
+                return False
+        if nationality in ("", "CN", *choices.CHINESE_REGIONS):
+            self.nationality.errors.append("外国人永久居留身份证的持有人为外籍人士，请选择其国籍")
+            return False
+        return True
+
+    def _region_nationality(self, region: str) -> bool:
+        """A 港澳台居民居住证 names the region; a nationality left at 中国 becomes it."""
+        if self.nationality.data in ("", "CN"):
+            self.nationality.data = region
+        if self.nationality.data != region:
+            self.nationality.errors.append(
+                f"国籍（地区）与居住证号码不符（号码为{choices.label('nationality', region)}）")
+            return False
+        return True
 
     def talent_values(self) -> dict:
         """The validated values, named as the model's columns."""

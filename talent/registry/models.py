@@ -70,7 +70,7 @@ class Talent(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(50), index=True)
     gender: Mapped[str] = mapped_column(String(10))
-    id_type: Mapped[str] = mapped_column(String(20), default="resident_id")
+    id_type: Mapped[str] = mapped_column(String(30), default="resident_id")
     # Encrypted at rest (SM4-GCM, core/crypto.py); found through its blind index, which also
     # carries the uniqueness: one record per person.
     id_number: Mapped[str] = mapped_column(EncryptedString(128, "talents.id_number"))

@@ -7,7 +7,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from talent.core.spreadsheet import SheetRows, iso, write_xlsx
+from talent.core.spreadsheet import NumberText, SheetRows, iso, write_xlsx
 from talent.core.timeutil import local
 from talent.extensions import db
 from talent.registry import choices
@@ -60,6 +60,9 @@ def template_workbook():
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
+    # 证件号码 as text: in a "General" column Excel turns an 18-digit number into 4.31123E+17.
+    id_column = sheet.cell(row=1, column=HEADERS.index("证件号码") + 1).column_letter
+    sheet.column_dimensions[id_column].number_format = "@"
     for index, (header, _name, values) in enumerate(COLUMNS, start=1):
         letter = sheet.cell(row=1, column=index).column_letter
         sheet.column_dimensions[letter].width = max(12, len(header) * 3)
@@ -86,9 +89,10 @@ def template_workbook():
 
 _NOTES = [
     ["姓名", "必填", "不超过50个字"],
-    ["证件类型", "选填", "居民身份证（默认）或护照；外籍人才填护照"],
-    ["证件号码", "必填", "18位居民身份证号码（校验位须正确）或护照号码；不得与已登记人员重复"],
-    ["国籍", "选填", "默认中国；可填中文名称（如 美国）或两位代码（如 US）"],
+    ["证件类型", "选填", "居民身份证（默认）、护照、外国人永久居留身份证或港澳台居民居住证"],
+    ["证件号码", "必填", "18位居民身份证号码（校验位须正确）或护照号码；不得与已登记人员重复；"
+                        "此列已设为文本格式，请勿改为“常规”或数字（Excel 会丢掉末几位）"],
+    ["国籍", "选填", "国籍（地区），默认中国；可填中文名称（如 美国、中国香港）或两位代码（如 US）"],
     ["性别/出生日期", "选填", "身份证登记的可不填，系统按号码识别；填写的须与号码一致"],
     ["联系电话", "选填", "11位手机号或带区号的固定电话"],
     ["学历/专业领域", "必填", "从下拉列表中选择"],
@@ -96,6 +100,15 @@ _NOTES = [
     ["在县内工作", "选填", "是/否，默认是"],
     ["荣誉称号", "选填", "多项用中文分号“；”分隔"],
 ]
+
+
+# Excel keeps 15 significant digits: an 18-digit ID number typed into a "General" column is
+# stored as a number whose last digits are gone.
+EXCEL_MANGLED_ID = "该单元格被 Excel 存成了数字，末几位已丢失，请将列设为文本后重新填写"
+
+
+def _excel_mangled(raw) -> bool:
+    return isinstance(raw, NumberText) and len(raw.lstrip("-")) >= 15
 
 
 def _code(name: str, values: dict, raw) -> str:
@@ -165,6 +178,9 @@ def import_talents(actor, sheet: SheetRows) -> ImportReport:
     for number, record in sheet.rows:
         form.process(formdata=_row_to_formdata(record))
         row_ok = form.validate()
+        if _excel_mangled(record.get("证件号码")):
+            form.id_number.errors = [EXCEL_MANGLED_ID]
+            row_ok = False
         for name, messages in form.errors.items():
             header = FIELD_HEADERS.get(name, name)
             report.errors.extend((number, f"{header}：{m}") for m in messages)

@@ -18,7 +18,7 @@ from talent.services.models import STATUSES, ServiceRequest, ServiceType
 bp = Blueprint("services", __name__, url_prefix="/services")
 
 # How the request's history names what changed.
-FIELD_LABELS = {"number": "编号", "type": "服务事项", "talent_id": "人才编号", "unit": "办理单位",
+FIELD_LABELS = {"number": "编号", "type": "服务事项", "talent_id": "人才", "unit": "办理单位",
                 "unit_id": "办理单位", "status": "状态", "priority": "优先", "accept_due_on": "受理期限",
                 "accepted_on": "受理日期", "due_on": "办结期限", "deadline_on": "当前期限",
                 "overdue_since": "超期日期", "paused_on": "补件开始", "paused_days": "补件工作日",

@@ -66,7 +66,7 @@ feature = Feature(
     blueprints=(views.bp,),
     api_blueprints=(api.bp,),
     menu=(MenuEntry("tasks.plan_list", "督查督办", "list-check", Permission.TASKS_READ, order=40),),
-    panels=(Panel("tasks/panels/my_items.html", _my_items_panel, order=30),
+    panels=(Panel("tasks/panels/my_items.html", _my_items_panel, order=30, own_work=True),
             Panel("tasks/panels/office.html", _office_panel, order=31)),
     audit_objects={"task_plans": "工作方案", "task_items": "工作事项", "task_reports": "进度报告",
                    "task_directives": "督办单"},

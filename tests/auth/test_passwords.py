@@ -226,3 +226,67 @@ def test_the_one_time_password_cannot_become_the_password(client, auth, make_use
     client.post("/login", data={"username": holder.username, "password": password})
     kept = client.post("/account/password", data={"password": password, "confirm": password})
     assert kept.status_code == 200 and "新密码不能是一次性密码" in kept.get_data(as_text=True)
+
+
+# --- passwords chosen by someone else (admin, 组织部) --------------------------------------------
+
+def test_an_admin_typed_initial_password_must_be_changed_at_first_sign_in(client, auth):
+    auth.login_as("admin")
+    created = client.post("/admin/users/new", data={
+        "username": "new.clerk", "display_name": "蒋丽华", "role": "org", "password": "Chushi2026"})
+    assert created.status_code == 302
+    user = db.session.scalar(select(User).where(User.username == "new.clerk"))
+    assert user.must_change_password
+    client.post("/logout")
+    # The API refuses it until the password is changed …
+    refused = client.post("/api/v1/auth/token", json={"username": "new.clerk", "password": "Chushi2026"})
+    assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "password_change_required"
+    # … and the web sends it to the change-password page, nowhere else.
+    assert auth.login("new.clerk", "Chushi2026").location.endswith("/account/password")
+    assert client.get("/talents").location.endswith("/account/password")
+    assert "初始密码" in client.get("/account/password").get_data(as_text=True)
+    done = client.post("/account/password", data={"password": "Ziji2026new", "confirm": "Ziji2026new"})
+    assert done.status_code == 302
+    assert not db.session.get(User, user.id).must_change_password
+    client.post("/logout")
+    token = client.post("/api/v1/auth/token", json={"username": "new.clerk", "password": "Ziji2026new"})
+    assert token.status_code == 200
+
+
+def test_cli_create_user_keeps_the_password_unless_told_to_force_a_change(runner):
+    kept = runner.invoke(args=["create-user", "cli.kept", "--role", "org", "--password", "Abcdefg123"])
+    assert kept.exit_code == 0, kept.output
+    forced = runner.invoke(args=["create-user", "cli.forced", "--role", "org", "--password", "Abcdefg123",
+                                 "--must-change"])
+    assert forced.exit_code == 0 and "首次登录须修改密码" in forced.output
+    users = {u.username: u for u in db.session.scalars(select(User).where(User.username.like("cli.%")))}
+    assert not users["cli.kept"].must_change_password
+    assert users["cli.forced"].must_change_password
+
+
+def test_org_opens_a_talents_portal_account_from_the_talent_page(client, auth):
+    from tests.factories import TalentFactory
+
+    auth.login_as("org")
+    talent = TalentFactory(name="蒋丽华")
+    db.session.commit()
+    page = client.get(f"/talents/{talent.id}").get_data(as_text=True)
+    assert "开通个人账户" in page and f'value="rc{talent.id}"' in page
+    done = client.post(f"/talents/{talent.id}/account", data={"username": "jianglihua"})
+    text = done.get_data(as_text=True)
+    assert done.status_code == 200 and "已为 蒋丽华 开通个人账户" in text
+    password = re.search(r'id="one-time-password">([^<]+)<', text).group(1)
+    account = db.session.scalar(select(User).where(User.username == "jianglihua"))
+    assert (account.role, account.talent_id, account.must_change_password) == ("talent", talent.id, True)
+    again = client.post(f"/talents/{talent.id}/account", data={"username": "other.name"},
+                        follow_redirects=True).get_data(as_text=True)
+    assert "已有个人账户 jianglihua" in again
+    assert "开通个人账户</button>" not in again and "待本人设置密码" in again
+    bad = client.post(f"/talents/{TalentFactory().id}/account", data={"username": "中文"},
+                      follow_redirects=True).get_data(as_text=True)
+    assert "用户名只能包含" in bad
+    client.post("/logout")
+    assert auth.login("jianglihua", password).location.endswith("/account/password")
+    for role in ("unit", "talent"):
+        auth.login_as(role)
+        assert client.post(f"/talents/{talent.id}/account", data={"username": "x.y.z"}).status_code == 403

@@ -29,3 +29,49 @@ def test_login_page_meets_wcag_aa_on_a_phone(phone):
     assert axe_violations(phone) == []
     # No sideways scrolling on a 375 px screen.
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def _ids(live_app) -> dict:
+    """A card, its talent, a task item and a finished request of 李明 in the live app."""
+    from sqlalchemy import select
+
+    from talent.cards import operations as cards
+    from talent.cards.verification import make_token
+    from talent.extensions import db
+    from talent.registry.models import Talent
+    from talent.tasks.models import TaskItem
+    from tests.browser.conftest import ensure_leader_card
+
+    ensure_leader_card(live_app)
+    with live_app.app_context():
+        leader = db.session.scalar(select(Talent).where(Talent.name == "李明"))
+        card = cards.active_card(leader)
+        ids = {"card": card.id, "talent": leader.id, "token": make_token(card),
+               "item": db.session.scalar(select(TaskItem.id).order_by(TaskItem.id))}
+        db.session.remove()
+    return ids
+
+
+# The pages round two's walk found contrast or focus problems on (issue 22, item 13).
+MORE_PAGES = [
+    ("zzb", "/cards/{card}", "desk"),
+    ("zzb", "/talents/{talent}", "desk"),
+    ("zzb", "/tasks/items/{item}", "phone"),
+    ("zzb", "/tasks/items/{item}", "desk"),
+    ("rencai", "/me", "phone"),
+    ("zzb", "/services", "desk"),
+    (None, "/cards/verify/{token}", "phone"),
+    (None, "/cards/verify/forged", "phone"),
+]
+
+
+@pytest.mark.parametrize(("username", "path", "screen"), MORE_PAGES,
+                         ids=[f"{p}@{s}" for _u, p, s in MORE_PAGES])
+def test_pages_of_the_walk_meet_wcag_aa(request, live_app, username, path, screen):
+    surface = request.getfixturevalue("phone" if screen == "phone" else "page")
+    if username:
+        sign_in(surface, username, landing="**/*")
+    surface.goto(path.format(**_ids(live_app)))
+    assert axe_violations(surface) == []
+    # A table that may scroll sideways is reachable by keyboard, with or without axe noticing.
+    assert surface.locator(".table-responsive:not([tabindex='0'])").count() == 0

@@ -56,6 +56,12 @@ def test_admin_creates_a_unit_account_that_can_sign_in(page, browser, live_serve
     clerk.get_by_label("用户名").fill("wjj.he")
     clerk.get_by_label("密码").fill("Wjj2026abc")
     clerk.get_by_role("button", name="登录").click()
+    # The password the admin chose is changed first (whoever typed it knows it).
+    clerk.wait_for_url("**/account/password")
+    assert "初始密码" in clerk.locator("#forced-change").inner_text()
+    clerk.get_by_label("新密码", exact=True).fill("Wjj2026own")
+    clerk.get_by_label("确认新密码").fill("Wjj2026own")
+    clerk.get_by_role("button", name="保存").click()
     clerk.wait_for_url("**/")
     assert "县卫健局" in clerk.locator("nav").inner_text()
     assert clerk.get_by_role("link", name="用户管理").count() == 0

@@ -6,6 +6,7 @@ import zxingcpp
 from PIL import Image
 
 from talent.extensions import db
+from tests.browser.accessibility import axe_violations
 from tests.browser.conftest import ensure_leader_card, sign_in
 from tests.factories import TalentFactory
 
@@ -46,6 +47,14 @@ def test_org_issues_a_card_and_prints_it(page, live_app):
     printable.wait_for_load_state()
     assert number in printable.locator(".front").inner_text()
     assert printable.locator(".back img.qr").evaluate("img => img.naturalWidth") > 0
+    # The toolbar is styled like the rest of the system: bordered buttons, the current size marked.
+    print_button = printable.get_by_role("button", name="打印")
+    assert print_button.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(10, 88, 202)"
+    current = printable.locator(".toolbar [aria-current=page]")
+    assert current.inner_text() == "卡片尺寸（CR80）"
+    back = printable.get_by_role("link", name="返回")
+    assert back.evaluate("a => getComputedStyle(a).textDecorationLine") == "none"
+    assert axe_violations(printable) == []
     printable.emulate_media(media="print")
     assert printable.locator(".toolbar").is_hidden()
     box = printable.locator(".front").bounding_box()
@@ -98,3 +107,31 @@ def test_scan_the_qr_then_see_it_revoked(page, phone, tmp_path, live_app):
     phone.reload()
     assert phone.locator("#verify-result").get_attribute("data-status") == "revoked"
     assert "已注销" in phone.locator("#verify-result").inner_text()
+
+
+def test_org_upgrades_a_card_after_reading_what_changes(page, live_app):
+    from talent.cards import operations as cards
+
+    with live_app.app_context():
+        talent = TalentFactory(name="蒋志平", education="doctorate", title_level="vice_senior")
+        card = cards.issue_card(None, talent)
+        talent.title_level = "senior"  # promoted since: now meets A (正高级 and 博士)
+        db.session.commit()
+        card_id, number, expires_on = card.id, card.number, card.expires_on.isoformat()
+        db.session.remove()
+    sign_in(page, "zzb")
+    page.goto(f"/cards/{card_id}")
+    asked = []
+
+    def answer(dialog):
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", answer)
+    page.get_by_role("button", name="升为A类（顶尖人才）").click()
+    page.wait_for_url(re.compile(rf"/cards/(?!{card_id}$)\d+$"))
+    assert "由B类（领军人才）升为A类（顶尖人才）" in asked[0] and "第1版" in asked[0]
+    assert f"有效期不变，仍至 {expires_on}" in asked[0]
+    flash = page.locator(".alert-success").inner_text()
+    assert "已升档" in flash and number in flash and f"有效期至 {expires_on}" in flash
+    assert page.locator("dl").get_by_text("A类（顶尖人才）").is_visible()

@@ -1,6 +1,7 @@
 """忘记密码 in a real browser: a talent finds whom to ask, 组织部 gives a one-time password, and on a
 phone (375 px) the talent signs in with it, is held on 设置新密码 until done, then carries on."""
 import pytest
+from playwright.sync_api import expect
 
 from talent.extensions import db
 from tests.browser.conftest import sign_in
@@ -42,7 +43,8 @@ def test_forgotten_password_to_own_new_password_on_a_phone(page, phone, live_app
     phone.get_by_label("新密码", exact=True).fill("Jwb2026new")
     phone.get_by_label("确认新密码").fill("Jwb2026nex")
     phone.get_by_role("button", name="保存").click()
-    assert phone.get_by_text("两次输入的新密码不一致").is_visible()
+    # The answer comes back to the same address: wait for it rather than read the old page.
+    expect(phone.get_by_text("两次输入的新密码不一致")).to_be_visible()
     phone.get_by_label("新密码", exact=True).fill("Jwb2026new")
     phone.get_by_label("确认新密码").fill("Jwb2026new")
     phone.get_by_role("button", name="保存").click()

@@ -102,3 +102,30 @@ def test_phone_layout_has_no_sideways_scroll(phone):
     # a unit clerk reads the database but is offered no registration
     assert phone.get_by_role("link", name="登记人才").count() == 0
     phone.screenshot(path="/tmp/talent-phone.png", full_page=True)
+
+
+def test_corrections_list_keeps_the_name_on_one_line_at_1366(browser, live_server, live_app):
+    from talent.extensions import db
+    from talent.registry.operations import request_correction
+    from tests.browser.accessibility import axe_violations
+    from tests.factories import TalentFactory
+
+    with live_app.app_context():
+        talent = TalentFactory(name="欧阳湘云")
+        request_correction(None, talent, "职称应为正高级（2026年9月评定），请更正；" * 6)
+        handled = request_correction(None, TalentFactory(name="唐志刚"), "工作单位已变更")
+        from talent.registry.operations import handle_correction
+
+        handle_correction(None, handled, "已更正")
+        db.session.commit()
+        db.session.remove()
+    context = browser.new_context(base_url=live_server, viewport={"width": 1366, "height": 768},
+                                  locale="zh-CN")
+    page = context.new_page()
+    sign_in(page, "zzb")
+    page.goto("/talents/corrections")
+    name = page.locator("td[data-label='人才'] a", has_text="欧阳湘云")
+    box = name.bounding_box()
+    assert box["height"] < 30 and box["width"] > 50, box  # one line, four characters wide
+    assert axe_violations(page) == []
+    context.close()

@@ -5,6 +5,7 @@ from datetime import date
 from io import BytesIO
 
 import pytest
+import time_machine
 import zxingcpp
 from PIL import Image
 from sqlalchemy import select
@@ -187,3 +188,17 @@ def test_no_code_without_a_usable_card(client, auth, card, clock):
 def test_other_roles_cannot_fetch_codes(client, auth):
     auth.login_as("org")
     assert client.get("/me/dynamic-code").status_code == 403
+
+
+
+def test_verify_page_names_the_time_of_the_check_and_a_dynamic_codes_seconds_left(client, card, clock):
+    """NOW is 2026-11-18 19:06:40 in 双牌 (11:06:40 UTC); the check comes 25 seconds later."""
+    lifetime = client.application.config["DYNAMIC_CODE_SECONDS"]
+    token = verification.make_dynamic_token(card, issued_at=NOW)
+    clock.now = NOW + 25
+    with time_machine.travel(NOW + 25, tick=False):
+        page = client.get(f"/cards/verify/live/{token}").get_data(as_text=True)
+        printed = client.get(f"/cards/verify/{verification.make_token(card)}").get_data(as_text=True)
+    assert '核验时间：<span class="font-monospace">2026-11-18 19:07:05</span>（北京时间）' in page
+    assert f'data-seconds-left="{lifetime - 25}"' in page
+    assert "2026-11-18 19:07:05" in printed and "seconds-left" not in printed

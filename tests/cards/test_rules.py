@@ -114,3 +114,23 @@ def test_staff_page_speaks_of_the_person_and_tiers_read_not_applicable(client, a
     page = client.get(f"/cards/talents/{person.id}").get_data(as_text=True)
     assert "您的" not in page and "暂不符合：已离开双牌" in page
     assert "不适用（基本条件未满足）" in page
+
+
+def test_an_education_criterion_means_that_degree_or_higher(app):
+    from talent.cards.rules import DEFAULT_RULES, eligible_condition, evaluate
+    from talent.extensions import db
+    from talent.registry.models import Talent
+    from tests.factories import TalentFactory
+
+    doctor = TalentFactory(education="doctorate", title_level="none", category="none")
+    bachelor = TalentFactory(education="bachelor", title_level="none", category="none")
+    c_tier = next(t for t in evaluate(doctor, DEFAULT_RULES).tiers if t.code == "C")
+    education = next(c for c in c_tier.checks if c.text.startswith("学历"))
+    assert education.text == "学历为硕士研究生及以上" and education.met
+    bachelor_c = next(t for t in evaluate(bachelor, DEFAULT_RULES).tiers if t.code == "C")
+    assert not next(c for c in bachelor_c.checks if c.text.startswith("学历")).met
+    b_tier = next(t for t in evaluate(doctor, DEFAULT_RULES).tiers if t.code == "B")
+    assert any(c.text == "学历为博士研究生" for c in b_tier.checks)  # the top degree: no 及以上
+    rules = {**DEFAULT_RULES, "tiers": [{"code": "C", "name": "C类", "educations": ["master"]}]}
+    matched = set(db.session.scalars(db.select(Talent.id).where(eligible_condition(rules))))
+    assert doctor.id in matched and bachelor.id not in matched

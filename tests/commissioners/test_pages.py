@@ -151,6 +151,7 @@ def test_returned_log_is_corrected_then_confirmed_log_is_read_only(client, auth)
         **_log_form(world), "trained_count": "25", "version": str(world.log.version)})
     assert response.status_code == 302
     assert world.log.status == "submitted" and world.log.trained_count == 25
+    assert "已保存修改：" in client.get(response.location).get_data(as_text=True)  # not 已记录
     login_session(client, clerk)
     client.post(f"/commissioners/logs/{world.log.id}/confirm")
     assert world.log.confirmed

@@ -10,6 +10,7 @@ from talent.extensions import db
 from talent.registry import operations as registry
 from tests.commissioners.world import make_commissioner
 from tests.factories import TalentFactory, resident_id
+from tests.registry.test_foreign_ids import HK_PERMIT, PERMANENT_2023
 from tests.registry.test_spreadsheet import _row, _upload
 
 
@@ -29,10 +30,14 @@ def _people(client, auth) -> list[str]:
     corrected = resident_id(area="431126")  # a talent writes the right number in a correction
     talent = TalentFactory(name="蒋春华")
     registry.request_correction(None, talent, f"身份证号登记错了，应为 {corrected}")
+    # The foreign experts' numbers (issue 22): a 2023 permanent-residence card and a 居住证.
+    TalentFactory(name="Anna Weber", id_type="foreign_permanent_resident", id_number=PERMANENT_2023,
+                  nationality="DE")
+    TalentFactory(name="陈家明", id_type="hmt_residence_permit", id_number=HK_PERMIT, nationality="HK")
     db.session.commit()
     stored = db.session.execute(text("SELECT count(*) FROM talents")).scalar()
-    assert stored == 4
-    return [*numbers, passport, commissioner_number, corrected]
+    assert stored == 6
+    return [*numbers, passport, commissioner_number, corrected, PERMANENT_2023, HK_PERMIT]
 
 
 def _absent(numbers: list[str], data: bytes, where: str) -> None:

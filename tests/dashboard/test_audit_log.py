@@ -20,7 +20,7 @@ def test_filters_by_object_action_actor_and_china_day(client, auth):
     page = client.get("/audit?object_type=talents&action=leave&since=2026-11-27&until=2026-11-27")
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "标记离开" in text and "新建" not in text.split("<tbody>")[1]
-    none = client.get("/audit?object_type=talents&since=2026-11-28").get_data(as_text=True)
+    none = client.get("/audit?object_type=talents&since=2026-11-28&until=2026-11-28").get_data(as_text=True)
     assert "没有符合条件的操作记录" in none
 
 

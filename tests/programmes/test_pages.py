@@ -284,3 +284,32 @@ def test_dashboard_panel_for_org_only(client, auth, programmes):
     assert f"人才项目推荐申报（{year}年度）" in panel and 'id="programmes-panel"' in panel
     auth.login_as("unit")
     assert 'id="programmes-panel"' not in client.get("/").get_data(as_text=True)
+
+
+def test_a_recommendation_after_the_deadline_warns(client, auth, programmes, clock):
+    clock(date(2026, 4, 10))
+    org = auth.login_as("org")
+    operations.save_call(org, programmes["provincial"], 2026, date(2026, 3, 31))
+    talent = TalentFactory(name="蒋丽华")
+    db.session.commit()
+    late = client.post("/recommendations/new", data=_form(talent, programmes["provincial"]),
+                       follow_redirects=True).get_data(as_text=True)
+    assert "已推荐 蒋丽华" in late and "已于 2026-03-31 截止" in late
+    on_time = client.post("/recommendations/new", data=_form(TalentFactory(), programmes["provincial"],
+                                                             year="2027"),
+                          follow_redirects=True).get_data(as_text=True)
+    assert "已推荐" in on_time and "截止" not in on_time
+
+
+def test_no_claim_of_telling_a_holder_who_has_no_account(client, auth, programmes, clock):
+    clock(date(2026, 10, 20))
+    org = auth.login_as("org")
+    talent = TalentFactory(name="唐志刚", education="doctorate", title_level="vice_senior")
+    cards.issue_card(None, talent)  # B类; 国家级 makes it A
+    recommendation, _ = operations.recommend(org, values(talent, programmes["national"]))
+    db.session.commit()
+    text = client.post(f"/recommendations/{recommendation.id}/outcome", follow_redirects=True, data={
+        "outcome": "selected", "decided_on": "2026-10-16", "document_no": "人社〔2026〕1号",
+        "version": str(recommendation.version)}).get_data(as_text=True)
+    assert "已列入可升档名单（本人尚无登录账户，未发送通知" in text
+    assert "已列入可升档名单并通知本人" not in text

@@ -212,3 +212,14 @@ def test_list_opens_on_people_in_the_county_and_all_shows_everyone(client, auth,
     # The API keeps its contract: no implicit status filter.
     names = {t["name"] for t in client.get("/api/v1/talents", headers=api_token("org")).get_json()["items"]}
     assert {"在县的人", "已离开的人"} <= names
+
+
+def test_nationalities_use_the_mainland_names_of_gb_t_2659(client, auth):
+    from talent.registry.choices import NATIONALITIES
+
+    assert (NATIONALITIES["KH"], NATIONALITIES["GT"], NATIONALITIES["MT"]) == ("柬埔寨", "危地马拉", "马耳他")
+    assert NATIONALITIES["IR"] == "伊朗" and NATIONALITIES["CD"] == "刚果（金）"
+    assert list(NATIONALITIES)[:3] == ["CN", "US", "GB"]  # the common ones still first
+    auth.login_as("org")
+    form = client.get("/talents/new").get_data(as_text=True)
+    assert "国籍（地区）" in form and "柬埔寨" in form and "柬埔塞" not in form

@@ -148,3 +148,26 @@ def test_obvious_synonyms_are_accepted(client, auth):
     _upload(client, [_row(人才来源="本地", 学历="硕士", 职称等级="副高")])
     talent = db.session.scalar(select(Talent))
     assert (talent.source, talent.education, talent.title_level) == ("local", "master", "vice_senior")
+
+
+def test_template_formats_the_id_column_as_text(client, auth):
+    auth.login_as("org")
+    workbook = load_workbook(BytesIO(client.get("/talents/import/template.xlsx").data))
+    sheet = workbook["人才信息"]
+    letter = sheet.cell(row=1, column=HEADERS.index("证件号码") + 1).column_letter
+    assert sheet.column_dimensions[letter].number_format == "@"
+    assert sheet.column_dimensions["A"].number_format == "General"
+
+
+def test_an_id_number_excel_stored_as_a_number_is_named_as_such(client, auth):
+    auth.login_as("org")
+    good = resident_id()
+    # What Excel keeps of 431123198503150017 typed into a "General" cell: 15 significant digits.
+    mangled = float(f"{int(good[:17] + '0'):.14e}")  # (a check "X" could not be typed as a number)
+    response = _upload(client, [_row(证件号码=mangled), _row(姓名="唐志刚", 证件号码=4311231985031)])
+    body = response.get_data(as_text=True)
+    assert "第 2 行" in body and "该单元格被 Excel 存成了数字，末几位已丢失，请将列设为文本后重新填写" in body
+    assert "校验位不正确" not in body  # said instead of the misleading check-digit error
+    # A short number is an ordinary mistake, not Excel's doing.
+    assert "第 3 行" in body and "Excel 存成了数字" not in body.split("第 3 行", 1)[1]
+    assert _count() == 0

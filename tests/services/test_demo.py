@@ -2,6 +2,7 @@
 from sqlalchemy import select
 
 from talent.auth.models import User
+from talent.auth.units import unit_named
 from talent.extensions import db
 from talent.services import operations as services
 from talent.services.models import ServiceRequest
@@ -17,6 +18,9 @@ def test_demo_requests(runner):
     assert any(r.rating for r in requests)
     accounts = {u.username: u for u in db.session.scalars(select(User))}
     assert len([r for r in requests if r.talent_id == accounts["rencai"].talent_id]) >= 3
-    for clerk in ("zjj", "wjj"):
+    # Every unit the demo's requests go to has a clerk to handle them (县教育局, 县人社局 too).
+    handled = {u.unit_id for u in accounts.values() if u.role == "unit"} | {unit_named("县委组织部").id}
+    assert {r.unit_id for r in requests} <= handled
+    for clerk in ("zjj", "wjj", "jyj", "rsj"):
         assert services.queue_counts(accounts[clerk])["open"] >= 1, clerk
     assert any(e.move == "transfer" for r in requests for e in services.timeline(r, include_internal=True))

@@ -224,3 +224,22 @@ def test_card_holder_sees_the_related_benefit(client, people, today):
     sign_in(client, user)
     page = client.get("/me/services/new").get_data(as_text=True)
     assert "您的A类VIP卡待遇" in page and "人才公寓" in page
+
+
+def test_my_request_puts_the_materials_asked_for_and_the_outcome_at_the_top(client, people, today):
+    sign_in(client, people.talent_user)
+    req = file_housing(people)
+    move(people.zjj, req, "accept", "")
+    move(people.zjj, req, "ask_materials", "请补充户口簿复印件和购房合同")
+    db.session.commit()
+    page = client.get(f"/me/services/{req.id}").get_data(as_text=True)
+    top = page.index('id="materials-needed"')
+    assert top < page.index("请补充户口簿复印件和购房合同") < page.index('id="timeline"')
+    assert "请看下方" not in page
+    move(people.talent_user, req, "supply", "已补充")
+    move(people.zjj, req, "complete", "每月1500元，自下月起发放")
+    db.session.commit()
+    page = client.get(f"/me/services/{req.id}").get_data(as_text=True)
+    outcome = page.index('id="outcome"')
+    assert outcome < page.index("每月1500元，自下月起发放") < page.index('id="rating-form"')
+    assert page.index('id="rating-form"') < page.index('name="to"')  # rating before 重新办理
