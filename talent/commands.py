@@ -58,7 +58,10 @@ def register(app):
     @click.option("--commissioner-id", type=int, help="关联的科技特派员编号（role=commissioner）")
     @click.option("--password", help="不提供则交互输入")
     @click.option("--name", "display_name", default="", help="显示姓名")
-    def create_user(username, role, unit_name, talent_id, commissioner_id, password, display_name):
+    @click.option("--phone", default="", help="手机号码（接收短信通知）")
+    @click.option("--email", default="", help="电子邮箱（接收邮件通知）")
+    def create_user(username, role, unit_name, talent_id, commissioner_id, password, display_name,
+                    phone, email):
         """Create an account, e.g. the first administrator of a production install."""
         from talent.registry.models import Talent
 
@@ -83,7 +86,8 @@ def register(app):
             password = click.prompt("密码", hide_input=True, confirmation_prompt=True)
         try:
             user = accounts.create_user(None, username, password, role, unit_id=unit_id,
-                                        talent_id=talent_id, display_name=display_name)
+                                        talent_id=talent_id, display_name=display_name, phone=phone,
+                                        email=email)
         except accounts.AccountError as error:
             raise click.ClickException(str(error)) from None
         if commissioner is not None:

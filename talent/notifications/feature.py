@@ -1,8 +1,20 @@
-from flask import g
+"""The in-app inbox (站内消息) every feature writes to: a bell with an unread count, a list, read
+marks — and the outbox that carries notices on by SMS, e-mail and work-group robots, with the
+``flask worker`` that sends them."""
+import logging
+import signal
+import time
 
-from talent.core.features import Feature
-from talent.core.permissions import acting_user
-from talent.notifications import operations, views
+import click
+from flask import Flask, g
+
+from talent.core.features import Feature, MenuEntry
+from talent.core.masking import mask_phone
+from talent.core.permissions import Permission, acting_user
+from talent.extensions import db
+from talent.notifications import admin, api, openapi, operations, outbox, views
+
+log = logging.getLogger(__name__)
 
 
 def unread_notifications() -> int:
@@ -13,8 +25,50 @@ def unread_notifications() -> int:
     return g.unread_notifications
 
 
+def _commands(app: Flask) -> None:
+    @app.cli.command("worker")
+    @click.option("--once", is_flag=True, help="发完当前到期的消息就退出（cron 或测试用）")
+    @click.option("--batch", type=click.IntRange(1, 500), default=20, show_default=True,
+                  help="每批认领的条数")
+    @click.option("--interval", type=click.FloatRange(0.1, 300), default=2.0, show_default=True,
+                  help="队列为空时的等待秒数")
+    def worker(once, batch, interval):
+        """Send queued SMS, e-mail and work-group messages until stopped (systemd: README)."""
+        stopping = []
+        signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+        log.info("worker %s started", outbox.worker_name())
+        while not stopping:
+            try:
+                counts = outbox.run_batch(batch)
+            except Exception:  # a database restart must not end the worker; it retries
+                db.session.rollback()
+                log.exception("worker batch failed")
+                counts = {}
+                time.sleep(interval)
+            if counts:
+                log.info("worker: %s", counts)
+            elif once:
+                break
+            else:
+                time.sleep(interval)
+            db.session.remove()
+        click.echo("worker stopped")
+
+
 feature = Feature(
     name="notifications",
-    blueprints=(views.bp,),
+    blueprints=(views.bp, admin.bp),
+    api_blueprints=(api.bp,),
+    menu=(
+        MenuEntry("notifications_admin.deliveries", "短信邮件发送记录", "send", Permission.USERS_MANAGE,
+                  order=96, group="系统管理"),
+        MenuEntry("notifications_admin.webhooks", "单位工作群机器人", "robot", Permission.USERS_MANAGE,
+                  order=97, group="系统管理"),
+    ),
+    audit_objects={"deliveries": "短信邮件发送", "unit_webhooks": "单位工作群机器人"},
+    audit_actions={"resend": "重新发送", "contact": "修改联系方式", "channels": "修改通知渠道"},
+    openapi=openapi.openapi,
     template_globals={"unread_notifications": unread_notifications},
+    template_filters={"mask_phone": mask_phone},
+    setup=_commands,
 )

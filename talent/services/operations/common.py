@@ -64,7 +64,7 @@ def handlers(unit_id: int) -> list[User]:
 
 
 def _notify_handlers(unit_id: int, title: str, **kwargs) -> int:
-    return inbox.notify(handlers(unit_id), title, **kwargs)
+    return inbox.notify(handlers(unit_id), title, unit_id=unit_id, **kwargs)
 
 
 def link(endpoint: str, **values) -> str:

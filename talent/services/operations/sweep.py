@@ -9,6 +9,7 @@ from talent.auth.models import User
 from talent.core import timeutil
 from talent.core.timeutil import utcnow
 from talent.extensions import db
+from talent.notifications import operations as inbox
 from talent.notifications.models import Notification
 from talent.services.models import (
     ServiceEvent,
@@ -61,7 +62,7 @@ def _notify_overdue(rows) -> int:
         already.update(tuple(row) for row in db.session.execute(
             select(Notification.user_id, Notification.key).where(
                 Notification.key.in_(key_list[start:start + 500]))))
-    now, messages = utcnow(), []
+    now, messages, units, accounts = utcnow(), [], {}, {}
     with nullcontext() if has_request_context() else current_app.test_request_context():
         for r in rows:
             if r.unit_id not in staff:
@@ -69,10 +70,12 @@ def _notify_overdue(rows) -> int:
             users = staff[r.unit_id]
             what = "受理" if r.status == "submitted" else "办理"
             target = url_for("services.detail", request_id=r.id)
-            messages.extend({"user_id": u.id, "kind": "service_overdue", "created_at": now,
-                             "title": f"{r.number} 已超过{what}期限（{r.deadline_on}）",
-                             "body": r.title[:500], "link": target, "key": keys[r.id]}
-                            for u in users if (u.id, keys[r.id]) not in already)
-    for start in range(0, len(messages), 1000):
-        db.session.execute(insert(Notification), messages[start:start + 1000])
-    return len(messages)
+            for u in users:
+                if (u.id, keys[r.id]) in already:
+                    continue
+                accounts[u.id] = u
+                units[len(messages)] = r.unit_id
+                messages.append({"user_id": u.id, "kind": "service_overdue", "created_at": now,
+                                 "title": f"{r.number} 已超过{what}期限（{r.deadline_on}）",
+                                 "body": r.title[:500], "link": target, "key": keys[r.id]})
+    return inbox.notify_bulk(messages, accounts, units)
