@@ -135,6 +135,8 @@ def _channels() -> dict:
         "TENCENT_SMS_ENDPOINT": env("TENCENT_SMS_ENDPOINT", ""),
         "SMS_GATEWAY_URL": env("SMS_GATEWAY_URL", ""), "SMS_GATEWAY_ACCOUNT": env("SMS_GATEWAY_ACCOUNT", ""),
         "SMS_GATEWAY_SECRET": env("SMS_GATEWAY_SECRET", ""),
+        # How long a worker holds the deliveries it claimed before another may take them over.
+        "WORKER_LEASE_SECONDS": _int("WORKER_LEASE_SECONDS", 120),
     }
 
 

@@ -140,7 +140,8 @@ def claim(limit: int = 20) -> tuple[str, list[int]]:
     """Take up to ``limit`` due deliveries for this worker; commits the claim."""
     now = utcnow()
     token = f"{worker_name()}:{uuid.uuid4().hex[:12]}"
-    values = {"status": "sending", "lease_until": now + timedelta(seconds=LEASE_SECONDS),
+    lease = int(current_app.config.get("WORKER_LEASE_SECONDS") or LEASE_SECONDS)
+    values = {"status": "sending", "lease_until": now + timedelta(seconds=lease),
               "worker": token, "attempts": Delivery.attempts + 1}
     candidates = select(Delivery.id).where(_due(now)).order_by(Delivery.not_before, Delivery.id).limit(limit)
     if db.session.get_bind().dialect.name == "postgresql":
