@@ -32,11 +32,11 @@ class Mailbox:
 
     def __init__(self):
         self.messages = []
-        self.rcpt_started = threading.Event()
+        self.rcpt_count = 0
         self.rcpt_delay = 0.0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        self.rcpt_started.set()
+        self.rcpt_count += 1
         if self.rcpt_delay:
             time.sleep(self.rcpt_delay)
         envelope.rcpt_tos.append(address)
