@@ -8,6 +8,7 @@ Notifications are not audited: they are a consequence of audited changes, not ch
 """
 from collections.abc import Iterable, Mapping, Sequence
 
+from flask import current_app, has_request_context, url_for
 from sqlalchemy import Select, func, select, update
 
 from talent.auth.models import User
@@ -16,6 +17,14 @@ from talent.core.timeutil import utcnow
 from talent.extensions import db
 from talent.notifications import outbox, rules
 from talent.notifications.models import ChannelChoice, Notification
+
+
+def link(endpoint: str, **values) -> str:
+    """A site-relative URL for a notification, also from the CLI where there is no request."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    with current_app.test_request_context():
+        return url_for(endpoint, **values)
 
 
 def _safe_link(link: str) -> str:

@@ -3,8 +3,6 @@ who handles a unit's requests and card holders."""
 import logging
 from datetime import date
 
-from flask import current_app, has_request_context, url_for
-
 from talent.auth.models import Unit, User
 from talent.cards import operations as cards
 from talent.cards.models import TierBenefit
@@ -69,10 +67,7 @@ def _notify_handlers(unit_id: int, title: str, **kwargs) -> int:
 
 def link(endpoint: str, **values) -> str:
     """A site-relative URL, also from the CLI (the sweep) where there is no request."""
-    if has_request_context():
-        return url_for(endpoint, **values)
-    with current_app.test_request_context():
-        return url_for(endpoint, **values)
+    return inbox.link(endpoint, **values)
 
 
 def _staff_link(req: ServiceRequest) -> str:

@@ -203,6 +203,10 @@ def _notify_move(actor, req: ServiceRequest, move: Move, note: str, new_unit: Un
                  "reopen": "已由人才办申请重新办理"}
         inbox.notify_talent(req.talent_id, f"您的申请 {req.number} {texts[move.name]}",
                             body=note, link=_talent_link(req), kind="service")
+    if move.name == "complete":
+        inbox.notify_talent(req.talent_id, f"请为服务申请 {req.number} 的办理评价（1–5 星）",
+                            link=_talent_link(req), kind="rating_invite",
+                            key=f"services:{req.id}:rate:{req.reopen_count}")
     if move.name in ("supply", "withdraw", "reopen"):
         _notify_handlers(req.unit_id, f"{req.number} {EVENT_TEXT[move.name]}",
                           body=note, link=_staff_link(req), kind="service")
