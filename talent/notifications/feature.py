@@ -70,5 +70,6 @@ feature = Feature(
     openapi=openapi.openapi,
     template_globals={"unread_notifications": unread_notifications},
     template_filters={"mask_phone": mask_phone},
+    daily=outbox.send_digests,
     setup=_commands,
 )

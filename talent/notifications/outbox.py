@@ -225,6 +225,40 @@ def run_until_idle(limit: int = 20, max_batches: int = 100) -> dict[str, int]:
     return total
 
 
+# --- the daily digest -----------------------------------------------------------------------------
+
+def send_digests(today) -> dict[str, int]:
+    """For each account whose SMS were held back by the daily cap on the day before ``today``, one
+    SMS saying how many (sent from 08:00). Idempotent: the held deliveries are marked as digested."""
+    from talent.auth.models import User
+    from talent.notifications.operations import notify
+
+    start, end = timeutil.utc_start_of(today - timedelta(days=1)), timeutil.utc_start_of(today)
+    held = db.session.execute(
+        select(Delivery.user_id, func.count(Delivery.id)).where(
+            Delivery.status == "capped", Delivery.provider_ref == "", Delivery.created_at >= start,
+            Delivery.created_at < end).group_by(Delivery.user_id)).all()
+    sent = 0
+    for user_id, count in held:
+        user = db.session.get(User, user_id)
+        mobile = mobile_of(user) if user is not None and user.active else ""
+        title = f"昨天另有 {count} 条通知超出每日短信条数，未发短信"
+        if mobile and notify([user], title, link="/notifications", kind="sms_digest",
+                             key=f"sms-digest:{today.isoformat()}"):
+            note = db.session.scalar(select(Notification).where(
+                Notification.user_id == user_id, Notification.key == f"sms-digest:{today.isoformat()}"))
+            db.session.add(Delivery(notification_id=note.id, user_id=user_id, channel="sms", address=mobile,
+                                    kind="sms_digest", text=rules.sms_text(title, "sms_digest", note.link),
+                                    idem_key=uuid.uuid4().hex, not_before=rules.quiet_hours_end(utcnow())))
+            sent += 1
+        db.session.execute(update(Delivery).where(
+            Delivery.user_id == user_id, Delivery.status == "capped", Delivery.provider_ref == "",
+            Delivery.created_at >= start, Delivery.created_at < end).values(provider_ref="digest")
+            .execution_options(synchronize_session=False))
+    db.session.flush()
+    return {"sms_digests": sent}
+
+
 # --- the dead-letter list -------------------------------------------------------------------------
 
 def dead_letters():

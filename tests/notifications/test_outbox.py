@@ -234,6 +234,17 @@ def test_the_daily_sms_cap_holds_the_rest_for_the_digest(app, gateway_sms, clock
     for n in range(4):
         operations.notify_talent(talent.id, f"您的申请 FW-2026-00001{n} 已受理", kind="service")
     assert [d.status for d in _deliveries()] == ["queued", "queued", "capped", "capped"]
+    db.session.commit()
+    assert outbox.run_until_idle() == {"sent": 2}
+    clock(datetime(2026, 12, 8, 0, 5))  # the daily sweep, early next morning
+    assert outbox.send_digests(date(2026, 12, 8)) == {"sms_digests": 1}
+    assert outbox.send_digests(date(2026, 12, 8)) == {"sms_digests": 0}  # idempotent
+    db.session.commit()
+    digest = _deliveries()[-1]
+    assert digest.kind == "sms_digest" and digest.text.startswith("昨天另有 2 条通知")
+    assert outbox.run_until_idle() == {}  # quiet hours: from 08:00
+    clock(datetime(2026, 12, 8, 8, 0))
+    assert outbox.run_until_idle() == {"sent": 1} and len(gateway_sms.requests) == 3
     app.config["SMS_DAILY_CAP"] = 10
 
 
