@@ -1,4 +1,5 @@
 """Command-line tasks: reference data, demo data, accounts, backup and restore."""
+import logging
 from pathlib import Path
 
 import click
@@ -8,6 +9,8 @@ from talent.auth import operations as accounts
 from talent.core import backup as backups
 from talent.core.permissions import Role
 from talent.extensions import db
+
+log = logging.getLogger(__name__)
 
 
 def register(app):
@@ -34,6 +37,38 @@ def register(app):
         for feature, counts in results.items():
             summary = "，".join(f"{what} {n}" for what, n in counts.items()) or "无"
             click.echo(f"{feature}：{summary}")
+
+    @app.cli.command("worker")
+    @click.option("--once", is_flag=True, help="做完当前到期的工作就退出（cron 或测试用）")
+    @click.option("--interval", type=click.FloatRange(0.1, 300), default=2.0, show_default=True,
+                  help="无事可做时的等待秒数")
+    def worker(once, interval):
+        """The background process: SMS, e-mail and work-group messages, long exports — every
+        feature's ``background`` work, round after round, until SIGTERM (systemd: README)."""
+        import signal
+        import time
+
+        from talent.core.features import run_background
+        from talent.notifications.outbox import worker_name
+
+        stopping = []
+        signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+        log.info("worker %s started", worker_name())
+        while not stopping:
+            try:
+                results = run_background()
+            except Exception:  # a database restart must not end the worker: it tries again
+                db.session.rollback()
+                log.exception("worker round failed")
+                results = {}
+            db.session.remove()
+            if results:
+                log.info("worker: %s", results)
+            elif once:
+                break
+            else:
+                time.sleep(interval)
+        click.echo("worker stopped")
 
     @app.cli.command("demo")
     @click.option("--count", default=40, show_default=True, help="演示人才数量")

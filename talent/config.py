@@ -137,6 +137,7 @@ def _channels() -> dict:
         "SMS_GATEWAY_SECRET": env("SMS_GATEWAY_SECRET", ""),
         # How long a worker holds the deliveries it claimed before another may take them over.
         "WORKER_LEASE_SECONDS": _int("WORKER_LEASE_SECONDS", 120),
+        "WORKER_BATCH": _int("WORKER_BATCH", 20),  # deliveries one worker claims at a time
     }
 
 

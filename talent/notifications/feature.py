@@ -1,20 +1,12 @@
 """The in-app inbox (站内消息) every feature writes to: a bell with an unread count, a list, read
 marks — and the outbox that carries notices on by SMS, e-mail and work-group robots, with the
-``flask worker`` that sends them."""
-import logging
-import signal
-import time
-
-import click
-from flask import Flask, g
+``flask worker`` that sends them (its ``background`` hook)."""
+from flask import g
 
 from talent.core.features import Feature, MenuEntry
 from talent.core.masking import mask_phone
 from talent.core.permissions import Permission, acting_user
-from talent.extensions import db
 from talent.notifications import admin, api, openapi, operations, outbox, views
-
-log = logging.getLogger(__name__)
 
 
 def unread_notifications() -> int:
@@ -23,36 +15,6 @@ def unread_notifications() -> int:
         user = acting_user()
         g.unread_notifications = operations.unread_count(user) if user is not None else 0
     return g.unread_notifications
-
-
-def _commands(app: Flask) -> None:
-    @app.cli.command("worker")
-    @click.option("--once", is_flag=True, help="发完当前到期的消息就退出（cron 或测试用）")
-    @click.option("--batch", type=click.IntRange(1, 500), default=20, show_default=True,
-                  help="每批认领的条数")
-    @click.option("--interval", type=click.FloatRange(0.1, 300), default=2.0, show_default=True,
-                  help="队列为空时的等待秒数")
-    def worker(once, batch, interval):
-        """Send queued SMS, e-mail and work-group messages until stopped (systemd: README)."""
-        stopping = []
-        signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
-        log.info("worker %s started", outbox.worker_name())
-        while not stopping:
-            try:
-                counts = outbox.run_batch(batch)
-            except Exception:  # a database restart must not end the worker; it retries
-                db.session.rollback()
-                log.exception("worker batch failed")
-                counts = {}
-                time.sleep(interval)
-            if counts:
-                log.info("worker: %s", counts)
-            elif once:
-                break
-            else:
-                time.sleep(interval)
-            db.session.remove()
-        click.echo("worker stopped")
 
 
 feature = Feature(
@@ -71,5 +33,5 @@ feature = Feature(
     template_globals={"unread_notifications": unread_notifications},
     template_filters={"mask_phone": mask_phone},
     daily=outbox.send_digests,
-    setup=_commands,
+    background=outbox.run_batch,
 )

@@ -205,8 +205,8 @@ def deliver(delivery_id: int, token: str) -> str:
     return outcome["status"]
 
 
-def run_batch(limit: int = 20) -> dict[str, int]:
-    token, ids = claim(limit)
+def run_batch(limit: int | None = None) -> dict[str, int]:
+    token, ids = claim(limit or int(current_app.config.get("WORKER_BATCH") or 20))
     counts: dict[str, int] = {}
     for delivery_id in ids:
         status = deliver(delivery_id, token)

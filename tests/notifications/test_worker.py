@@ -17,11 +17,12 @@ from tests.factories import UserFactory
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def start_worker(database_url: str, smtp, *args: str) -> subprocess.Popen:
+def start_worker(database_url: str, smtp, *args: str, batch: int = 20) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": database_url, "DATA_KEY": TEST_DATA_KEY, "INDEX_KEY": TEST_INDEX_KEY,
            "SECRET_KEY": "w" * 40, "CARD_SIGNING_KEY": "c" * 40, "TALENT_ENV": "development",
            "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp.port), "SMTP_TLS": "none",
-           "SMTP_FROM": "rc@shuangpai.example", "WORKER_LEASE_SECONDS": "2", "SMS_PROVIDER": ""}
+           "SMTP_FROM": "rc@shuangpai.example", "WORKER_LEASE_SECONDS": "2", "SMS_PROVIDER": "",
+           "WORKER_BATCH": str(batch)}
     command = [sys.executable, "-m", "flask", "--app", "app", "worker", "--interval", "0.2", *args]
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
@@ -51,7 +52,7 @@ def statuses() -> list[str]:
 def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(app, smtp, database_url):
     keys = queue_mails(10)
     smtp.mailbox.rcpt_delay = 0.5
-    worker = start_worker(database_url, smtp, "--batch", "5")
+    worker = start_worker(database_url, smtp, batch=5)
     # Killed while the third message of its first batch is being handed over (before the
     # server accepted it): two sent, three claimed but unsent, five never touched.
     wait_for(lambda: smtp.mailbox.rcpt_count >= 3)
@@ -71,7 +72,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(app, sm
 def test_two_workers_send_each_delivery_once(app, smtp, database_url):
     keys = queue_mails(30)
     smtp.mailbox.rcpt_delay = 0.05
-    workers = [start_worker(database_url, smtp, "--once", "--batch", "3") for _ in range(2)]
+    workers = [start_worker(database_url, smtp, "--once", batch=3) for _ in range(2)]
     for worker in workers:
         output = worker.communicate(timeout=120)[0].decode()
         assert worker.returncode == 0, output
