@@ -12,7 +12,9 @@ from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, require
 from talent.core.spreadsheet import XLSX_MIMETYPE, SpreadsheetError, read_xlsx
 from talent.extensions import db
+from talent.jobs import operations as jobs
 from talent.registry import choices, operations, spreadsheet
+from talent.registry import jobs as talent_jobs
 from talent.registry.forms import CorrectionReplyForm, TalentForm, TeamForm
 from talent.registry.models import CorrectionRequest, Talent, Team
 from talent.registry.operations import DuplicateIdNumber, TalentQuery, id_number_search
@@ -131,6 +133,11 @@ def talent_leave(talent_id: int):
 def talent_export():
     reveal = _reveal_ids()
     query = TalentQuery.from_args(request.args, by_id_number=reveal)
+    total = db.session.scalar(query.count()) or 0
+    if total > jobs.sync_limit():  # long work leaves the request: the worker writes it
+        job = jobs.submit(acting_user(), talent_jobs.KIND, {"args": query.args(), "reveal": reveal}, total)
+        db.session.commit()
+        return redirect(url_for("jobs.detail", job_id=job.id))
     output, rows = spreadsheet.export_talents(query, reveal=reveal)
     audit.record_export(acting_user(), "talents", "科技人才信息库", query.filters(), rows, reveal)
     db.session.commit()
