@@ -11,6 +11,10 @@
     bar.textContent = job.percent + "%";
     meter.setAttribute("aria-valuenow", String(job.percent));
     state.textContent = job.status_label + (job.total ? "：" + job.done + " / " + job.total : "");
+    if (job.status === "done" && document.getElementById("job-download").dataset.file === "no") {
+      window.location.reload();  // an import: the page shows its report
+      return;
+    }
     if (job.status === "done") {
       document.getElementById("job-download").hidden = false;
       document.getElementById("job-expiry").textContent = job.expires_local ? job.expires_local + " 前可下载" : "";

@@ -48,6 +48,11 @@ def sync_limit() -> int:
     return int(current_app.config.get("EXPORT_SYNC_LIMIT", 10_000))
 
 
+def import_sync_limit() -> int:
+    """Imports of more rows than this run in the background (``IMPORT_SYNC_LIMIT``, 2,000)."""
+    return int(current_app.config.get("IMPORT_SYNC_LIMIT", 2_000))
+
+
 def submit(actor, kind: str, params: dict, total: int = 0) -> Job:
     if kind not in KINDS:
         raise ValueError(kind)
@@ -107,10 +112,12 @@ def run_next() -> dict[str, int]:
         if kind is None:
             raise RuntimeError(f"未知的任务类型 {job.kind}")
         output, filename = kind.run(job, _progress_writer(job.id, token))
-        stored = f"{job.id}-{uuid.uuid4().hex}.xlsx"
-        with open(upload_root("exports") / stored, "wb") as target:
-            shutil.copyfileobj(output, target)
-        output.close()
+        stored = ""
+        if output is not None:  # an import has a report, not a file
+            stored = f"{job.id}-{uuid.uuid4().hex}.xlsx"
+            with open(upload_root("exports") / stored, "wb") as target:
+                shutil.copyfileobj(output, target)
+            output.close()
     except Exception as error:  # any failure ends the job, never the worker
         db.session.rollback()
         log.exception("job %s (%s) failed", job_id, getattr(job, "kind", "?"))
@@ -127,7 +134,9 @@ def run_next() -> dict[str, int]:
     job.finished_at = utcnow()
     job.expires_at = job.finished_at + timedelta(days=KEEP_DAYS)
     job.done = max(job.done, job.total)
-    inbox.notify([job.user], f"{_label(job)}已生成，{KEEP_DAYS} 天内可下载",
+    outcome = (job.params or {}).get("result", {}).get("summary") or (
+        f"已生成，{KEEP_DAYS} 天内可下载" if stored else "已完成")
+    inbox.notify([job.user], f"{_label(job)}{outcome}",
                  link=inbox.link("jobs.detail", job_id=job.id), kind="job", key=f"job:{job.id}")
     db.session.commit()
     return {"done": 1}

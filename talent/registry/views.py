@@ -1,4 +1,5 @@
 """Pages of the 科技人才信息库: list, detail with history, forms, import and export."""
+import secrets
 from io import BytesIO
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
@@ -167,11 +168,15 @@ def talent_import():
         elif not upload.filename.lower().endswith(".xlsx"):
             problem = "只支持 .xlsx 格式（Excel 2007 及以上），请用导入模板填写"
         else:
+            content = upload.stream.read()
             try:
-                sheet = read_xlsx(upload.stream, spreadsheet.REQUIRED_HEADERS)
+                sheet = read_xlsx(BytesIO(content), spreadsheet.REQUIRED_HEADERS)
             except SpreadsheetError as error:
                 problem = str(error)
             else:
+                if len(sheet.rows) > jobs.import_sync_limit():  # long work leaves the request
+                    return redirect(url_for("jobs.detail", job_id=_import_in_background(
+                        content, upload.filename, len(sheet.rows))))
                 report = spreadsheet.import_talents(acting_user(), sheet)
                 if report.ok:
                     db.session.commit()
@@ -180,6 +185,15 @@ def talent_import():
                 db.session.rollback()
     return render_template("registry/talent_import.html", form=form, report=report,
                            problem=problem)
+
+
+def _import_in_background(content: bytes, filename: str, rows: int) -> int:
+    stored = f"{secrets.token_hex(16)}.xlsx"
+    talent_jobs.import_path(stored).write_bytes(content)
+    job = jobs.submit(acting_user(), talent_jobs.IMPORT_KIND, {"stored": stored, "filename": filename[:100]},
+                      total=rows)
+    db.session.commit()
+    return job.id
 
 
 @bp.get("/teams")

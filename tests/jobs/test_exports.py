@@ -1,6 +1,6 @@
 """Exports past EXPORT_SYNC_LIMIT rows leave the request: the worker writes them with progress, the
 requester is told and alone can download, for 7 days."""
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from io import BytesIO
 
 from openpyxl import load_workbook
@@ -82,3 +82,55 @@ def test_a_job_whose_worker_died_is_taken_up_again(app, clock):
     assert claimed == job.id and jobs.claim()[1] is None  # running: no one else takes it
     clock(datetime(2026, 12, 7, 10, 0) + timedelta(minutes=jobs.LEASE_MINUTES + 1))
     assert jobs.run_next() == {"done": 1}
+
+
+def _workbook(rows: list[list]) -> bytes:
+    from openpyxl import Workbook
+
+    from talent.registry.spreadsheet import HEADERS
+
+    book = Workbook()
+    book.active.append(HEADERS)
+    for row in rows:
+        book.active.append(row)
+    output = BytesIO()
+    book.save(output)
+    return output.getvalue()
+
+
+def _row(name: str, id_number: str) -> list:
+    from talent.registry.spreadsheet import HEADERS
+
+    values = {"姓名": name, "证件号码": id_number, "联系电话": "13874611111", "学历": "博士研究生",
+              "工作单位": "双牌县虎杖生物科技有限公司", "专业领域": "生物医药"}
+    return [values.get(header.rstrip("*"), "") for header in HEADERS]
+
+
+def test_a_large_import_runs_in_the_background_and_reports(app, client, auth):
+    from talent.registry.models import Talent
+    from tests.factories import resident_id
+
+    app.config["IMPORT_SYNC_LIMIT"] = 1
+    auth.login_as("org")
+    good = [_row("蒋建华", resident_id(date(1985, 3, 15), True)),
+            _row("唐丽", resident_id(date(1990, 6, 1), False))]
+    response = client.post("/talents/import", data={"file": (BytesIO(_workbook(good)), "人才.xlsx")},
+                           content_type="multipart/form-data")
+    job = db.session.scalar(select(Job))
+    assert response.status_code == 302 and (job.kind, job.total) == ("registry.talents_import", 2)
+    assert db.session.scalar(select(Talent).where(Talent.name == "蒋建华")) is None  # not yet
+    assert jobs.run_next() == {"done": 1}
+    db.session.expire_all()
+    assert job.params["result"]["created"] == 2 and job.params["result"]["ok"] is True
+    assert db.session.scalar(select(Talent).where(Talent.name == "蒋建华")) is not None
+    assert not list((jobs.upload_root("imports")).glob(job.params["stored"]))  # file gone once read
+    page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert "共导入 2 名人才" in page
+
+    bad = [_row("王五", "431123198503150012")]  # wrong check digit
+    client.post("/talents/import", data={"file": (BytesIO(_workbook(bad * 2)), "错.xlsx")},
+                content_type="multipart/form-data")
+    assert jobs.run_next() == {"done": 1}
+    failed = db.session.scalars(select(Job).order_by(Job.id.desc())).first()
+    assert failed.params["result"]["ok"] is False and failed.params["result"]["errors"]
+    assert db.session.scalar(select(Talent).where(Talent.name == "王五")) is None
