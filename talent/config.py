@@ -178,6 +178,9 @@ def load(instance_path: str) -> dict:
         # Where files from people are kept (core/uploads.py); empty: instance/uploads.
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", ""),
         **_channels(),
+        # Exports and imports longer than these run in the worker (talent/jobs/).
+        "EXPORT_SYNC_LIMIT": _int("EXPORT_SYNC_LIMIT", 10_000),
+        "IMPORT_SYNC_LIMIT": _int("IMPORT_SYNC_LIMIT", 2_000),
         "SQLALCHEMY_DATABASE_URI": _database_url(path),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
