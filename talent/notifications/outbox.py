@@ -42,18 +42,19 @@ BACKOFF_SECONDS = (30, 120, 600, 1800, 3600, 3 * 3600)
 
 # --- writing --------------------------------------------------------------------------------------
 
-def mobile_of(user) -> str:
+def mobile_of(user, record: dict | None = None) -> str:
     """The account's own mobile number, else (a talent's account) the talent record's, if it is a
-    mainland mobile number (a landline cannot take an SMS)."""
-    phone = user.phone or _talent_contact(user, "phone")
+    mainland mobile number (a landline cannot take an SMS). ``record``: the talent's contact, if
+    already read."""
+    phone = user.phone or (record if record is not None else talent_contact(user))["phone"]
     try:
         return check_mobile(phone)
     except InvalidValue:
         return ""
 
 
-def email_of(user) -> str:
-    return user.email or _talent_contact(user, "email")
+def email_of(user, record: dict | None = None) -> str:
+    return user.email or (record if record is not None else talent_contact(user))["email"]
 
 
 def talent_contact(user) -> dict:
@@ -64,10 +65,6 @@ def talent_contact(user) -> dict:
 
     row = db.session.execute(select(Talent.phone, Talent.email).where(Talent.id == user.talent_id)).first()
     return {"phone": row.phone or "", "email": row.email or ""} if row else {"phone": "", "email": ""}
-
-
-def _talent_contact(user, field: str) -> str:
-    return talent_contact(user)[field]
 
 
 def choices_for(users: Sequence, group: str) -> dict[int, tuple[bool, bool]]:
@@ -98,12 +95,16 @@ def enqueue(written: Sequence[tuple[Notification, object]], unit_id: int | None 
         wanted = choices_for([u for _n, u in pairs], group) if (email_on or sms_on) else {}
         for note, user in pairs:
             sms, email = wanted.get(user.id, (False, False))
-            if email and email_on and (address := email_of(user)):
+            sms, email = sms and sms_on, email and email_on
+            # the talent record is read once, and only when the account lacks what is needed
+            lacking = (email and not user.email) or (sms and not user.phone)
+            record = talent_contact(user) if lacking else {"phone": "", "email": ""}
+            if email and (address := email_of(user, record)):
                 added.append(Delivery(notification_id=note.id, user_id=user.id, channel="email",
                                       address=address, kind=note.kind, subject=rules.outside_text(
                                           note.title, note.kind)[:200],
                                       text=rules.email_text(note.title, note.kind, note.link)))
-            if sms and sms_on and (mobile := mobile_of(user)):
+            if sms and (mobile := mobile_of(user, record)):
                 cap = rules.daily_cap()
                 capped = cap > 0 and _sms_sent_today(user.id, now) >= cap
                 added.append(Delivery(notification_id=note.id, user_id=user.id, channel="sms",
