@@ -8,8 +8,11 @@ Claiming is safe with any number of workers. On PostgreSQL the candidates are lo
 ``SELECT … FOR UPDATE SKIP LOCKED``, so two workers take disjoint rows without waiting; on SQLite
 the claim is one ``UPDATE … WHERE id IN (SELECT …)`` inside ``BEGIN IMMEDIATE`` (see
 ``talent.extensions``), which serialises claimers. Either way a row is claimed with a token and a
-lease: a worker killed mid-batch leaves rows that are claimable again when their lease ends, and a
-worker whose lease ran out cannot record a result over another's claim.
+lease: a worker killed mid-batch leaves rows that are claimable again when their lease ends. Right
+before each send a worker renews the lease of that row — only if the claim is still its own and
+unexpired — so a batch slowed by a provider never sends a row another worker has taken over, and
+a worker whose lease ran out cannot record a result over another's claim. (A single send is
+bounded by the channels' 15-second timeouts, far inside the 120-second lease.)
 
 Delivery is at least once with the window narrowed to one row: a row is marked sent in its own
 transaction right after the provider accepts it; only a crash between the provider's answer and
@@ -137,12 +140,15 @@ def _due(now):
                and_(Delivery.status == "sending", Delivery.lease_until < now))
 
 
+def _lease_seconds() -> int:
+    return int(current_app.config.get("WORKER_LEASE_SECONDS") or LEASE_SECONDS)
+
+
 def claim(limit: int = 20) -> tuple[str, list[int]]:
     """Take up to ``limit`` due deliveries for this worker; commits the claim."""
     now = utcnow()
     token = f"{worker_name()}:{uuid.uuid4().hex[:12]}"
-    lease = int(current_app.config.get("WORKER_LEASE_SECONDS") or LEASE_SECONDS)
-    values = {"status": "sending", "lease_until": now + timedelta(seconds=lease),
+    values = {"status": "sending", "lease_until": now + timedelta(seconds=_lease_seconds()),
               "worker": token, "attempts": Delivery.attempts + 1}
     candidates = select(Delivery.id).where(_due(now)).order_by(Delivery.not_before, Delivery.id).limit(limit)
     if db.session.get_bind().dialect.name == "postgresql":
@@ -175,12 +181,18 @@ def _send(delivery: Delivery) -> str:
 
 def deliver(delivery_id: int, token: str) -> str:
     """Send one claimed delivery and record the outcome; returns the new status."""
-    delivery = db.session.get(Delivery, delivery_id)
-    if delivery is None or delivery.worker != token or delivery.status != "sending":
-        db.session.rollback()
+    mine = and_(Delivery.id == delivery_id, Delivery.worker == token, Delivery.status == "sending")
+    # Renew the lease just before sending, and only if the claim is still ours: a batch that took
+    # longer than the lease (slow providers) may have been taken over meanwhile — then the other
+    # worker sends it and this one must not. After the renewal no one can take it for a lease.
+    renewed = db.session.execute(update(Delivery).where(mine, Delivery.lease_until >= utcnow()).values(
+        lease_until=utcnow() + timedelta(seconds=_lease_seconds())).execution_options(
+        synchronize_session=False)).rowcount
+    db.session.commit()
+    delivery = db.session.get(Delivery, delivery_id) if renewed else None
+    if delivery is None:
         return "skipped"
     now = utcnow()
-    mine = and_(Delivery.id == delivery_id, Delivery.worker == token, Delivery.status == "sending")
     if delivery.channel == "sms" and rules.in_quiet_hours(now):
         outcome = {"status": "queued", "not_before": rules.quiet_hours_end(now),
                    "attempts": Delivery.attempts - 1, "lease_until": None}

@@ -283,3 +283,20 @@ def test_sweep_overdue_notices_get_deliveries_too(app, smtp, freeze_today):
     assert services.sweep()["notified"] == 1
     [delivery] = _deliveries(kind="service_overdue")
     assert delivery.channel == "email" and delivery.address == "zjj@example.org"
+
+
+def test_a_slow_worker_whose_lease_ran_out_does_not_send_what_another_took_over(app, smtp, clock):
+    start = datetime(2026, 12, 7, 10, 0)
+    clock(start)
+    clerk = UserFactory(role="org", email="clerk@example.org")
+    db.session.commit()
+    operations.notify([clerk], "FW-2026-000030 已超过办理期限", kind="service_overdue")
+    db.session.commit()
+    slow, [delivery_id] = outbox.claim()
+    clock(start + timedelta(seconds=outbox.LEASE_SECONDS + 1))  # the slow one is still busy
+    fast, taken = outbox.claim()
+    assert taken == [delivery_id]
+    assert outbox.deliver(delivery_id, slow) == "skipped"
+    assert outbox.deliver(delivery_id, fast) == "sent"
+    assert outbox.deliver(delivery_id, slow) == "skipped"
+    assert len(smtp.mailbox.messages) == 1

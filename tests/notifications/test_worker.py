@@ -3,10 +3,12 @@ nothing; two at once send every delivery once (PostgreSQL: SKIP LOCKED; SQLite: 
 import os
 import subprocess
 import sys
+import threading
 import time
+from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from talent.extensions import db
 from talent.notifications import operations
@@ -15,6 +17,10 @@ from tests.conftest import TEST_DATA_KEY, TEST_INDEX_KEY
 from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+# time.sleep's absolute monotonic deadline is refused under faketime (CI's year-end run)
+PAUSE = threading.Event()
 
 
 def start_worker(database_url: str, smtp, *args: str, batch: int = 20) -> subprocess.Popen:
@@ -27,11 +33,25 @@ def start_worker(database_url: str, smtp, *args: str, batch: int = 20) -> subpro
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
 
+def finish(process: subprocess.Popen, seconds: float = 120) -> str:
+    """The process's output once it ends; killed after ``seconds`` (Popen's own timeouts sleep,
+    which faketime refuses)."""
+    guard = threading.Timer(seconds, process.kill)
+    guard.start()
+    try:
+        return process.communicate()[0].decode()
+    finally:
+        guard.cancel()
+
+
 def queue_mails(count: int) -> list[str]:
     users = [UserFactory(role="org", email=f"clerk{n}@example.org") for n in range(count)]
     db.session.commit()
     for n, user in enumerate(users):
         operations.notify([user], f"FW-2026-{n:06d} 已超过办理期限", kind="service_overdue")
+    # Due by any process's clock: under faketime each process's clock starts at the same fake
+    # moment, so the worker started later would otherwise read them as not yet due.
+    db.session.execute(update(Delivery).values(not_before=datetime(2000, 1, 1)))
     db.session.commit()
     return [d.idem_key for d in db.session.scalars(select(Delivery).order_by(Delivery.id))]
 
@@ -40,7 +60,7 @@ def wait_for(condition, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
         assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
+        PAUSE.wait(0.02)
 
 
 def statuses() -> list[str]:
@@ -57,15 +77,17 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(app, sm
     # server accepted it): two sent, three claimed but unsent, five never touched.
     wait_for(lambda: smtp.mailbox.rcpt_count >= 3)
     worker.kill()
-    worker.wait(10)
+    finish(worker)
     assert len(smtp.mailbox.messages) == 2
     assert statuses() == ["sent", "sent", "sending", "sending", "sending", *["queued"] * 5]
     smtp.mailbox.rcpt_delay = 0
-    time.sleep(2.2)  # the dead worker's lease runs out
-    again = start_worker(database_url, smtp, "--once")
-    output = again.communicate(timeout=60)[0].decode()
-    assert again.returncode == 0, output
-    assert statuses() == ["sent"] * 10
+    PAUSE.wait(2.2)  # the dead worker's lease runs out
+    # A new worker takes up the rest, the dead one's claims once their lease has run out by its
+    # own clock (under faketime every process's clock starts at the same fake moment).
+    again = start_worker(database_url, smtp)
+    wait_for(lambda: statuses() == ["sent"] * 10, 60)
+    again.terminate()
+    assert "worker stopped" in finish(again)
     assert sorted(smtp.mailbox.ids()) == sorted(f"<{k}@shuangpai.example>" for k in keys)
 
 
@@ -74,7 +96,7 @@ def test_two_workers_send_each_delivery_once(app, smtp, database_url):
     smtp.mailbox.rcpt_delay = 0.05
     workers = [start_worker(database_url, smtp, "--once", batch=3) for _ in range(2)]
     for worker in workers:
-        output = worker.communicate(timeout=120)[0].decode()
+        output = finish(worker)
         assert worker.returncode == 0, output
     assert statuses() == ["sent"] * 30
     ids = smtp.mailbox.ids()
