@@ -2,7 +2,7 @@
 units' webhooks; accounts' mobile number and e-mail
 
 Revision ID: 5fce17607c50
-Revises: 1ccb71e4b25e
+Revises: b7e1c2d4a9f0
 Create Date: 2026-12-05 20:06:18.752409
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '5fce17607c50'
-down_revision = '1ccb71e4b25e'
+down_revision = 'b7e1c2d4a9f0'
 branch_labels = None
 depends_on = None
 

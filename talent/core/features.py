@@ -107,6 +107,9 @@ class Feature:
     # Work for ``flask worker`` (the background process beside the site): one small batch per
     # call, committed by the callable itself; ``background() -> {what: count}``, empty when idle.
     background: Callable[[], Mapping[str, int]] | None = None
+    # A role's home page instead of the 工作台: ``home(user) -> url or None`` (the 专班 leader's
+    # home is the 调度 view).
+    home: Callable[[Any], str | None] | None = None
     # Anything else the feature wires at start-up (a user loader, CLI commands, a hook).
     setup: Callable[[Flask], None] | None = None
 
@@ -170,6 +173,14 @@ def menu_groups(user) -> list[MenuGroup]:
         groups.setdefault(key, []).append(entry)
     return [MenuGroup("" if key.startswith("\0") else key, tuple(entries))
             for key, entries in groups.items()]
+
+
+def home_for(user) -> str | None:
+    """The first feature that gives this user a home page of its own, or None (the 工作台)."""
+    for feature in installed_features():
+        if feature.home is not None and (url := feature.home(user)):
+            return url
+    return None
 
 
 def panels_for(user) -> list[tuple[Panel, Mapping]]:

@@ -16,6 +16,7 @@ class Role(StrEnum):
     UNIT = "unit"
     COMMISSIONER = "commissioner"
     TALENT = "talent"
+    LEADER = "leader"  # 专班召集人/副召集人: the task tracker, read-only
 
 
 ROLE_LABELS = {
@@ -24,6 +25,7 @@ ROLE_LABELS = {
     Role.UNIT: "单位经办人",
     Role.COMMISSIONER: "科技特派员",
     Role.TALENT: "人才",
+    Role.LEADER: "专班召集人",
 }
 
 
@@ -109,6 +111,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                                   Permission.SERVICE_LOGS_WRITE, Permission.COMMISSIONER_SELF}),
     Role.TALENT: frozenset({Permission.SIGNED_IN, Permission.PORTAL, Permission.ELIGIBILITY_READ,
                             Permission.RECOMMENDATIONS_READ, Permission.SERVICE_REQUESTS}),
+    # Read-only across the tracker (lights, reports, 督办, the 调度 view and its report); no
+    # report, confirmation or 督办 of their own.
+    Role.LEADER: frozenset({Permission.SIGNED_IN, Permission.TASKS_READ, Permission.TASKS_EXPORT}),
 }
 
 

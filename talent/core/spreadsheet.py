@@ -65,7 +65,26 @@ def text_cell(sheet, value):
     return cell
 
 
-def write_xlsx(title: str, headers: list[str], rows: Iterable[list], widths: list[int] | None = None):
+@dataclass(frozen=True)
+class Filled:
+    """A value written on a coloured background (``colour`` as RRGGBB), e.g. a traffic light."""
+
+    value: object
+    colour: str
+
+
+def _cell(sheet, value):
+    if isinstance(value, Filled):
+        cell = text_cell(sheet, value.value)
+        if not hasattr(cell, "fill"):  # a plain value, not yet a cell
+            cell = WriteOnlyCell(sheet, value=cell)
+        cell.fill = PatternFill("solid", fgColor=value.colour)
+        return cell
+    return text_cell(sheet, value)
+
+
+def write_xlsx(title: str, headers: list[str], rows: Iterable[list], widths: list[int] | None = None,
+               caption: str | None = None):
     """Write rows to a temporary .xlsx file one at a time and return the open file.
 
     openpyxl's write-only mode keeps only the current row in memory, so the size
@@ -75,10 +94,16 @@ def write_xlsx(title: str, headers: list[str], rows: Iterable[list], widths: lis
     sheet = workbook.create_sheet(title[:31])
     for index, width in enumerate(widths or [], start=1):
         sheet.column_dimensions[_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
+    if caption:  # a line above the headers: what the sheet is, for whom, as of when
+        sheet.freeze_panes = "A3"
+        title_cell = WriteOnlyCell(sheet, value=caption)
+        title_cell.font = Font(bold=True, size=13)
+        sheet.append([title_cell])
+    else:
+        sheet.freeze_panes = "A2"
     sheet.append(_header_cells(sheet, headers))
     for row in rows:
-        sheet.append([text_cell(sheet, value) for value in row])
+        sheet.append([_cell(sheet, value) for value in row])
     # Handed to send_file, which closes it after the response: no context manager here.
     output = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
     workbook.save(output)
