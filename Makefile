@@ -25,7 +25,9 @@ setup: $(VENV)/.runtime
 	$(FLASK) seed
 	$(FLASK) demo
 
+# The worker (SMS, e-mail, work-group messages) runs beside the site and stops with it.
 run: setup
+	@$(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.dev

@@ -18,6 +18,7 @@ FEATURES = (
     "talent.portal",
     "talent.benefits",
     "talent.notifications",
+    "talent.jobs",
     "talent.programmes",
     "talent.services",
     "talent.tasks",

@@ -1,4 +1,5 @@
 """Command-line tasks: reference data, demo data, accounts, backup and restore."""
+import logging
 from pathlib import Path
 
 import click
@@ -8,6 +9,8 @@ from talent.auth import operations as accounts
 from talent.core import backup as backups
 from talent.core.permissions import Role
 from talent.extensions import db
+
+log = logging.getLogger(__name__)
 
 
 def register(app):
@@ -35,6 +38,40 @@ def register(app):
             summary = "，".join(f"{what} {n}" for what, n in counts.items()) or "无"
             click.echo(f"{feature}：{summary}")
 
+    @app.cli.command("worker")
+    @click.option("--once", is_flag=True, help="做完当前到期的工作就退出（cron 或测试用）")
+    @click.option("--interval", type=click.FloatRange(0.1, 300), default=2.0, show_default=True,
+                  help="无事可做时的等待秒数")
+    def worker(once, interval):
+        """The background process: SMS, e-mail and work-group messages, long exports — every
+        feature's ``background`` work, round after round, until SIGTERM (systemd: README)."""
+        import signal
+        import threading
+
+        from talent.core.features import run_background
+        from talent.notifications.outbox import worker_name
+
+        # An event, not time.sleep: SIGTERM ends the wait at once, and under faketime (CI's
+        # year-end run) time.sleep's absolute monotonic deadline is refused.
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        log.info("worker %s started", worker_name())
+        while not stop.is_set():
+            try:
+                results = run_background()
+            except Exception:  # a database restart must not end the worker: it tries again
+                db.session.rollback()
+                log.exception("worker round failed")
+                results = {}
+            db.session.remove()
+            if results:
+                log.info("worker: %s", results)
+            elif once:
+                break
+            else:
+                stop.wait(interval)
+        click.echo("worker stopped")
+
     @app.cli.command("demo")
     @click.option("--count", default=40, show_default=True, help="演示人才数量")
     def demo(count: int):
@@ -59,8 +96,10 @@ def register(app):
     @click.option("--password", help="不提供则交互输入")
     @click.option("--name", "display_name", default="", help="显示姓名")
     @click.option("--must-change", is_flag=True, help="首次登录须修改密码（为他人建账户时使用）")
+    @click.option("--phone", default="", help="手机号码（接收短信通知）")
+    @click.option("--email", default="", help="电子邮箱（接收邮件通知）")
     def create_user(username, role, unit_name, talent_id, commissioner_id, password, display_name,
-                    must_change):
+                    must_change, phone, email):
         """Create an account, e.g. the first administrator of a production install."""
         from talent.registry.models import Talent
 
@@ -86,7 +125,7 @@ def register(app):
         try:
             user = accounts.create_user(None, username, password, role, unit_id=unit_id,
                                         talent_id=talent_id, display_name=display_name,
-                                        must_change=must_change)
+                                        must_change=must_change, phone=phone, email=email)
         except accounts.AccountError as error:
             raise click.ClickException(str(error)) from None
         if commissioner is not None:

@@ -4,6 +4,7 @@ Development generates a secret key into ``instance/`` on first run; production
 refuses to start without a real one, so a forgotten variable never ships a
 guessable key.
 """
+import json
 import os
 import secrets
 import tempfile
@@ -97,6 +98,49 @@ def _dynamic_code_seconds() -> int:
     return seconds
 
 
+def _sms_templates() -> dict:
+    """``SMS_TEMPLATES``: JSON, template id per group of notices, e.g.
+    ``{"service": "1234567", "card": "1234568", "default": "1234569"}`` (README 通知渠道)."""
+    raw = os.environ.get("SMS_TEMPLATES", "").strip()
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        raise ConfigError('SMS_TEMPLATES 应为 JSON，如 {"service": "1234567"}') from None
+    if not isinstance(value, dict):
+        raise ConfigError("SMS_TEMPLATES 应为 JSON 对象：通知类别 → 模板ID")
+    return {str(k): str(v) for k, v in value.items()}
+
+
+def _channels() -> dict:
+    """Notices outside the browser (talent/notifications/channels.py): each channel is on when configured."""
+    tls = os.environ.get("SMTP_TLS", "none").strip().lower() or "none"
+    if tls not in ("none", "starttls", "ssl"):
+        raise ConfigError("SMTP_TLS 应为 none、starttls 或 ssl")
+    provider = os.environ.get("SMS_PROVIDER", "").strip().lower()
+    if provider not in ("", "tencent", "gateway"):
+        raise ConfigError("SMS_PROVIDER 应为 tencent（腾讯云短信）或 gateway（政务短信平台）")
+    env = os.environ.get
+    return {
+        "SMTP_HOST": env("SMTP_HOST", "").strip(), "SMTP_PORT": _int("SMTP_PORT", 0),
+        "SMTP_USER": env("SMTP_USER", ""), "SMTP_PASSWORD": env("SMTP_PASSWORD", ""),
+        "SMTP_FROM": env("SMTP_FROM", "").strip(), "SMTP_TLS": tls,
+        "SMS_PROVIDER": provider, "SMS_TEMPLATES": _sms_templates(),
+        "SMS_DAILY_CAP": _int("SMS_DAILY_CAP", 10),
+        "TENCENT_SMS_SECRET_ID": env("TENCENT_SMS_SECRET_ID", ""),
+        "TENCENT_SMS_SECRET_KEY": env("TENCENT_SMS_SECRET_KEY", ""),
+        "TENCENT_SMS_APP_ID": env("TENCENT_SMS_APP_ID", ""), "TENCENT_SMS_SIGN": env("TENCENT_SMS_SIGN", ""),
+        "TENCENT_SMS_REGION": env("TENCENT_SMS_REGION", "ap-guangzhou"),
+        "TENCENT_SMS_ENDPOINT": env("TENCENT_SMS_ENDPOINT", ""),
+        "SMS_GATEWAY_URL": env("SMS_GATEWAY_URL", ""), "SMS_GATEWAY_ACCOUNT": env("SMS_GATEWAY_ACCOUNT", ""),
+        "SMS_GATEWAY_SECRET": env("SMS_GATEWAY_SECRET", ""),
+        # How long a worker holds the deliveries it claimed before another may take them over.
+        "WORKER_LEASE_SECONDS": _int("WORKER_LEASE_SECONDS", 120),
+        "WORKER_BATCH": _int("WORKER_BATCH", 20),  # deliveries one worker claims at a time
+    }
+
+
 def load(instance_path: str) -> dict:
     path = Path(instance_path)
     production = is_production()
@@ -133,6 +177,10 @@ def load(instance_path: str) -> dict:
         "TIMEZONE": os.environ.get("TIMEZONE", "Asia/Shanghai"),
         # Where files from people are kept (core/uploads.py); empty: instance/uploads.
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", ""),
+        **_channels(),
+        # Exports and imports longer than these run in the worker (talent/jobs/).
+        "EXPORT_SYNC_LIMIT": _int("EXPORT_SYNC_LIMIT", 10_000),
+        "IMPORT_SYNC_LIMIT": _int("IMPORT_SYNC_LIMIT", 2_000),
         "SQLALCHEMY_DATABASE_URI": _database_url(path),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -67,7 +67,7 @@ def user_new():
             user = operations.create_user(
                 acting_user(), form.username.data, form.password.data or "", form.role.data,
                 unit_id=form.unit_id.data, talent_id=_talent_id(form),
-                display_name=form.display_name.data or "",
+                display_name=form.display_name.data or "", **form.contact(),
             )
         except operations.AccountError as error:
             _show_on_form(form, error)
@@ -90,7 +90,7 @@ def user_edit(user_id: int):
     if form.validate_on_submit():
         form.username.data = user.username
         values = {"display_name": (form.display_name.data or "").strip(), "role": form.role.data,
-                  "unit_id": form.unit_id.data, "talent_id": _talent_id(form)}
+                  "unit_id": form.unit_id.data, "talent_id": _talent_id(form), **form.contact()}
         try:
             operations.update_user(acting_user(), user, values, version=form.version.data)
         except StaleEdit:

@@ -1,11 +1,20 @@
 from wtforms import BooleanField, IntegerField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 from wtforms.widgets import PasswordInput
 
 from talent.auth.models import UNIT_KINDS
 from talent.core.forms import BaseForm, ChoiceField, VersionField, optional_int
 from talent.core.permissions import ROLE_LABELS
-from talent.core.validators import bounded_int
+from talent.core.validators import InvalidValue, bounded_int, check_mobile
 from talent.extensions import db
 from talent.registry.models import Talent
 
@@ -37,7 +46,28 @@ class PortalAccountForm(BaseForm):
         Regexp(r"^[A-Za-z0-9_.-]+$", message="用户名只能包含字母、数字、下划线、点和横线")])
 
 
-class UserForm(BaseForm):
+class ContactFields:
+    """An account's mobile number (for SMS notices) and e-mail; both optional."""
+
+    phone = StringField("手机号码", validators=[Optional(), Length(max=30, message="手机号码过长")])
+    email = StringField("电子邮箱", validators=[Optional(), Email("电子邮箱格式不正确"),
+                                             Length(max=120, message="电子邮箱不超过120个字符")])
+
+    def validate_phone(self, field):
+        try:
+            field.data = check_mobile(field.data)
+        except InvalidValue as error:
+            raise ValidationError(str(error)) from None
+
+    def contact(self) -> dict:
+        return {"phone": self.phone.data or "", "email": (self.email.data or "").strip()}
+
+
+class ContactForm(ContactFields, BaseForm):
+    pass
+
+
+class UserForm(ContactFields, BaseForm):
     username = StringField(
         "用户名",
         validators=[

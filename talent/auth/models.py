@@ -79,6 +79,10 @@ class User(UserMixin, db.Model):
     # change-password page and nowhere else until the user has chosen their own.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Contact details for notices that leave the browser (SMS, e-mail); a talent's account falls
+    # back to the talent record's when these are empty. The mobile number is stored normalised.
+    phone: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    email: Mapped[str] = mapped_column(String(120), default="", server_default="")
     # Optimistic concurrency for the admin's edit form. Bumped by the admin's edits only
     # (``auth.operations.update_user``), not by sign-ins, so a login never makes an open
     # form stale; every UPDATE still checks it (SQLAlchemy's version_id_col, application-set).

@@ -17,6 +17,7 @@ from talent.core import audit, ratelimit
 from talent.core.db import check_version
 from talent.core.errors import Refused
 from talent.core.timeutil import utcnow
+from talent.core.validators import InvalidValue, check_mobile
 from talent.extensions import db
 
 MIN_PASSWORD_LENGTH = 8
@@ -192,9 +193,33 @@ def _check_role_links(values: Mapping) -> None:
         raise AccountError("人才账户必须关联人才档案", fields={"talent_id": ["人才账户必须关联人才档案"]})
 
 
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def check_contact(phone: str = "", email: str = "") -> dict:
+    """The account's contact details as stored: a mainland mobile number (normalised) and an e-mail."""
+    try:
+        phone = check_mobile(phone)
+    except InvalidValue as error:
+        raise AccountError(str(error), fields={"phone": [str(error)]}) from None
+    email = (email or "").strip()
+    if email and (len(email) > 120 or not EMAIL_RE.match(email)):
+        raise AccountError("电子邮箱格式不正确", fields={"email": ["电子邮箱格式不正确"]})
+    return {"phone": phone, "email": email}
+
+
+def update_contact(actor, user: User, phone: str, email: str) -> dict:
+    """The account's own contact details; audited."""
+    changes = audit.apply_changes(user, check_contact(phone, email))
+    if changes:
+        db.session.flush()
+        audit.record(actor, "contact", user, changes, summary=user.username)
+    return changes
+
+
 def create_user(actor, username: str, password: str, role: str, *, unit_id=None,
                 talent_id=None, display_name: str = "", is_demo: bool = False,
-                must_change: bool | None = None) -> User:
+                must_change: bool | None = None, phone: str = "", email: str = "") -> User:
     """A new account. A password someone else chose (``actor`` set: the admin's or 组织部's page,
     or the API) must be changed at the first sign-in; the command line (no actor) and demo accounts
     keep it as given unless ``must_change`` says otherwise."""
@@ -206,7 +231,8 @@ def create_user(actor, username: str, password: str, role: str, *, unit_id=None,
     values = {"role": role, "unit_id": unit_id, "talent_id": talent_id}
     _check_role_links(values)
     check_password_strength(password)
-    user = User(username=username, display_name=display_name.strip(), is_demo=is_demo,
+    contact = check_contact(phone, email)
+    user = User(username=username, display_name=display_name.strip(), is_demo=is_demo, **contact,
                 unit_id=unit_id if role == "unit" else None,
                 talent_id=talent_id if role == "talent" else None, role=role,
                 must_change_password=must_change)
@@ -215,7 +241,8 @@ def create_user(actor, username: str, password: str, role: str, *, unit_id=None,
     db.session.flush()
     audit.record(actor, "create", user, audit.snapshot(
         {"username": username, "role": role, "unit_id": user.unit_id,
-         "talent_id": user.talent_id, "display_name": user.display_name}),
+         "talent_id": user.talent_id, "display_name": user.display_name,
+         "phone": user.phone, "email": user.email}),
                  summary=f"{username}（首次登录须修改密码）" if must_change else username)
     return user
 
@@ -225,6 +252,8 @@ def update_user(actor, user: User, values: Mapping, version: int | None = None) 
     check_version(user, version)
     values = dict(values)
     _check_role_links(values)
+    if "phone" in values or "email" in values:
+        values.update(check_contact(values.get("phone", user.phone), values.get("email", user.email)))
     if values.get("role") != "unit":
         values["unit_id"] = None
     if values.get("role") != "talent":

@@ -13,6 +13,7 @@ from talent.core import audit, timeutil
 from talent.core.errors import Refused
 from talent.core.permissions import Permission
 from talent.extensions import db
+from talent.notifications import operations as inbox
 
 # Until the county says otherwise: the unit that runs each kind of benefit. 组织部 (the 人才办)
 # gives what no other unit does.
@@ -113,6 +114,11 @@ def redeem(actor, card: Card, kind: str, redeemed_on: date, note: str = "",
         {"kind": kind, "redeemed_on": redeemed_on, "note": redemption.note, "card_id": card.id,
          "repeat_reason": repeat_reason}),
         summary=f"{card.number} {BENEFIT_KINDS.get(kind, kind)}")
+    # Which benefit (a medical one says something of health) is in the body, which never leaves
+    # the system; the title, which may go by SMS, says only that one was recorded.
+    inbox.notify_talent(card.talent_id, f"您的泷泊英才VIP卡于 {redeemed_on:%m月%d日} 登记兑现了一项待遇",
+                        body=f"{BENEFIT_KINDS.get(kind, kind)}（{db.session.get(Unit, unit_id).name}）",
+                        link=inbox.link("portal.home"), kind="benefit_redeemed")
     return redemption
 
 

@@ -107,6 +107,9 @@ class Feature:
     # Daily work for ``flask sweep`` (cron / systemd timer): ``daily(today) -> {what: count}``.
     # Must be idempotent: a second run the same day changes nothing.
     daily: Callable[[Any], Mapping[str, int]] | None = None
+    # Work for ``flask worker`` (the background process beside the site): one small batch per
+    # call, committed by the callable itself; ``background() -> {what: count}``, empty when idle.
+    background: Callable[[], Mapping[str, int]] | None = None
     # A role's home page instead of the 工作台: ``home(user) -> url or None`` (the 专班 leader's
     # home is the 调度 view).
     home: Callable[[Any], str | None] | None = None
@@ -241,6 +244,15 @@ def audit_references() -> dict[tuple[str, str], Callable[[Any], str | None]]:
 def run_seed(app: Flask | None = None) -> dict[str, Any]:
     """Every feature's reference data, in feature order; safe to run again."""
     return {f.name: f.seed() for f in installed_features(app) if f.seed is not None}
+
+
+def run_background(app: Flask | None = None) -> dict[str, Mapping[str, int]]:
+    """One round of every feature's background work; only the features that did something."""
+    results = {}
+    for feature in installed_features(app):
+        if feature.background is not None and (counts := feature.background()):
+            results[feature.name] = counts
+    return results
 
 
 def run_daily(today, app: Flask | None = None) -> dict[str, Mapping[str, int]]:

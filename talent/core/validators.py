@@ -107,6 +107,19 @@ def normalize_phone(value: str | None) -> str:
     return re.sub(r"[\s()（）]", "", value or "")
 
 
+def check_mobile(value: str | None) -> str:
+    """A mainland mobile number for SMS, as typed or read out ("＋86 138 7460-0001"), as 11 ASCII
+    digits; "" for nothing. The same folding as the talent search (full-width digits, spaces, dashes)."""
+    phone = re.sub(r"[\s()（）-]", "", normalize_id_number(value or ""))
+    if phone.startswith("+86"):
+        phone = phone[3:]
+    elif phone.startswith("0086"):
+        phone = phone[4:]
+    if phone and not (phone.isascii() and MOBILE_RE.match(phone)):
+        raise InvalidValue("请输入11位手机号码（1开头，第二位为3–9），用于接收短信通知")
+    return phone
+
+
 def check_phone(value: str) -> str:
     phone = normalize_phone(value)
     if phone.startswith("+86"):

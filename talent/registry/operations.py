@@ -17,6 +17,7 @@ from talent.core.permissions import Permission
 from talent.core.timeutil import today, utcnow
 from talent.core.validators import InvalidValue, bounded_int, normalize_id_number, parse_resident_id
 from talent.extensions import db
+from talent.notifications import operations as inbox
 from talent.registry import choices
 from talent.registry.models import CorrectionRequest, Talent, Team
 from talent.registry.search import text_matches
@@ -277,6 +278,10 @@ def request_correction(actor, talent: Talent, text: str) -> CorrectionRequest:
     # The text stays in the (encrypted) request, not in the audit log, which is stored in clear.
     audit.record(actor, "create", correction, {"text": [None, f"（{len(correction.text)} 字，见更正申请）"]},
                  summary=talent.name)
+    # The title names no one and quotes nothing: it may leave as an e-mail; the name is in the body.
+    inbox.notify(inbox.role_users("org"), "收到新的人才档案更正申请，请及时处理", body=talent.name,
+                 link=inbox.link("registry.correction_list"), kind="correction",
+                 key=f"correction:{correction.id}")
     return correction
 
 
@@ -289,6 +294,9 @@ def handle_correction(actor, correction: CorrectionRequest, reply: str) -> None:
         changes["reply"] = [None, f"（{len(correction.reply)} 字，见更正申请）"]
     db.session.flush()
     audit.record(actor, "update", correction, changes, summary=correction.talent.name)
+    inbox.notify_talent(correction.talent_id, "您的档案更正申请已处理", body=correction.reply,
+                        link=inbox.link("portal.home"), kind="correction",
+                        key=f"correction:{correction.id}:handled")
 
 
 def pending_corrections_count() -> int:

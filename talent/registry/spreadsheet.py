@@ -245,9 +245,10 @@ def _export_row(talent: Talent, reveal: bool, teams: dict[int, str]) -> list:
     return row
 
 
-def export_talents(query: TalentQuery, reveal: bool):
+def export_talents(query: TalentQuery, reveal: bool, progress=None):
     """Stream the filtered list into a temporary workbook, a thousand rows at a time; returns the
-    file and how many rows it holds."""
+    file and how many rows it holds. ``progress(rows)`` is told every thousand rows (a background
+    export's progress bar)."""
     teams = dict(db.session.execute(select(Team.id, Team.name)).all())
     statement = query.select().execution_options(yield_per=1000)
     talents = db.session.scalars(statement)
@@ -256,6 +257,8 @@ def export_talents(query: TalentQuery, reveal: bool):
     def rows():
         for talent in talents:
             written[0] += 1
+            if progress is not None and written[0] % 1000 == 0:
+                progress(written[0])
             yield _export_row(talent, reveal, teams)
 
     return write_xlsx("人才信息", EXPORT_HEADERS, rows(), EXPORT_WIDTHS), written[0]

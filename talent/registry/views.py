@@ -1,4 +1,5 @@
 """Pages of the 科技人才信息库: list, detail with history, forms, import and export."""
+import secrets
 from io import BytesIO
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
@@ -12,7 +13,9 @@ from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, require
 from talent.core.spreadsheet import XLSX_MIMETYPE, SpreadsheetError, read_xlsx
 from talent.extensions import db
+from talent.jobs import operations as jobs
 from talent.registry import choices, operations, spreadsheet
+from talent.registry import jobs as talent_jobs
 from talent.registry.forms import CorrectionReplyForm, TalentForm, TeamForm
 from talent.registry.models import CorrectionRequest, Talent, Team
 from talent.registry.operations import DuplicateIdNumber, TalentQuery, id_number_search
@@ -131,6 +134,11 @@ def talent_leave(talent_id: int):
 def talent_export():
     reveal = _reveal_ids()
     query = TalentQuery.from_args(request.args, by_id_number=reveal)
+    total = db.session.scalar(query.count()) or 0
+    if total > jobs.sync_limit():  # long work leaves the request: the worker writes it
+        job = jobs.submit(acting_user(), talent_jobs.KIND, {"args": query.args(), "reveal": reveal}, total)
+        db.session.commit()
+        return redirect(url_for("jobs.detail", job_id=job.id))
     output, rows = spreadsheet.export_talents(query, reveal=reveal)
     audit.record_export(acting_user(), "talents", "科技人才信息库", query.filters(), rows, reveal)
     db.session.commit()
@@ -160,11 +168,15 @@ def talent_import():
         elif not upload.filename.lower().endswith(".xlsx"):
             problem = "只支持 .xlsx 格式（Excel 2007 及以上），请用导入模板填写"
         else:
+            content = upload.stream.read()
             try:
-                sheet = read_xlsx(upload.stream, spreadsheet.REQUIRED_HEADERS)
+                sheet = read_xlsx(BytesIO(content), spreadsheet.REQUIRED_HEADERS)
             except SpreadsheetError as error:
                 problem = str(error)
             else:
+                if len(sheet.rows) > jobs.import_sync_limit():  # long work leaves the request
+                    return redirect(url_for("jobs.detail", job_id=_import_in_background(
+                        content, upload.filename, len(sheet.rows))))
                 report = spreadsheet.import_talents(acting_user(), sheet)
                 if report.ok:
                     db.session.commit()
@@ -173,6 +185,15 @@ def talent_import():
                 db.session.rollback()
     return render_template("registry/talent_import.html", form=form, report=report,
                            problem=problem)
+
+
+def _import_in_background(content: bytes, filename: str, rows: int) -> int:
+    stored = f"{secrets.token_hex(16)}.xlsx"
+    talent_jobs.import_path(stored).write_bytes(content)
+    job = jobs.submit(acting_user(), talent_jobs.IMPORT_KIND, {"stored": stored, "filename": filename[:100]},
+                      total=rows)
+    db.session.commit()
+    return job.id
 
 
 @bp.get("/teams")
