@@ -22,6 +22,8 @@ FEATURES = (
     "talent.services",
     "talent.tasks",
     "talent.commissioners",
+    "talent.employers",
+    "talent.applications",
     "talent.dashboard",
 )
 

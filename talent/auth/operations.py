@@ -185,6 +185,9 @@ def unit_by_name(name: str) -> Unit | None:
 
 
 def _check_role_links(values: Mapping) -> None:
+    if values.get("role") == "employer" and not values.get("employer_id"):
+        message = "用人单位账户须由县委组织部在“用人单位”页面开通"
+        raise AccountError(message, fields={"role": [message]})
     if values.get("role") == "unit" and not values.get("unit_id"):
         raise AccountError("单位经办人必须选择所属单位", fields={"unit_id": ["单位经办人必须选择所属单位"]})
     if values.get("role") == "talent" and not values.get("talent_id"):
@@ -192,22 +195,25 @@ def _check_role_links(values: Mapping) -> None:
 
 
 def create_user(actor, username: str, password: str, role: str, *, unit_id=None,
-                talent_id=None, display_name: str = "", is_demo: bool = False) -> User:
+                talent_id=None, display_name: str = "", is_demo: bool = False,
+                employer_id=None) -> User:
     username = username.strip()
     if find_user(username):
         raise AccountError("用户名已存在", fields={"username": ["用户名已存在"]})
-    values = {"role": role, "unit_id": unit_id, "talent_id": talent_id}
+    values = {"role": role, "unit_id": unit_id, "talent_id": talent_id, "employer_id": employer_id}
     _check_role_links(values)
     check_password_strength(password)
     user = User(username=username, display_name=display_name.strip(), is_demo=is_demo,
                 unit_id=unit_id if role == "unit" else None,
-                talent_id=talent_id if role == "talent" else None, role=role)
+                talent_id=talent_id if role == "talent" else None,
+                employer_id=employer_id if role == "employer" else None, role=role)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
     audit.record(actor, "create", user, audit.snapshot(
         {"username": username, "role": role, "unit_id": user.unit_id,
-         "talent_id": user.talent_id, "display_name": user.display_name}), summary=username)
+         "talent_id": user.talent_id, "employer_id": user.employer_id,
+         "display_name": user.display_name}), summary=username)
     return user
 
 
@@ -215,6 +221,7 @@ def update_user(actor, user: User, values: Mapping, version: int | None = None) 
     """The admin's edit; ``version`` is the one the form was opened at (stale: ``StaleEdit``)."""
     check_version(user, version)
     values = dict(values)
+    values.setdefault("employer_id", user.employer_id if values.get("role") == "employer" else None)
     _check_role_links(values)
     if values.get("role") != "unit":
         values["unit_id"] = None
@@ -269,7 +276,7 @@ def change_password(user: User, password: str) -> None:
 # Read aloud or copied from a screen: lower case, no 0/o, 1/l/i look-alikes.
 ONE_TIME_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 ONE_TIME_GROUPS = 3  # of four: "k7mp-x3vr-9qht", 12 characters drawn (~59 bits) plus two dashes
-RESETTABLE_BY_ORG = frozenset({"talent", "commissioner"})
+RESETTABLE_BY_ORG = frozenset({"talent", "commissioner", "employer"})
 
 
 def canonical_one_time_password(typed: str) -> str:

@@ -16,6 +16,7 @@ class Role(StrEnum):
     UNIT = "unit"
     COMMISSIONER = "commissioner"
     TALENT = "talent"
+    EMPLOYER = "employer"
 
 
 ROLE_LABELS = {
@@ -24,6 +25,7 @@ ROLE_LABELS = {
     Role.UNIT: "单位经办人",
     Role.COMMISSIONER: "科技特派员",
     Role.TALENT: "人才",
+    Role.EMPLOYER: "用人单位",
 }
 
 
@@ -65,10 +67,17 @@ class Permission(StrEnum):
     # Give an account a one-time password: an admin any account, 组织部 talents' and
     # commissioners' accounts only (auth.operations.may_reset answers 403 for the rest).
     PASSWORDS_RESET = "passwords_reset"
+    # Employers (用人单位) and the VIP card applied for online.
+    EMPLOYERS_MANAGE = "employers_manage"  # 组织部: employers, their staff and accounts
+    EMPLOYER_DESK = "employer_desk"  # an employer's own pages (its staff)
+    CARD_APPLY = "card_apply"  # a talent applies for the card in the portal
+    CARD_APPLICATIONS = "card_applications"  # rows scoped: own (talent), own staff's (employer), all
+    CARD_APPLICATIONS_DESK = "card_applications_desk"  # the queue; start one for someone
+    CARD_APPLICATIONS_REVIEW = "card_applications_review"  # 组织部's review and statistics
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.ADMIN: frozenset(Permission) - {Permission.PORTAL},
+    Role.ADMIN: frozenset(Permission) - {Permission.PORTAL, Permission.EMPLOYER_DESK, Permission.CARD_APPLY},
     Role.ORG: frozenset(
         {
             Permission.SIGNED_IN,
@@ -94,6 +103,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.COMMISSIONERS_READ,
             Permission.COMMISSIONERS_STAFF,
             Permission.PASSWORDS_RESET,
+            Permission.EMPLOYERS_MANAGE,
+            Permission.CARD_APPLICATIONS,
+            Permission.CARD_APPLICATIONS_DESK,
+            Permission.CARD_APPLICATIONS_REVIEW,
         }
     ),
     # TASKS_SUPERVISE and TASKS_EXPORT reach only the plan's office unit (县科工信局): the
@@ -108,7 +121,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.COMMISSIONER: frozenset({Permission.SIGNED_IN, Permission.COMMISSIONERS_READ,
                                   Permission.SERVICE_LOGS_WRITE, Permission.COMMISSIONER_SELF}),
     Role.TALENT: frozenset({Permission.SIGNED_IN, Permission.PORTAL, Permission.ELIGIBILITY_READ,
-                            Permission.RECOMMENDATIONS_READ, Permission.SERVICE_REQUESTS}),
+                            Permission.RECOMMENDATIONS_READ, Permission.SERVICE_REQUESTS,
+                            Permission.CARD_APPLY, Permission.CARD_APPLICATIONS}),
+    # An enterprise's or institution's HR account: its own staff only (rows scoped by the
+    # applications feature's visible_to).
+    Role.EMPLOYER: frozenset({Permission.SIGNED_IN, Permission.EMPLOYER_DESK, Permission.CARD_APPLICATIONS,
+                              Permission.CARD_APPLICATIONS_DESK}),
 }
 
 
