@@ -91,7 +91,8 @@ def transition(application_id: int):
     body = json_body()
     version = body.get("version")
     if not isinstance(version, int) or isinstance(version, bool):
-        raise ApiError(422, "请提供读取申请时得到的 version", fields={"version": ["请提供读取时的 version（整数）"]})
+        raise ApiError(422, "请提供读取申请时得到的 version",
+                       fields={"version": ["请提供读取时的 version（整数）"]})
     form = validated(TransitionForm, body)
     operations.transition(acting_user(), application, form.to.data, form.note.data or "", version)
     db.session.commit()

@@ -66,9 +66,9 @@ def _link(application: CardApplication) -> str:
 
 
 def _step(actor, application: CardApplication, action: str, before: str | None, note: str = "") -> None:
-    db.session.add(CardApplicationStep(application_id=application.id, actor_id=getattr(actor, "id", None),
-                                       action=action, from_status=before, to_status=application.status,
-                                       note=note[:500]))
+    application.steps.append(CardApplicationStep(actor_id=getattr(actor, "id", None), action=action,
+                                                 from_status=before, to_status=application.status,
+                                                 note=note[:500]))
 
 
 def _check_can_apply(talent: Talent, on: date):
@@ -107,10 +107,9 @@ def apply(actor, talent: Talent, employer: Employer, note: str = "", files=()) -
     started_by = {"talent": "talent", "employer": "employer"}.get(role, "org")
     if role == "talent" and actor.talent_id != talent.id:
         raise NotYours("只能为本人申请")
-    if role == "employer":
-        if actor.employer_id != employer.id or employers.employer_of(talent.id) is None \
-                or employers.employer_of(talent.id).id != employer.id:
-            raise ApplicationError("只能为本单位人员申请", fields={"talent_id": ["不是本单位人员"]})
+    if role == "employer" and (actor.employer_id != employer.id
+                               or getattr(employers.employer_of(talent.id), "id", None) != employer.id):
+        raise ApplicationError("只能为本单位人员申请", fields={"talent_id": ["不是本单位人员"]})
     if not employer.active:
         raise ApplicationError("该用人单位已停用", fields={"employer_id": ["该用人单位已停用"]})
     day = timeutil.today()
@@ -149,10 +148,9 @@ STARTED_BY_TEXT = {"employer": "用人单位", "org": "县委组织部"}
 
 def _add_file(actor, application: CardApplication, file) -> CardApplicationFile:
     key = attachments.store(file)
-    row = CardApplicationFile(application_id=application.id, key=key, filename=file.filename,
-                              content_type=file.content_type, size=file.size,
-                              uploaded_by_id=getattr(actor, "id", None))
-    db.session.add(row)
+    row = CardApplicationFile(key=key, filename=file.filename, content_type=file.content_type,
+                              size=file.size, uploaded_by_id=getattr(actor, "id", None))
+    application.files.append(row)
     db.session.flush()
     return row
 

@@ -19,8 +19,9 @@ from talent.registry.models import Talent
 
 bp = Blueprint("applications", __name__)
 
-FIELD_LABELS = {"talent_id": "人才", "employer_id": "用人单位", "status": "状态", "eligible_tier": "可申请档次",
-                "started_by": "申请方式", "card_id": "发放的卡", "files": "材料"}
+FIELD_LABELS = {"talent_id": "人才", "employer_id": "用人单位", "status": "状态",
+                "eligible_tier": "可申请档次", "started_by": "申请方式", "card_id": "发放的卡",
+                "files": "材料"}
 
 
 def _load(application_id: int) -> CardApplication:
@@ -38,7 +39,7 @@ def _employer(employer_id) -> Employer:
 # --- the talent's own page ----------------------------------------------------------------------
 
 @bp.route("/me/card-application", methods=["GET", "POST"])
-@require(Permission.CARD_APPLY)
+@require(Permission.PORTAL)
 def apply_page():
     user = acting_user()
     talent = db.session.get(Talent, user.talent_id or 0) or abort(404)
@@ -115,7 +116,8 @@ def detail(application_id: int):
     application = _load(application_id)
     user = acting_user()
     return render_template(
-        "applications/detail.html", application=application, moves=operations.available_moves(user, application),
+        "applications/detail.html", application=application,
+        moves=operations.available_moves(user, application),
         form=TransitionForm(data={"version": application.version}), material_form=MaterialForm(),
         verdict=cards.eligibility(application.talent), step_text=STEP_TEXT, started_by=STARTED_BY,
         may_add=application.is_open and bool(operations.roles_of(user, application)))

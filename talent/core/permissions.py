@@ -70,14 +70,13 @@ class Permission(StrEnum):
     # Employers (用人单位) and the VIP card applied for online.
     EMPLOYERS_MANAGE = "employers_manage"  # 组织部: employers, their staff and accounts
     EMPLOYER_DESK = "employer_desk"  # an employer's own pages (its staff)
-    CARD_APPLY = "card_apply"  # a talent applies for the card in the portal
     CARD_APPLICATIONS = "card_applications"  # rows scoped: own (talent), own staff's (employer), all
     CARD_APPLICATIONS_DESK = "card_applications_desk"  # the queue; start one for someone
     CARD_APPLICATIONS_REVIEW = "card_applications_review"  # 组织部's review and statistics
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.ADMIN: frozenset(Permission) - {Permission.PORTAL, Permission.EMPLOYER_DESK, Permission.CARD_APPLY},
+    Role.ADMIN: frozenset(Permission) - {Permission.PORTAL, Permission.EMPLOYER_DESK},
     Role.ORG: frozenset(
         {
             Permission.SIGNED_IN,
@@ -122,7 +121,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                                   Permission.SERVICE_LOGS_WRITE, Permission.COMMISSIONER_SELF}),
     Role.TALENT: frozenset({Permission.SIGNED_IN, Permission.PORTAL, Permission.ELIGIBILITY_READ,
                             Permission.RECOMMENDATIONS_READ, Permission.SERVICE_REQUESTS,
-                            Permission.CARD_APPLY, Permission.CARD_APPLICATIONS}),
+                            Permission.CARD_APPLICATIONS}),
     # An enterprise's or institution's HR account: its own staff only (rows scoped by the
     # applications feature's visible_to).
     Role.EMPLOYER: frozenset({Permission.SIGNED_IN, Permission.EMPLOYER_DESK, Permission.CARD_APPLICATIONS,
