@@ -5,6 +5,7 @@ import re
 import pytest
 
 from talent.extensions import db
+from tests.browser.accessibility import axe_violations
 from tests.browser.conftest import _watched, sign_in
 from tests.factories import EmployerFactory, TalentFactory, UserFactory
 
@@ -18,7 +19,8 @@ def _people(live_app) -> None:
     with live_app.app_context():
         if db.session.scalar(db.select(User).where(User.username == "xiaozhou")) is None:
             employer = EmployerFactory(name="湖南永双竹业有限公司")
-            talent = TalentFactory(name="周晓", education="master", title_level="intermediate", category="none")
+            talent = TalentFactory(name="周晓", education="master", title_level="intermediate",
+                                   category="none")
             UserFactory(username="xiaozhou", role="talent", talent_id=talent.id, display_name="周晓")
             UserFactory(username="ysrs", role="employer", employer_id=employer.id, display_name="永双人事部")
             set_employment(None, talent, employer)
@@ -32,6 +34,7 @@ def test_apply_on_a_phone_confirm_approve(browser, live_server, live_app, phone,
     phone.locator("#apply-card").click()
     phone.wait_for_url("**/me/card-application")
     assert "C类（骨干人才）" in phone.locator("#apply-form").inner_text()
+    assert axe_violations(phone) == []
     assert phone.get_by_label("用人单位").locator("option:checked").inner_text() == "湖南永双竹业有限公司"
     phone.get_by_label("申请说明").fill("2024年硕士毕业引进，申请C类卡。")
     phone.locator("#files").set_input_files(
@@ -41,12 +44,14 @@ def test_apply_on_a_phone_confirm_approve(browser, live_server, live_app, phone,
     assert phone.get_by_text("申请已提交，等待用人单位确认").is_visible()
     assert "硕士学位证书.pdf" in phone.locator("#materials").inner_text()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    assert axe_violations(phone) == []
     application_path = phone.url[phone.url.index("/card-applications/"):]
 
     sign_in(page, "ysrs")
     page.goto("/card-applications")
     page.get_by_role("link", name=re.compile(r"\d{4}-\d{2}-\d{2}")).first.click()
     page.wait_for_url(f"**{application_path}")
+    assert axe_violations(page) == []
     page.get_by_role("button", name="确认为本单位人员").click()
     assert page.get_by_text("已办理：待组织部审核").is_visible()
 
