@@ -24,6 +24,7 @@ FEATURES = (
     "talent.commissioners",
     "talent.employers",
     "talent.applications",
+    "talent.allowances",
     "talent.dashboard",
 )
 

@@ -73,6 +73,11 @@ class Permission(StrEnum):
     CARD_APPLICATIONS = "card_applications"  # rows scoped: own (talent), own staff's (employer), all
     CARD_APPLICATIONS_DESK = "card_applications_desk"  # the queue; start one for someone
     CARD_APPLICATIONS_REVIEW = "card_applications_review"  # 组织部's review and statistics
+    # 人才津贴补贴: claims are scoped by allowances.operations.visible_to (a talent their own, an
+    # employer its staff's, 组织部 all, staff of 县人社局/县财政局 all, other units none).
+    ALLOWANCE_POLICIES_MANAGE = "allowance_policies_manage"
+    ALLOWANCES = "allowances"
+    ALLOWANCES_LEDGER = "allowances_ledger"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -106,6 +111,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CARD_APPLICATIONS,
             Permission.CARD_APPLICATIONS_DESK,
             Permission.CARD_APPLICATIONS_REVIEW,
+            Permission.ALLOWANCE_POLICIES_MANAGE,
+            Permission.ALLOWANCES,
+            Permission.ALLOWANCES_LEDGER,
         }
     ),
     # TASKS_SUPERVISE and TASKS_EXPORT reach only the plan's office unit (县科工信局): the
@@ -115,17 +123,18 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
          Permission.BENEFITS_REDEEM, Permission.SERVICE_REQUESTS, Permission.SERVICES_HANDLE,
          Permission.SERVICES_FIGURES, Permission.TASKS_READ, Permission.TASKS_REPORT,
          Permission.TASKS_SUPERVISE, Permission.TASKS_EXPORT, Permission.COMMISSIONERS_READ,
-         Permission.COMMISSIONERS_STAFF, Permission.COMMISSIONERS_MANAGE, Permission.SERVICE_LOGS_WRITE}
+         Permission.COMMISSIONERS_STAFF, Permission.COMMISSIONERS_MANAGE, Permission.SERVICE_LOGS_WRITE,
+         Permission.ALLOWANCES, Permission.ALLOWANCES_LEDGER}
     ),
     Role.COMMISSIONER: frozenset({Permission.SIGNED_IN, Permission.COMMISSIONERS_READ,
                                   Permission.SERVICE_LOGS_WRITE, Permission.COMMISSIONER_SELF}),
     Role.TALENT: frozenset({Permission.SIGNED_IN, Permission.PORTAL, Permission.ELIGIBILITY_READ,
                             Permission.RECOMMENDATIONS_READ, Permission.SERVICE_REQUESTS,
-                            Permission.CARD_APPLICATIONS}),
+                            Permission.CARD_APPLICATIONS, Permission.ALLOWANCES}),
     # An enterprise's or institution's HR account: its own staff only (rows scoped by the
     # applications feature's visible_to).
     Role.EMPLOYER: frozenset({Permission.SIGNED_IN, Permission.EMPLOYER_DESK, Permission.CARD_APPLICATIONS,
-                              Permission.CARD_APPLICATIONS_DESK}),
+                              Permission.CARD_APPLICATIONS_DESK, Permission.ALLOWANCES}),
 }
 
 
