@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from talent.allowances.models import PERIODS, STEPS
 from talent.cards.rules import LIST_CRITERIA
-from talent.core.forms import BaseForm, ChoiceField, DayField, VersionField, optional_int
+from talent.core.forms import BaseForm, ChoiceField, DayField, VersionField, optional_int, options
 
 MONEY_RE = re.compile(r"^\d{1,10}(\.\d{1,2})?$")
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -55,8 +55,14 @@ def _pairs(values: dict) -> list[tuple]:
 class ManyField(SelectMultipleField):
     """Several of a list (checkboxes on the page, a JSON list in the API); bad values said in Chinese."""
 
+    def __init__(self, label=None, validators=None, choices=(), **kwargs):
+        super().__init__(label, validators, choices=options(choices), **kwargs)
+
+    def process_formdata(self, valuelist):
+        self.data = [v for v in valuelist if v not in ("", None)]
+
     def pre_validate(self, form):
-        allowed = {value for value, _label in self.choices}
+        allowed = {choice.value for choice in self.choices}
         bad = [v for v in self.data or [] if v not in allowed]
         if bad:
             raise ValidationError(f"无效的选项：{'、'.join(map(str, bad))}")
