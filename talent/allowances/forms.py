@@ -5,7 +5,15 @@ from datetime import date
 from decimal import Decimal
 
 from wtforms import BooleanField, IntegerField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 from talent.allowances.models import PERIODS, STEPS
 from talent.cards.rules import LIST_CRITERIA
@@ -24,7 +32,7 @@ class MoneyField(StringField):
 
     def pre_validate(self, form):
         if getattr(self, "raw", "") and self.data is None:
-            raise ValidationError("金额应为数字，最多两位小数，如 1200.00")
+            raise StopValidation("金额应为数字，最多两位小数，如 1200.00")
 
     def _value(self):
         return f"{self.data:.2f}" if isinstance(self.data, Decimal) else getattr(self, "raw", "")
@@ -42,7 +50,7 @@ class MonthField(StringField):
 
     def pre_validate(self, form):
         if getattr(self, "raw", "") and self.data is None:
-            raise ValidationError("月份格式应为 年-月，如 2026-03")
+            raise StopValidation("月份格式应为 年-月，如 2026-03")
 
     def _value(self):
         return f"{self.data:%Y-%m}" if isinstance(self.data, date) else getattr(self, "raw", "")

@@ -50,3 +50,10 @@ class World:
 def world(app, freeze_today):
     freeze_today(TODAY)
     return World()
+
+
+@pytest.fixture
+def csrf_client(app, database_url):
+    from tests.conftest import make_app
+
+    return make_app(database_url, WTF_CSRF_ENABLED=True).test_client()
