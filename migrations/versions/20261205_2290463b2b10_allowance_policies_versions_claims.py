@@ -91,8 +91,8 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_allowance_claims_policy_id'), ['policy_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_allowance_claims_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_allowance_claims_talent_id'), ['talent_id'], unique=False)
-        batch_op.create_index('ix_allowance_claims_year_policy', ['year', 'policy_id'], unique=False)
-        batch_op.create_index('ix_allowance_claims_year_talent', ['year', 'talent_id'], unique=False)
+        batch_op.create_index('ix_allowance_claims_year_policy', ['year', 'policy_id', 'status', 'approved_amount', 'paid_amount'], unique=False)
+        batch_op.create_index('ix_allowance_claims_year_talent', ['year', 'talent_id', 'status', 'approved_amount', 'paid_amount'], unique=False)
 
     op.create_table('allowance_claim_steps',
     sa.Column('id', sa.Integer(), nullable=False),

@@ -221,12 +221,11 @@ def ledger_show():
     page = max(1, bounded_int(request.args.get("page"), 1, 100000) or 1)
     per_page = min(100, bounded_int(request.args.get("per_page"), 1, 100) or 50)
     talents, total = ledger.by_talent(year, user, (page - 1) * per_page, per_page)
+    policies = ledger.by_policy(year, user)
     return {
         "year": year,
-        "totals": ledger.totals(year, user).as_dict(),
-        "policies": [
-            {"policy_id": r.key, "name": r.name, **r.as_dict()} for r in ledger.by_policy(year, user)
-        ],
+        "totals": ledger.totals(year, user, policies).as_dict(),
+        "policies": [{"policy_id": r.key, "name": r.name, **r.as_dict()} for r in policies],
         "talents": {
             "items": [{"talent_id": r.key, "name": r.name, **r.as_dict()} for r in talents],
             "total": total,

@@ -16,6 +16,7 @@ from sqlalchemy import case, func, select
 
 from talent.allowances.models import AllowanceClaim, AllowancePolicy, PolicyVersion
 from talent.allowances.operations import visible_to
+from talent.core.spreadsheet import text_cell
 from talent.extensions import db
 from talent.registry.models import Talent
 
@@ -87,30 +88,46 @@ def by_policy(year: int, user) -> list[Row]:
     return rows
 
 
-def by_talent_query(year: int, user):
-    scope, approved, paid, claims = _sums(year, user)
-    return (
-        select(scope.c.talent_id, Talent.name, claims, approved, paid)
-        .join(Talent, Talent.id == scope.c.talent_id)
-        .group_by(scope.c.talent_id, Talent.name)
-        .order_by(Talent.name, scope.c.talent_id)
-    )
-
-
 def by_talent(year: int, user, offset: int = 0, limit: int = 50) -> tuple[list[Row], int]:
-    query = by_talent_query(year, user)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = [
-        Row(tid, name, n, _d(a), _d(p))
-        for tid, name, n, a, p in db.session.execute(query.offset(offset).limit(limit))
-    ]
-    return rows, total
+    """One page of talents (by talent number), each with their sums: the page's talents are picked
+    from the (year, talent) index first, and only their claims are summed."""
+    scope = visible_to(user).where(AllowanceClaim.year == year).subquery()
+    total = db.session.scalar(select(func.count(func.distinct(scope.c.talent_id)))) or 0
+    ids = list(
+        db.session.scalars(
+            select(scope.c.talent_id).distinct().order_by(scope.c.talent_id).offset(offset).limit(limit)
+        )
+    )
+    if not ids:
+        return [], total
+    page_scope = (
+        visible_to(user).where(AllowanceClaim.year == year, AllowanceClaim.talent_id.in_(ids)).subquery()
+    )
+    approved = func.coalesce(
+        func.sum(case((page_scope.c.status.in_(DONE), page_scope.c.approved_amount), else_=0)), 0
+    )
+    paid = func.coalesce(
+        func.sum(case((page_scope.c.status == "paid", page_scope.c.paid_amount), else_=0)), 0
+    )
+    query = (
+        select(page_scope.c.talent_id, Talent.name, func.count(page_scope.c.id), approved, paid)
+        .join(Talent, Talent.id == page_scope.c.talent_id)
+        .group_by(page_scope.c.talent_id, Talent.name)
+        .order_by(page_scope.c.talent_id)
+    )
+    return [Row(tid, name, n, _d(a), _d(p)) for tid, name, n, a, p in db.session.execute(query)], total
 
 
-def totals(year: int, user) -> Row:
-    _scope, approved, paid, claims = _sums(year, user)
-    n, a, p = db.session.execute(select(claims, approved, paid)).one()
-    return Row(0, "合计", n, _d(a), _d(p))
+def totals(year: int, user, policies: list[Row] | None = None) -> Row:
+    """The sums of the policy rows (every claim belongs to one policy)."""
+    rows = policies if policies is not None else by_policy(year, user)
+    return Row(
+        0,
+        "合计",
+        sum(r.claims for r in rows),
+        sum((r.approved for r in rows), ZERO),
+        sum((r.paid for r in rows), ZERO),
+    )
 
 
 # --- the workbook for 县财政局 ----------------------------------------------------------------------
@@ -179,6 +196,11 @@ def export_rows(year: int, user):
         ]
 
 
+def _plain(sheet, value):
+    """A value as openpyxl takes it; only text that could read as a formula gets a cell object."""
+    return text_cell(sheet, value)
+
+
 def _cell(sheet, value, money: bool = False, bold: bool = False):
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
@@ -207,7 +229,12 @@ def workbook(year: int, user):
         count += 1
         for i, column in enumerate(MONEY_COLUMNS):
             sums[i] += row[column]
-        detail.append([_cell(detail, v, money=i in MONEY_COLUMNS) for i, v in enumerate(row)])
+        detail.append(
+            [
+                _cell(detail, v, money=True) if i in MONEY_COLUMNS else _plain(detail, v)
+                for i, v in enumerate(row)
+            ]
+        )
     detail.append(
         [
             _cell(detail, v, money=i in MONEY_COLUMNS, bold=True)

@@ -113,8 +113,13 @@ class AllowanceClaim(db.Model):
         CheckConstraint("period_to >= period_from", name="period_order"),
         CheckConstraint("amount >= 0", name="amount_not_negative"),
         CheckConstraint("paid_amount IS NULL OR paid_amount <= approved_amount", name="paid_within_approved"),
-        Index("ix_allowance_claims_year_policy", "year", "policy_id"),
-        Index("ix_allowance_claims_year_talent", "year", "talent_id"),
+        # Covering indexes: the ledger's sums per policy and per talent read the index alone.
+        Index(
+            "ix_allowance_claims_year_policy", "year", "policy_id", "status", "approved_amount", "paid_amount"
+        ),
+        Index(
+            "ix_allowance_claims_year_talent", "year", "talent_id", "status", "approved_amount", "paid_amount"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

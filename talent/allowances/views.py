@@ -229,15 +229,16 @@ def ledger_page():
     user, year = acting_user(), _year()
     page = bounded_int(request.args.get("page"), 1, 100000) or 1
     talents, total = ledger.by_talent(year, user, (page - 1) * 50, 50)
+    policies = ledger.by_policy(year, user)
     return render_template(
         "allowances/ledger.html",
         year=year,
-        policies=ledger.by_policy(year, user),
+        policies=policies,
         talents=talents,
         total=total,
         page=page,
         pages=max(1, -(-total // 50)),
-        totals=ledger.totals(year, user),
+        totals=ledger.totals(year, user, policies),
     )
 
 
