@@ -137,7 +137,7 @@ def claim_index():
 
 
 @bp.post("/allowance-claims")
-@require(Permission.ALLOWANCES)
+@require(Permission.ALLOWANCES_FILE)
 def claim_create():
     from talent.allowances.forms import ClaimForm
 
@@ -150,8 +150,6 @@ def claim_create():
         if data.get("talent_id") not in (None, str(user.talent_id)):
             raise ApiError(403, "只能为本人申请")
         data["talent_id"] = str(user.talent_id)
-    elif user.role not in ("org", "admin"):
-        raise ApiError(403, "只有人才本人或县委组织部可以提出申请")
     elif not data.get("talent_id"):
         raise ApiError(422, fields={"talent_id": ["请提供人才编号"]})
     form = validated(ClaimForm, data, policy_choices=operations.policy_choices())

@@ -137,7 +137,7 @@ def claim_list():
 
 
 @bp.route("/allowances/claims/new", methods=["GET", "POST"])
-@require(Permission.ALLOWANCES)
+@require(Permission.ALLOWANCES_FILE)
 def claim_new():
     user = acting_user()
     form = ClaimForm(policy_choices=operations.policy_choices())

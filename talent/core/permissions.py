@@ -77,6 +77,7 @@ class Permission(StrEnum):
     # employer its staff's, 组织部 all, staff of 县人社局/县财政局 all, other units none).
     ALLOWANCE_POLICIES_MANAGE = "allowance_policies_manage"
     ALLOWANCES = "allowances"
+    ALLOWANCES_FILE = "allowances_file"  # file a claim: a talent their own, 组织部 for anyone
     ALLOWANCES_LEDGER = "allowances_ledger"
 
 
@@ -113,6 +114,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CARD_APPLICATIONS_REVIEW,
             Permission.ALLOWANCE_POLICIES_MANAGE,
             Permission.ALLOWANCES,
+            Permission.ALLOWANCES_FILE,
             Permission.ALLOWANCES_LEDGER,
         }
     ),
@@ -130,7 +132,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                                   Permission.SERVICE_LOGS_WRITE, Permission.COMMISSIONER_SELF}),
     Role.TALENT: frozenset({Permission.SIGNED_IN, Permission.PORTAL, Permission.ELIGIBILITY_READ,
                             Permission.RECOMMENDATIONS_READ, Permission.SERVICE_REQUESTS,
-                            Permission.CARD_APPLICATIONS, Permission.ALLOWANCES}),
+                            Permission.CARD_APPLICATIONS, Permission.ALLOWANCES, Permission.ALLOWANCES_FILE}),
     # An enterprise's or institution's HR account: its own staff only (rows scoped by the
     # applications feature's visible_to).
     Role.EMPLOYER: frozenset({Permission.SIGNED_IN, Permission.EMPLOYER_DESK, Permission.CARD_APPLICATIONS,
