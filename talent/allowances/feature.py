@@ -1,6 +1,6 @@
 from flask import url_for
 
-from talent.allowances import api, openapi, operations, views
+from talent.allowances import api, demo, openapi, operations, views
 from talent.allowances.metrics import paid_total, talents_paid
 from talent.allowances.models import PERIODS, STATUSES
 from talent.core.features import Feature, MenuEntry, Metric
@@ -44,6 +44,7 @@ feature = Feature(
     audit_values={("allowance_policies", "period"): PERIODS, ("allowance_claims", "status"): STATUSES},
     openapi=openapi.openapi,
     daily=operations.stop_daily,
+    demo=demo.load,
     metrics={
         "allowances.paid_total": Metric(
             "人才津贴补贴发放金额",

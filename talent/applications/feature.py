@@ -1,4 +1,4 @@
-from talent.applications import api, openapi, operations, views
+from talent.applications import api, demo, openapi, operations, views
 from talent.applications.models import STARTED_BY, STATUSES
 from talent.core.features import Feature, MenuEntry, Panel
 from talent.core.permissions import Permission
@@ -34,4 +34,5 @@ feature = Feature(
     audit_fields=lambda: {"card_applications": views.FIELD_LABELS},
     audit_values={("card_applications", "status"): STATUSES, ("card_applications", "started_by"): STARTED_BY},
     openapi=openapi.openapi,
+    demo=demo.load,
 )
