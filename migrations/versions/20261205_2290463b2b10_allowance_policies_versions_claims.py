@@ -109,9 +109,28 @@ def upgrade():
     with op.batch_alter_table('allowance_claim_steps', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_allowance_claim_steps_claim_id'), ['claim_id'], unique=False)
 
+    op.create_table('allowance_claim_files',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('claim_id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=40), nullable=False),
+    sa.Column('filename', sa.String(length=200), nullable=False),
+    sa.Column('content_type', sa.String(length=40), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['claim_id'], ['allowance_claims.id'], name=op.f('fk_allowance_claim_files_claim_id_allowance_claims'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'], name=op.f('fk_allowance_claim_files_uploaded_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_allowance_claim_files'))
+    )
+    with op.batch_alter_table('allowance_claim_files', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_allowance_claim_files_claim_id'), ['claim_id'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('allowance_claim_files', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_allowance_claim_files_claim_id'))
+
+    op.drop_table('allowance_claim_files')
     with op.batch_alter_table('allowance_claim_steps', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_allowance_claim_steps_claim_id'))
 

@@ -4,6 +4,7 @@ import re
 from datetime import date
 from decimal import Decimal
 
+from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, IntegerField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
@@ -133,6 +134,7 @@ class ClaimForm(BaseForm):
     period_from = MonthField("起始月份", validators=[DataRequired("请填写起始月份，如 2026-01")])
     period_to = MonthField("截止月份", validators=[DataRequired("请填写截止月份，如 2026-12")])
     note = TextAreaField("申请说明", validators=[Length(max=1000, message="不超过1000个字")])
+    files = MultipleFileField("申请材料（PDF、JPG、PNG，每个不超过10MB）")
 
     def __init__(self, *args, policy_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -147,3 +149,7 @@ class ClaimMoveForm(BaseForm):
     voucher_no = StringField("凭证号", validators=[Optional(), Length(max=60, message="不超过60个字符")])
     budget_override = StringField("超预算说明", validators=[Optional(), Length(max=200)])
     version = VersionField("版本")
+
+
+class MaterialForm(BaseForm):
+    files = MultipleFileField("补充材料")

@@ -151,6 +151,7 @@ class AllowanceClaim(db.Model):
     policy_version: Mapped[PolicyVersion] = relationship()
     submitted_by: Mapped[User | None] = relationship()
     steps: Mapped[list["ClaimStep"]] = relationship(order_by="ClaimStep.id", cascade="all, delete-orphan")
+    files: Mapped[list["ClaimFile"]] = relationship(order_by="ClaimFile.id", cascade="all, delete-orphan")
 
     @property
     def status_label(self) -> str:
@@ -179,6 +180,10 @@ class AllowanceClaim(db.Model):
             "note": self.note,
             "stopped_on": self.stopped_on.isoformat() if self.stopped_on else None,
             "steps": [s.to_dict() for s in self.steps],
+            "files": [
+                {"id": f.id, "name": f.filename, "content_type": f.content_type, "size": f.size}
+                for f in self.files
+            ],
             "version": self.version,
             "created_at": iso_utc(self.created_at),
         }
@@ -205,3 +210,18 @@ class ClaimStep(db.Model):
             "note": self.note,
             "by": self.actor.label if self.actor else None,
         }
+
+
+class ClaimFile(db.Model):
+    """Claim material (PDF, JPEG, PNG) checked by content and kept under ``UPLOAD_DIR``."""
+
+    __tablename__ = "allowance_claim_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("allowance_claims.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(40))
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column()
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -23,11 +23,12 @@ from talent.allowances.models import (
     STEPS,
     AllowanceClaim,
     AllowancePolicy,
+    ClaimFile,
     ClaimStep,
     PolicyVersion,
 )
 from talent.auth.models import Unit
-from talent.core import audit, timeutil
+from talent.core import audit, documents, timeutil
 from talent.core.db import check_version
 from talent.core.errors import Refused
 from talent.employers import operations as employers
@@ -35,6 +36,7 @@ from talent.extensions import db
 from talent.notifications.operations import notify, notify_talent, role_users, unit_users
 from talent.registry.models import Talent
 
+MATERIAL_KIND = "allowanceclaims"  # the folder under UPLOAD_DIR
 STEP_UNITS = {"rechecked": "县人社局", "approved": "县财政局", "paid": "县财政局"}
 MAX_MONTHS = 12
 
@@ -197,7 +199,13 @@ def _overlapping(policy_id: int, talent_id: int, first: date, last: date, exclud
 
 
 def file_claim(
-    actor, policy: AllowancePolicy, talent: Talent, period_from: date, period_to: date, note: str = ""
+    actor,
+    policy: AllowancePolicy,
+    talent: Talent,
+    period_from: date,
+    period_to: date,
+    note: str = "",
+    files=(),
 ) -> AllowanceClaim:
     role = getattr(actor, "role", None)
     if role == "talent" and actor.talent_id != talent.id:
@@ -232,6 +240,7 @@ def file_claim(
         raise AllowanceError("不符合该政策的申领条件：" + "；".join(unmet), fields={"policy_id": unmet})
     if _overlapping(policy.id, talent.id, first, last):
         raise AllowanceError("该期间已有同一政策的申请", fields={"period_from": ["与已有申请的期间重叠"]})
+    checked = documents.check_all(files)
     computation = compute_for(version, talent, first, last)
     if computation.total <= 0:
         raise AllowanceError(
@@ -255,6 +264,8 @@ def file_claim(
             actor_id=getattr(actor, "id", None), action="submit", to_status="submitted", note=claim.note[:500]
         )
     )
+    for file in checked:
+        _add_file(actor, claim, file)
     db.session.flush()
     audit.record(
         actor,
@@ -287,6 +298,38 @@ def file_claim(
     return claim
 
 
+def _add_file(actor, claim: AllowanceClaim, file) -> None:
+    claim.files.append(
+        ClaimFile(
+            key=documents.store(MATERIAL_KIND, file),
+            filename=file.filename,
+            content_type=file.content_type,
+            size=file.size,
+            uploaded_by_id=getattr(actor, "id", None),
+        )
+    )
+
+
+def add_material(actor, claim: AllowanceClaim, files) -> int:
+    """More material while the claim is open, by the applicant's side (the talent, 组织部)."""
+    if not is_submitter_side(actor, claim):
+        raise NotYours("只有申请人或县委组织部可以补充材料")
+    if claim.status not in OPEN_STATUSES:
+        raise AllowanceError(f"申请已{claim.status_label}，不能再补充材料")
+    checked = documents.check_all(files)
+    if not checked:
+        raise AllowanceError("请选择要上传的材料", fields={"files": ["请选择要上传的材料"]})
+    if len(claim.files) + len(checked) > documents.MAX_FILES_PER_RECORD:
+        raise AllowanceError(f"每份申请最多 {documents.MAX_FILES_PER_RECORD} 个材料")
+    for file in checked:
+        _add_file(actor, claim, file)
+    db.session.flush()
+    audit.record(
+        actor, "material", claim, {"files": [None, [f.filename for f in checked]]}, summary=claim.talent.name
+    )
+    return len(checked)
+
+
 def next_step(claim: AllowanceClaim) -> str | None:
     """Where the chain goes from the claim's status: the next step, "paid", or None (closed)."""
     chain = claim.policy_version.chain or DEFAULT_CHAIN
@@ -313,12 +356,12 @@ def holder_steps(user, claim: AllowanceClaim) -> list[str]:
     step = next_step(claim)
     if step is not None and may_act(user, step) and user.id != claim.submitted_by_id:
         moves += [step, "returned", "rejected"] if step != "paid" else [step]
-    if claim.status == "returned" and _is_submitter_side(user, claim):
+    if claim.status == "returned" and is_submitter_side(user, claim):
         moves.append("submitted")
     return moves
 
 
-def _is_submitter_side(user, claim) -> bool:
+def is_submitter_side(user, claim) -> bool:
     role = getattr(user, "role", None)
     return role in ("org", "admin") or (role == "talent" and user.talent_id == claim.talent_id)
 
@@ -364,7 +407,7 @@ def transition(
     if to == "submitted":
         if claim.status != "returned":
             raise AllowanceError("只有退回修改的申请可以重新提交", fields={"to": ["当前状态不允许此操作"]})
-        if not _is_submitter_side(actor, claim):
+        if not is_submitter_side(actor, claim):
             raise NotYours("只有申请人或县委组织部可以重新提交")
     elif to in ("returned", "rejected"):
         if step is None or step == "paid":

@@ -1,11 +1,13 @@
 """Pages: policies (组织部, admin), claims and their chain, the talent's own, the ledger and export."""
 
+from io import BytesIO
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 
 from talent.allowances import ledger, operations
-from talent.allowances.forms import ClaimForm, ClaimMoveForm, PolicyForm
-from talent.allowances.models import PERIODS, STATUSES, STEPS, AllowanceClaim, AllowancePolicy
-from talent.core import audit, timeutil
+from talent.allowances.forms import ClaimForm, ClaimMoveForm, MaterialForm, PolicyForm
+from talent.allowances.models import PERIODS, STATUSES, STEPS, AllowanceClaim, AllowancePolicy, ClaimFile
+from talent.core import audit, documents, timeutil
 from talent.core.errors import StaleEdit
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, require
@@ -154,6 +156,7 @@ def claim_new():
                 form.period_from.data,
                 form.period_to.data,
                 form.note.data or "",
+                request.files.getlist(form.files.name),
             )
             db.session.commit()
             flash(f"已提交申请，计算金额 {claim.amount:,.2f} 元", "success")
@@ -180,7 +183,43 @@ def claim_detail(claim_id: int):
         next_step=operations.next_step(claim),
         periods=PERIODS,
         history=audit.history("allowance_claims", claim.id),
+        material_form=MaterialForm(),
+        may_add=claim.status in operations.OPEN_STATUSES and operations.is_submitter_side(user, claim),
     )
+
+
+@bp.post("/allowances/claims/<int:claim_id>/files")
+@require(Permission.ALLOWANCES)
+def claim_add_files(claim_id: int):
+    claim = _claim(claim_id)
+    form = MaterialForm()
+    if not form.validate_on_submit():
+        abort(400)
+    count = operations.add_material(acting_user(), claim, request.files.getlist(form.files.name))
+    db.session.commit()
+    flash(f"已上传 {count} 个材料", "success")
+    return redirect(url_for(".claim_detail", claim_id=claim_id))
+
+
+@bp.get("/allowances/claims/<int:claim_id>/materials/<int:material_id>")
+@require(Permission.ALLOWANCES)
+def claim_file(claim_id: int, material_id: int):
+    claim = _claim(claim_id)
+    row = db.session.get(ClaimFile, material_id)
+    if row is None or row.claim_id != claim.id:
+        abort(404)
+    try:
+        data = documents.load(operations.MATERIAL_KIND, row.key)
+    except FileNotFoundError:
+        abort(404)
+    response = send_file(
+        BytesIO(data),
+        mimetype=row.content_type,
+        download_name=row.filename,
+        as_attachment=row.content_type == "application/pdf",
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/allowances/claims/<int:claim_id>/transition")

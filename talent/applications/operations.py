@@ -7,7 +7,6 @@ from datetime import date
 
 from sqlalchemy import false, select
 
-from talent.applications import attachments
 from talent.applications.machine import MOVES, STEP_TEXT, moves_for, roles_of
 from talent.applications.models import (
     OPEN_STATUSES,
@@ -17,7 +16,7 @@ from talent.applications.models import (
     CardApplicationStep,
 )
 from talent.cards import operations as cards
-from talent.core import audit, timeutil
+from talent.core import audit, documents, timeutil
 from talent.core.db import check_version, guarded_flush
 from talent.core.errors import Refused
 from talent.employers import operations as employers
@@ -25,6 +24,8 @@ from talent.employers.models import Employer
 from talent.extensions import db
 from talent.notifications.operations import notify, notify_talent, role_users
 from talent.registry.models import Talent
+
+MATERIAL_KIND = "cardapplications"  # the folder under UPLOAD_DIR
 
 
 class ApplicationError(Refused):
@@ -114,7 +115,7 @@ def apply(actor, talent: Talent, employer: Employer, note: str = "", files=()) -
         raise ApplicationError("该用人单位已停用", fields={"employer_id": ["该用人单位已停用"]})
     day = timeutil.today()
     verdict = _check_can_apply(talent, day)
-    checked = attachments.check_all(files)
+    checked = documents.check_all(files)
     application = CardApplication(
         talent_id=talent.id, employer_id=employer.id,
         status="confirmed" if started_by == "employer" else "submitted",
@@ -147,7 +148,7 @@ STARTED_BY_TEXT = {"employer": "用人单位", "org": "县委组织部"}
 
 
 def _add_file(actor, application: CardApplication, file) -> CardApplicationFile:
-    key = attachments.store(file)
+    key = documents.store(MATERIAL_KIND, file)
     row = CardApplicationFile(key=key, filename=file.filename, content_type=file.content_type,
                               size=file.size, uploaded_by_id=getattr(actor, "id", None))
     application.files.append(row)
@@ -161,11 +162,11 @@ def add_material(actor, application: CardApplication, files) -> int:
         raise NotYours("无权为这份申请补充材料")
     if not application.is_open:
         raise ApplicationError(f"申请已{application.status_label}，不能再补充材料")
-    checked = attachments.check_all(files)
+    checked = documents.check_all(files)
     if not checked:
         raise ApplicationError("请选择要上传的材料", fields={"files": ["请选择要上传的材料"]})
-    if len(application.files) + len(checked) > attachments.MAX_FILES_PER_APPLICATION:
-        raise ApplicationError(f"每份申请最多 {attachments.MAX_FILES_PER_APPLICATION} 个材料")
+    if len(application.files) + len(checked) > documents.MAX_FILES_PER_RECORD:
+        raise ApplicationError(f"每份申请最多 {documents.MAX_FILES_PER_RECORD} 个材料")
     for file in checked:
         _add_file(actor, application, file)
     _step(actor, application, "material", application.status, "、".join(f.filename for f in checked))

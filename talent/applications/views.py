@@ -3,12 +3,12 @@ from io import BytesIO
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 
-from talent.applications import attachments, operations
+from talent.applications import operations
 from talent.applications.forms import ApplyForForm, ApplyForm, MaterialForm, TransitionForm
 from talent.applications.machine import STEP_TEXT
 from talent.applications.models import STARTED_BY, STATUSES, CardApplication, CardApplicationFile
 from talent.cards import operations as cards
-from talent.core import timeutil
+from talent.core import documents, timeutil
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, require
 from talent.core.validators import bounded_int
@@ -158,7 +158,7 @@ def file(application_id: int, file_id: int):
     if row is None or row.application_id != application.id:
         abort(404)
     try:
-        data = attachments.load(row.key)
+        data = documents.load(operations.MATERIAL_KIND, row.key)
     except FileNotFoundError:
         abort(404)
     response = send_file(BytesIO(data), mimetype=row.content_type, download_name=row.filename,

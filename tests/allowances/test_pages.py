@@ -1,5 +1,6 @@
 """The pages with CSRF on: 组织部 writes a policy, a talent claims, the chain acts through forms."""
 
+import io
 import re
 from datetime import date
 from decimal import Decimal
@@ -81,7 +82,9 @@ def test_claim_through_the_pages(csrf_client, world):
     page = client.get("/allowances/claims/new").get_data(as_text=True)
     response = client.post(
         "/allowances/claims/new",
+        content_type="multipart/form-data",
         data={
+            "files": (io.BytesIO(b"%PDF-1.4\n%%EOF"), "引进协议.pdf"),
             "csrf_token": _csrf(page),
             "policy_id": str(world.policy.id),
             "period_from": "2026-03",
@@ -93,6 +96,18 @@ def test_claim_through_the_pages(csrf_client, world):
     claim = db.session.scalar(select(AllowanceClaim))
     detail = client.get(f"/allowances/claims/{claim.id}").get_data(as_text=True)
     assert "18/31 天" in detail and "3,161.29" in detail
+    assert [f.filename for f in claim.files] == ["引进协议.pdf"]
+    download = client.get(f"/allowances/claims/{claim.id}/materials/{claim.files[0].id}")
+    assert download.status_code == 200 and download.data.startswith(b"%PDF")
+    refused = client.post(
+        f"/allowances/claims/{claim.id}/files",
+        content_type="multipart/form-data",
+        data={"csrf_token": _csrf(detail), "files": (io.BytesIO(b"not a document"), "x.pdf")},
+        follow_redirects=True,
+    )
+    assert "PDF、JPEG 或 PNG" in refused.get_data(as_text=True)
+    db.session.refresh(claim)
+    assert len(claim.files) == 1
     mine = client.get("/me/allowances").get_data(as_text=True)
     assert "引进人才生活补贴" in mine
 

@@ -1,17 +1,18 @@
-"""Application material: PDF, JPEG or PNG, checked with core's upload checks — the type read from
-the content (``sniff_document``), the size bounded while reading (``read_limited``), images
-decoded and re-encoded (``clean_image``, which drops EXIF) — and stored by ``core.uploads.store``
-under ``UPLOAD_DIR`` by a random key, served only through a route that checks who asks."""
+"""Documents people attach (application material, claim material): PDF, JPEG or PNG, checked with
+the upload checks — the type read from the content (``sniff_document``), the size bounded while
+reading (``read_limited``), images decoded and re-encoded (``clean_image``, which drops EXIF) — and
+stored by ``uploads.store`` under ``UPLOAD_DIR/<kind>`` by a random key, served only through a
+route that checks who asks. Each feature names its own ``kind`` (folder)."""
+
 import os
 import re
 from dataclasses import dataclass
 
 from talent.core import uploads
 
-KIND = "cardapplications"
 MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES = 5  # per upload
-MAX_FILES_PER_APPLICATION = 20
+MAX_FILES_PER_RECORD = 20
 EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg"}
 
 
@@ -52,9 +53,9 @@ def check_all(storages) -> list[CheckedFile]:
     return checked
 
 
-def store(checked: CheckedFile) -> str:
-    return uploads.store(KIND, checked.data)
+def store(kind: str, checked: CheckedFile) -> str:
+    return uploads.store(kind, checked.data)
 
 
-def load(key: str) -> bytes:
-    return uploads.load(KIND, key)
+def load(kind: str, key: str) -> bytes:
+    return uploads.load(kind, key)
