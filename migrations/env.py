@@ -103,6 +103,9 @@ def run_migrations_online():
             # Pages freed by a table copy are zeroed (what they held may be personal data).
             connection.exec_driver_sql("PRAGMA secure_delete=ON")
             connection.commit()  # ends SQLAlchemy's autobegun transaction, so Alembic's commits
+        if conf_args.get("include_object") is None:
+            from talent.registry.search import include_in_comparison
+            conf_args["include_object"] = include_in_comparison
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

@@ -32,8 +32,9 @@ class ThrowawayPostgres:
     ``postgres`` account the Debian package creates.
     """
 
-    def __init__(self, bindir: str):
+    def __init__(self, bindir: str, options: str = ""):
         self.bindir = bindir
+        self.options = options  # more server settings (-c name=value), e.g. for a benchmark
         self.port = _free_port()
         self.root = tempfile.mkdtemp(prefix="talent-pg-")
         self.data = os.path.join(self.root, "data")
@@ -50,7 +51,7 @@ class ThrowawayPostgres:
         self._run(os.path.join(self.bindir, "initdb"), "-D", self.data, "-U", "postgres",
                   "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8")
         options = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
-                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
+                   f"-c fsync=off -c synchronous_commit=off -c full_page_writes=off {self.options}")
         self._run(os.path.join(self.bindir, "pg_ctl"), "-D", self.data, "-o", options,
                   "-l", os.path.join(self.root, "server.log"), "-w", "start")
         with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres",

@@ -72,6 +72,8 @@ def page_envelope(page: Page, item) -> dict:
     return {
         "items": [item(obj) for obj in page.items],
         "total": page.total,
+        # True: more than ``total`` rows match (a lower bound); ask with ?exact=1 for the count.
+        "total_is_estimate": page.total_is_estimate,
         "page": page.page,
         "per_page": page.per_page,
     }

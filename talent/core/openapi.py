@@ -24,7 +24,9 @@ def list_of(ref: str) -> dict:
         "type": "object",
         "properties": {
             "items": {"type": "array", "items": {"$ref": ref}},
-            "total": {"type": "integer"},
+            "total": {"type": "integer", "description": "至多 10000 时为确切总数；超过时为下限 10000"},
+            "total_is_estimate": {"type": "boolean",
+                                  "description": "true：匹配超过 total 条（下限）；?exact=1 取确切总数"},
             "page": {"type": "integer"},
             "per_page": {"type": "integer"},
         },
@@ -48,7 +50,8 @@ def path_id(name: str) -> dict:
 
 
 PAGING = [query_param("page", {"type": "integer", "minimum": 1}),
-          query_param("per_page", {"type": "integer", "minimum": 1, "maximum": 100})]
+          query_param("per_page", {"type": "integer", "minimum": 1, "maximum": 100}),
+          query_param("exact", {"type": "string", "enum": ["1"]})]
 
 
 def build_document() -> dict:

@@ -64,6 +64,7 @@ def openapi() -> tuple[dict, dict]:
                     query_param("sort", {"type": "string", "example": "-id"}),
                     query_param("page", {"type": "integer", "minimum": 1}),
                     query_param("per_page", {"type": "integer", "minimum": 1, "maximum": 100}),
+                    query_param("exact", {"type": "string", "enum": ["1"]}),
                 ],
                 "responses": {"200": json_content(list_of("#/components/schemas/Talent")),
                               "401": ERROR, "403": ERROR},

@@ -19,6 +19,7 @@ from talent.core.validators import InvalidValue, bounded_int, normalize_id_numbe
 from talent.extensions import db
 from talent.registry import choices
 from talent.registry.models import CorrectionRequest, Talent, Team
+from talent.registry.search import text_matches
 
 
 class DuplicateIdNumber(Refused):
@@ -202,10 +203,8 @@ class TalentQuery:
             # A phone number as typed or read out: "１３８ ７４６０-０００１" is 13874600001.
             digits = re.sub(r"[\s-]", "", normalize_id_number(self.q))
             phone = digits if digits.isascii() and digits.isdigit() else self.q
-            matches = [] if kind == "resident" else [
-                Talent.name.contains(self.q, autoescape=True),
-                Talent.employer.contains(self.q, autoescape=True),
-                Talent.phone.contains(phone, autoescape=True)]
+            # Through an index on both engines (registry/search.py).
+            matches = [] if kind == "resident" else [text_matches(self.q, phone)]
             if kind:
                 matches.append(Talent.id_number_is(self.q))
             query = query.where(or_(*matches))

@@ -9,6 +9,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
 from talent.extensions import db
+from talent.registry.search import include_in_comparison
 from tests.conftest import make_app
 
 
@@ -32,7 +33,8 @@ def test_upgrade_matches_models_and_downgrade_cleans_up(empty_database):
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(connection, opts={
+                "compare_type": True, "include_object": include_in_comparison})
             differences = compare_metadata(context, db.metadata)
         assert differences == []
         downgrade(revision="base")
@@ -172,4 +174,49 @@ def test_upgrade_encrypts_id_numbers_in_batches_and_downgrade_restores_them(empt
             restored_text = connection.execute(text("SELECT text FROM correction_requests")).scalar()
         assert restored_text == CORRECTION["text"]
         downgrade(revision="base")
+        db.engine.dispose()
+
+
+BEFORE_SEARCH_INDEXES = "1ccb71e4b25e"
+
+
+def test_search_indexes_are_built_over_rows_already_there(empty_database):
+    """The search migration on a database holding talents: built online (CONCURRENTLY, so valid
+    indexes on PostgreSQL), it finds those rows by 1 to 4 characters, and its triggers keep a
+    talent added afterwards in step (SQLite)."""
+    from sqlalchemy import insert
+
+    from talent.registry.models import Talent
+    from talent.registry.operations import TalentQuery
+
+    app = make_app(empty_database)
+    with app.app_context():
+        upgrade(revision=BEFORE_SEARCH_INDEXES)
+        rows, _ = _plain_rows(300)
+        for row in rows:
+            row.pop("id")
+            row["id_number_index"] = row["id_number"]  # (any unique value: not searched here)
+        rows[7].update(name="李明", employer="湖南昊利科技有限公司", phone="13874600001")
+        db.session.execute(insert(Talent), rows)
+        db.session.commit()
+        upgrade()
+        if db.engine.dialect.name == "postgresql":
+            valid = dict(db.session.execute(text(
+                "SELECT c.relname, i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                "WHERE c.relname LIKE 'ix_talents_%_trgm' OR c.relname = 'ix_talents_grams'")).all())
+            assert valid == {"ix_talents_name_trgm": True, "ix_talents_employer_trgm": True,
+                             "ix_talents_phone_trgm": True, "ix_talents_grams": True}
+        else:
+            triggers = set(db.session.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")))
+            assert {"talents_search_insert", "talents_search_update", "talents_search_delete"} <= triggers
+
+        def names(q):
+            return [t.name for t in db.session.scalars(TalentQuery(q=q).select())]
+
+        assert names("李明") == ["李明"] and names("昊利") == ["李明"] and names("4600001") == ["李明"]
+        assert len(names("测试2")) == 111 and names("测试299") == ["测试299"]  # 测试2, 测试20–29, 测试200–299
+        db.session.execute(insert(Talent), [{**rows[0], "name": "张建国", "id_number_index": "new"}])
+        db.session.commit()
+        assert names("建国") == ["张建国"] and names("张建国") == ["张建国"]
+        db.session.remove()
         db.engine.dispose()
