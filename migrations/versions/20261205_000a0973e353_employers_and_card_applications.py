@@ -4,7 +4,7 @@
 VIP-card applications with their steps and material.
 
 Revision ID: 000a0973e353
-Revises: 1ccb71e4b25e
+Revises: b7e1c2d4a9f0
 Create Date: 2026-12-05 20:04:12.541324
 
 """
@@ -17,7 +17,7 @@ ROLES_AFTER = "role IN ('admin', 'org', 'unit', 'commissioner', 'talent', 'emplo
 
 # revision identifiers, used by Alembic.
 revision = '000a0973e353'
-down_revision = '1ccb71e4b25e'
+down_revision = 'b7e1c2d4a9f0'
 branch_labels = None
 depends_on = None
 
