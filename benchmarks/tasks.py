@@ -116,7 +116,8 @@ def build(path: Path, plans: int, items: int, indicators: int, months: int) -> f
                 for indicator_id in by_item[row["item_id"]]:
                     value = float(rng.randrange(0, 120))
                     values.append({"report_id": report_id, "indicator_id": indicator_id, "value": value})
-                    figures.append({"indicator_id": indicator_id, "period": row["period"], "value": value,
+                    figures.append({"indicator_id": indicator_id, "unit_id": row["unit_id"],
+                                    "period": row["period"], "value": value,
                                     "report_id": report_id, "confirmed_at": datetime(2022, 1, 3)})
             db.session.execute(insert(ReportValue), values)
             db.session.execute(insert(IndicatorFigure), figures)

@@ -4,20 +4,20 @@
 VIP-card applications with their steps and material.
 
 Revision ID: 000a0973e353
-Revises: b7e1c2d4a9f0
+Revises: 0ed982a0e41a
 Create Date: 2026-12-05 20:04:12.541324
 
 """
 import sqlalchemy as sa
 from alembic import op
 
-ROLES_BEFORE = "role IN ('admin', 'org', 'unit', 'commissioner', 'talent')"
-ROLES_AFTER = "role IN ('admin', 'org', 'unit', 'commissioner', 'talent', 'employer')"
+ROLES_BEFORE = "role IN ('admin', 'org', 'unit', 'commissioner', 'talent', 'leader')"
+ROLES_AFTER = "role IN ('admin', 'org', 'unit', 'commissioner', 'talent', 'leader', 'employer')"
 
 
 # revision identifiers, used by Alembic.
 revision = '000a0973e353'
-down_revision = 'b7e1c2d4a9f0'
+down_revision = '0ed982a0e41a'
 branch_labels = None
 depends_on = None
 

@@ -11,7 +11,7 @@ drops the old one, and its triggers with it; re-run this file's SQLITE statement
 (tests/registry/test_search.py checks the triggers exist at head).
 
 Revision ID: b7e1c2d4a9f0
-Revises: 1ccb71e4b25e
+Revises: d5b2f8a04c61
 Create Date: 2026-12-05 20:30:00
 
 """
@@ -20,7 +20,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b7e1c2d4a9f0'
-down_revision = '1ccb71e4b25e'
+down_revision = 'd5b2f8a04c61'
 branch_labels = None
 depends_on = None
 

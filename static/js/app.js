@@ -12,3 +12,12 @@ document.addEventListener("click", function (event) {
     window.print();
   }
 });
+
+// "Select all" boxes: data-check-all="NAME" ticks every enabled checkbox named NAME.
+document.addEventListener("change", function (event) {
+  const name = event.target.getAttribute("data-check-all");
+  if (!name) return;
+  document.querySelectorAll('input[type=checkbox][name="' + name + '"]:not(:disabled)').forEach(function (box) {
+    box.checked = event.target.checked;
+  });
+});

@@ -1,8 +1,8 @@
 from flask import Flask, redirect, request, url_for
 from sqlalchemy import exists, select
 
-from talent.auth import admin, api, openapi, operations, passwords, views
-from talent.auth.forms import UserForm
+from talent.auth import admin, api, openapi, operations, passwords, unit_admin, views
+from talent.auth.forms import UNIT_FIELD_LABELS, UserForm
 from talent.auth.models import Unit, User
 from talent.auth.units import seed_units
 from talent.core.errors import ApiError
@@ -63,18 +63,21 @@ def _setup(app: Flask) -> None:
 
 feature = Feature(
     name="auth",
-    blueprints=(views.bp, admin.bp, passwords.bp),
-    api_blueprints=(api.bp,),
+    blueprints=(views.bp, admin.bp, passwords.bp, unit_admin.bp),
+    api_blueprints=(api.bp, unit_admin.api_bp),
     menu=(MenuEntry("admin.user_list", "用户管理", "person-gear", Permission.USERS_MANAGE, order=90,
+                    group="系统管理"),
+          MenuEntry("units.unit_list", "单位管理", "building", Permission.USERS_MANAGE, order=92,
                     group="系统管理"),
           # 组织部's way in; an admin resets from 用户管理.
           MenuEntry("passwords.accounts", "重置密码", "key", Permission.PASSWORDS_RESET, order=91,
                     group="系统管理", visible=lambda user: not user.can(Permission.USERS_MANAGE))),
-    audit_objects={"users": "用户"},
+    audit_objects={"users": "用户", "units": "单位"},
     audit_actions={"disable": "停用", "enable": "启用", "reset_password": "重置密码",
                    "change_password": "修改密码", "lock": "登录锁定", "sign_in": "登录",
-                   "sign_in_failed": "登录失败", "sign_out": "退出登录", "end_sessions": "退出所有设备"},
-    audit_fields=lambda: {"users": form_labels(UserForm)},
+                   "sign_in_failed": "登录失败", "sign_out": "退出登录", "end_sessions": "退出所有设备",
+                   "retire": "停用", "reactivate": "恢复使用"},
+    audit_fields=lambda: {"users": form_labels(UserForm), "units": UNIT_FIELD_LABELS},
     audit_values={("users", "role"): {str(k): v for k, v in ROLE_LABELS.items()}},
     audit_references={("*", "unit_id"): _unit_name},
     openapi=openapi.openapi,

@@ -1,7 +1,8 @@
-from wtforms import BooleanField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
+from wtforms import BooleanField, IntegerField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import PasswordInput
 
+from talent.auth.models import UNIT_KINDS
 from talent.core.forms import BaseForm, ChoiceField, VersionField, optional_int
 from talent.core.permissions import ROLE_LABELS
 from talent.core.validators import bounded_int
@@ -60,3 +61,20 @@ class UserForm(BaseForm):
         talent_id = bounded_int(field.data)
         if talent_id is None or db.session.get(Talent, talent_id) is None:
             raise ValidationError("没有这个人才编号")
+
+
+class UnitForm(BaseForm):
+    """A unit, as the admin creates or edits it (the same form validates the API's JSON)."""
+
+    name = StringField("单位名称", validators=[DataRequired("请填写单位名称"),
+                                               Length(max=60, message="不超过60个字")])
+    kind = ChoiceField("类型", choices=list(UNIT_KINDS.items()), validators=[DataRequired("请选择类型")])
+    sort_order = IntegerField("排序", validators=[
+        Optional(), NumberRange(min=0, max=100000, message="应在0到100000之间")])
+    group_name = StringField("所属组（文件中的合称）", validators=[Length(max=60, message="不超过60个字")])
+    active = BooleanField("在用", default=True)
+    version = VersionField()
+
+
+UNIT_FIELD_LABELS = {"name": "单位名称", "kind": "类型", "sort_order": "排序", "group_name": "所属组",
+                     "active": "在用"}

@@ -6,6 +6,7 @@ from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
 from sqlalchemy import false as sa_false
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -16,14 +17,34 @@ from talent.extensions import db
 ROLE_VALUES = ", ".join(f"'{r.value}'" for r in Role)
 
 
+UNIT_KINDS = {"county": "县直单位", "town": "乡镇（管理局）", "window": "服务窗口",
+              "finance": "金融机构", "other": "其他"}
+
+
 class Unit(db.Model):
-    """A county unit (县直单位); staff of a unit handle what is routed to it."""
+    """A county unit (县直单位, 乡镇, 窗口 …); staff of a unit handle what is routed to it.
+
+    Units are never deleted: one with accounts or history is retired (``active`` false) and
+    stays readable. ``group_name`` gathers units a text names together (the 11 乡镇 and 阳明山管理局
+    are 各乡镇(管理局) in the work plan)."""
 
     __tablename__ = "units"
+    __table_args__ = (CheckConstraint(f"kind IN ({', '.join(repr(k) for k in UNIT_KINDS)})",
+                                      name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(60), unique=True)
     sort_order: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[str] = mapped_column(String(10), default="county", server_default="county")
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
+    group_name: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__: ClassVar[dict] = {"version_id_col": version}
+
+    @property
+    def kind_label(self) -> str:
+        return UNIT_KINDS[self.kind]
 
     def __repr__(self) -> str:
         return f"<Unit {self.name}>"

@@ -1,5 +1,6 @@
 """The sign-in part of the OpenAPI document."""
-from talent.core.openapi import ERROR, json_content
+from talent.auth.models import UNIT_KINDS
+from talent.core.openapi import ERROR, ERRORS, PAGING, enum, json_content, list_of, path_id
 
 
 def openapi() -> tuple[dict, dict]:
@@ -19,5 +20,30 @@ def openapi() -> tuple[dict, dict]:
                         "422": ERROR},
                 }
             },
+            "/api/v1/units": {
+                "get": {"summary": "单位（管理员）", "parameters": PAGING,
+                        "responses": {"200": json_content(list_of("#/components/schemas/Unit")), **ERRORS}},
+                "post": {"summary": "新增单位（管理员）",
+                         "requestBody": json_content({"$ref": "#/components/schemas/UnitInput"}),
+                         "responses": {"201": json_content({"$ref": "#/components/schemas/Unit"}), **ERRORS}},
+            },
+            "/api/v1/units/{unit_id}": {
+                "parameters": [path_id("unit_id")],
+                "patch": {"summary": "修改、停用或恢复单位（管理员；单位不删除，version 过期 409）",
+                          "requestBody": json_content({"allOf": [
+                              {"$ref": "#/components/schemas/UnitInput"},
+                              {"type": "object", "required": ["version"],
+                               "properties": {"version": {"type": "integer"}}}]}),
+                          "responses": {"200": json_content({"$ref": "#/components/schemas/Unit"}),
+                                        **ERRORS}},
+            },
     }
-    return paths, {}
+    unit_input = {"name": {"type": "string", "maxLength": 60}, "kind": enum(UNIT_KINDS),
+                  "sort_order": {"type": "integer", "minimum": 0}, "active": {"type": "boolean"},
+                  "group_name": {"type": "string", "nullable": True}}
+    schemas = {
+        "UnitInput": {"type": "object", "properties": unit_input},
+        "Unit": {"type": "object", "properties": {"id": {"type": "integer"}, **unit_input,
+                                                  "version": {"type": "integer"}}},
+    }
+    return paths, schemas

@@ -1,6 +1,6 @@
 from flask import url_for
 
-from talent.commissioners import api, choices, demo, field, openapi, operations, views
+from talent.commissioners import api, choices, demo, field, openapi, operations, rating, views
 from talent.core.features import Feature, MenuEntry, Metric, Panel
 from talent.core.permissions import Permission, acting_user
 
@@ -42,7 +42,7 @@ def _commissioner(user) -> bool:
 
 feature = Feature(
     name="commissioners",
-    blueprints=(views.bp, field.bp),
+    blueprints=(views.bp, field.bp, rating.bp),
     api_blueprints=(api.bp,),
     menu=(
         MenuEntry("commissioners.commissioner_list", "科技特派员", "person-badge",
@@ -67,7 +67,8 @@ feature = Feature(
                    "service_logs": "服务日志", "commissioner_projects": "科技特派员项目",
                    "commissioner_assessments": "特派员年度考核"},
     audit_actions={"confirm": "确认", "return": "退回", "grade": "考核评定",
-                   "add_photos": "上传照片"},
+                   "add_photos": "上传照片", "remove_photo": "删除照片",
+                   "rate": "服务对象评价"},
     audit_fields=lambda: views.FIELD_LABELS,
     audit_values={
         ("commissioners", "level"): choices.LEVELS, ("selection_rounds", "level"): choices.LEVELS,
@@ -95,5 +96,6 @@ feature = Feature(
             "科技特派员服务农业企业、专业合作社", "家", operations.targets_served,
             link=lambda year: url_for("commissioners.target_list")),
     },
-    template_globals={"commissioner_choices": choices, "commissioner_post": commissioner_post},
+    template_globals={"commissioner_choices": choices, "commissioner_post": commissioner_post,
+                      "offline_owner": field.offline_owner, "save_timeout_ms": field.save_timeout_ms},
 )

@@ -2,12 +2,22 @@
 from stdnum.cn import uscc as uscc_number
 from stdnum.exceptions import InvalidChecksum
 from stdnum.exceptions import ValidationError as StdnumError
-from wtforms import BooleanField, DateField, FloatField, IntegerField, PasswordField, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    FloatField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from talent.commissioners import choices
 from talent.core import timeutil
 from talent.core.forms import BaseForm, ChoiceField, LinesField, optional_int
+from talent.core.forms import options as select_options
 from talent.core.validators import InvalidValue, check_phone, normalize_id_number, parse_resident_id
 from talent.extensions import db
 from talent.registry.models import Talent
@@ -25,6 +35,13 @@ def _phone(field, required: bool = False):
         field.data = check_phone(field.data)
     except InvalidValue as error:
         raise ValidationError(str(error)) from None
+
+
+def _place(lat, lng) -> dict:
+    """A position is both coordinates or none (NaN never passes NumberRange)."""
+    if lat is None or lng is None:
+        return {"lat": None, "lng": None}
+    return {"lat": round(lat, 6), "lng": round(lng, 6)}
 
 
 def _text(field) -> str:
@@ -45,9 +62,12 @@ class RoundForm(BaseForm):
         if field.data and self.starts_on.data and field.data < self.starts_on.data:
             raise ValidationError("结束日期不能早于开始日期")
 
+    checkin = BooleanField("服务打卡：记录服务时的位置（特派员首次使用时须同意）")
+
     def values(self) -> dict:
         return {"year": self.year.data, "level": self.level.data, "name": _text(self.name),
-                "starts_on": self.starts_on.data, "ends_on": self.ends_on.data}
+                "starts_on": self.starts_on.data, "ends_on": self.ends_on.data,
+                "checkin": bool(self.checkin.data)}
 
 
 class CommissionerForm(BaseForm):
@@ -128,6 +148,9 @@ class TargetForm(BaseForm):
     address = StringField("地址（村组）", validators=[Length(max=200, message="地址不超过200个字")])
     contact = StringField("联系人", validators=[Length(max=50, message="联系人不超过50个字")])
     phone = StringField("联系电话", validators=[Optional()])
+    lat = FloatField("登记位置纬度", validators=[Optional(), NumberRange(-90, 90, "纬度应在 -90 至 90 之间")])
+    lng = FloatField("登记位置经度",
+                     validators=[Optional(), NumberRange(-180, 180, "经度应在 -180 至 180 之间")])
 
     def __init__(self, *args, town_choices: list[tuple] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -158,7 +181,7 @@ class TargetForm(BaseForm):
         return {"name": _text(self.name), "kind": self.kind.data, "uscc": self.uscc.data,
                 "uscc_valid": self.uscc_warning is None, "town_id": self.town_id.data,
                 "address": _text(self.address), "contact": _text(self.contact),
-                "phone": self.phone.data or ""}
+                "phone": self.phone.data or "", **_place(self.lat.data, self.lng.data)}
 
 
 class AssignmentForm(BaseForm):
@@ -193,7 +216,7 @@ class ServiceLogForm(BaseForm):
                           validators=[DataRequired("请填写服务日期")])
     kind = ChoiceField("服务类型", choices=options(choices.LOG_KINDS, "请选择"),
                        validators=[DataRequired("请选择服务类型")])
-    content = StringField("服务内容", validators=[DataRequired("请填写服务内容"),
+    content = TextAreaField("服务内容", render_kw={"rows": 4}, validators=[DataRequired("请填写服务内容"),
                                                 Length(max=2000, message="服务内容不超过2000个字")])
     hours = FloatField("服务时长（小时）", default=2,
                        validators=[InputRequired("请填写服务时长"),
@@ -203,6 +226,11 @@ class ServiceLogForm(BaseForm):
     technologies = LinesField("推广技术/品种（每行一项）")
     location = StringField("服务地点", validators=[Length(max=200, message="服务地点不超过200个字")])
     client_key = StringField("客户端编号", validators=[Optional(), Length(max=64)])
+    lat = FloatField("纬度", validators=[Optional(), NumberRange(-90, 90, "纬度应在 -90 至 90 之间")])
+    lng = FloatField("经度", validators=[Optional(), NumberRange(-180, 180, "经度应在 -180 至 180 之间")])
+    accuracy_m = FloatField("定位精度（米）",
+                            validators=[Optional(),
+                                        NumberRange(0, 100000, "定位精度应在 0 至 100000 米之间")])
     version = IntegerField("版本", validators=[Optional()])
 
     LIST_FIELDS = frozenset({"technologies"})
@@ -221,10 +249,13 @@ class ServiceLogForm(BaseForm):
 
     def values(self) -> dict:
         return {"assignment_id": self.assignment_id.data, "served_on": self.served_on.data,
-                "kind": self.kind.data, "content": _text(self.content),
+                "kind": self.kind.data, "content": _text(self.content).replace("\r\n", "\n"),
                 "hours": round(float(self.hours.data), 1),
                 "trained_count": self.trained_count.data or 0,
-                "technologies": self.technologies.data or [], "location": _text(self.location)}
+                "technologies": self.technologies.data or [], "location": _text(self.location),
+                **_place(self.lat.data, self.lng.data),
+                "accuracy_m": round(self.accuracy_m.data, 1)
+                if self.lat.data is not None and self.accuracy_m.data is not None else None}
 
 
 class ProjectForm(BaseForm):
@@ -265,3 +296,13 @@ class GradeForm(BaseForm):
     grade = ChoiceField("考核等次", choices=options(choices.GRADES, "请选择"),
                         validators=[DataRequired("请选择考核等次")])
     note = StringField("考核意见", validators=[Length(max=500, message="考核意见不超过500个字")])
+
+
+class RatingForm(BaseForm):
+    """The served target's answer, on the public page behind the log's QR code."""
+
+    happened = BooleanField("确认这次服务确实发生", validators=[DataRequired("请确认这次服务确实发生")])
+    score = RadioField("服务评价", coerce=int, choices=select_options((n, f"{n} 分") for n in range(1, 6)),
+                       validators=[InputRequired("请选择 1 至 5 分")])
+    comment = TextAreaField("意见建议（可不填）", render_kw={"rows": 3},
+                            validators=[Length(max=500, message="意见建议不超过500个字")])

@@ -1,4 +1,5 @@
 """Commissioners (科技特派员), the rounds that select them, whom they serve and what they log."""
+import math
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -42,6 +43,14 @@ class Town(db.Model):
     sort_order: Mapped[int] = mapped_column(default=0)
 
 
+def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Great-circle distance in metres (haversine, mean Earth radius)."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    d_phi, d_lambda = math.radians(lat2 - lat1), math.radians(lng2 - lng1)
+    a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
+    return 2 * 6_371_008.8 * math.asin(math.sqrt(a))
+
+
 class SelectionRound(db.Model):
     """选派批次."""
 
@@ -57,11 +66,14 @@ class SelectionRound(db.Model):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
+    # 服务打卡: the round asks its commissioners to record where a service happened.
+    checkin: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     def to_dict(self) -> dict:
         return {"id": self.id, "year": self.year, "level": self.level, "name": self.name,
-                "starts_on": _iso(self.starts_on), "ends_on": _iso(self.ends_on)}
+                "starts_on": _iso(self.starts_on), "ends_on": _iso(self.ends_on),
+                "checkin": bool(self.checkin)}
 
 
 class Commissioner(db.Model):
@@ -137,6 +149,9 @@ class ServiceTarget(db.Model):
     address: Mapped[str] = mapped_column(String(200), default="")
     contact: Mapped[str] = mapped_column(String(50), default="")
     phone: Mapped[str] = mapped_column(String(20), default="")
+    # The registered place (WGS-84), against which a log's check-in position is compared.
+    lat: Mapped[float | None] = mapped_column()
+    lng: Mapped[float | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     town: Mapped[Town] = relationship()
@@ -148,7 +163,8 @@ class ServiceTarget(db.Model):
     def to_dict(self) -> dict:
         return {"id": self.id, "name": self.name, "kind": self.kind, "uscc": self.uscc,
                 "uscc_valid": self.uscc_valid, "town": self.town.name if self.town else None,
-                "address": self.address, "contact": self.contact, "phone": self.phone}
+                "address": self.address, "contact": self.contact, "phone": self.phone,
+                "lat": self.lat, "lng": self.lng}
 
 
 class Assignment(db.Model):
@@ -223,6 +239,10 @@ class ServiceLog(db.Model):
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     confirmed_at: Mapped[datetime | None] = mapped_column()
     return_comment: Mapped[str] = mapped_column(String(500), default="")
+    # Check-in: where the phone was when the service was logged (WGS-84), and how sure it was.
+    lat: Mapped[float | None] = mapped_column()
+    lng: Mapped[float | None] = mapped_column()
+    accuracy_m: Mapped[float | None] = mapped_column()
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -233,6 +253,7 @@ class ServiceLog(db.Model):
     target: Mapped[ServiceTarget] = relationship()
     photos: Mapped[list["LogPhoto"]] = relationship(back_populates="log", order_by="LogPhoto.id",
                                                     cascade="all, delete-orphan")
+    rating: Mapped["TargetRating | None"] = relationship(back_populates="log", uselist=False)
 
     @property
     def confirmed(self) -> bool:
@@ -241,6 +262,16 @@ class ServiceLog(db.Model):
     @property
     def kind_label(self) -> str:
         return choices.LOG_KINDS.get(self.kind, self.kind)
+
+    @property
+    def distance_text(self) -> str | None:
+        """"距服务对象登记位置约 1.2 km", when both the check-in and the target's place exist."""
+        target = self.target
+        if self.lat is None or target is None or target.lat is None or target.lng is None:
+            return None
+        metres = distance_m(self.lat, self.lng, target.lat, target.lng)
+        near = f"{metres / 1000:.1f} km" if metres >= 1000 else f"{round(metres, -1):.0f} m"
+        return f"距服务对象登记位置约 {near}"
 
     @property
     def status_label(self) -> str:
@@ -257,6 +288,9 @@ class ServiceLog(db.Model):
             "confirmed_by": self.confirmed_by_id, "confirmed_at": iso_utc(self.confirmed_at),
             "return_comment": self.return_comment, "version": self.version,
             "photos": [p.id for p in self.photos],
+            "target_rating": self.rating.to_dict() if self.rating else None,
+            "position": {"lat": self.lat, "lng": self.lng, "accuracy_m": self.accuracy_m}
+            if self.lat is not None else None,
             "created_at": iso_utc(self.created_at), "updated_at": iso_utc(self.updated_at),
         }
 
@@ -276,6 +310,28 @@ class LogPhoto(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     log: Mapped[ServiceLog] = relationship(back_populates="photos")
+
+
+class TargetRating(db.Model):
+    """The served target's word on one service: it happened, a score 1–5, a comment. Given
+    through the log's signed link without an account; one per log (unique)."""
+
+    __tablename__ = "service_log_ratings"
+    __table_args__ = (CheckConstraint("score BETWEEN 1 AND 5", name="score"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    log_id: Mapped[int] = mapped_column(ForeignKey("service_logs.id", ondelete="CASCADE"),
+                                        unique=True)
+    commissioner_id: Mapped[int] = mapped_column(ForeignKey("commissioners.id"), index=True)
+    score: Mapped[int] = mapped_column()
+    comment: Mapped[str] = mapped_column(String(500), default="")
+    confirmed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    log: Mapped[ServiceLog] = relationship(back_populates="rating")
+
+    def to_dict(self) -> dict:
+        return {"score": self.score, "comment": self.comment,
+                "confirmed_at": iso_utc(self.confirmed_at)}
 
 
 class Project(db.Model):
@@ -327,5 +383,28 @@ class Assessment(db.Model):
     note: Mapped[str] = mapped_column(String(500), default="")
     graded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     graded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # What the published rules said when the grade was given: kept when the rules change.
+    points: Mapped[float | None] = mapped_column(Numeric(8, 2, asdecimal=False))
+    suggested_grade: Mapped[str | None] = mapped_column(String(20))
+    rules_id: Mapped[int | None] = mapped_column(ForeignKey("commissioner_scoring_rules.id"))
+    rules_version: Mapped[int] = mapped_column(default=0)
 
     commissioner: Mapped[Commissioner] = relationship()
+
+
+class ScoringRules(db.Model):
+    """考核积分规则 of a selection round, as data; every change is a new version (the old ones
+    stay, and the assessments graded under them keep pointing at them)."""
+
+    __tablename__ = "commissioner_scoring_rules"
+    __table_args__ = (UniqueConstraint("round_id", "version", name="uq_commissioner_scoring_rules_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("selection_rounds.id"), index=True)
+    version: Mapped[int] = mapped_column()
+    rules: Mapped[dict] = mapped_column(JSON)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def to_dict(self) -> dict:
+        return {"version": self.version, **self.rules, "created_at": iso_utc(self.created_at)}

@@ -1,5 +1,6 @@
 """The commissioner part of the OpenAPI document."""
 from talent.commissioners import choices
+from talent.commissioners.operations.scoring import RULE_FIELDS
 from talent.core.openapi import ERROR, ERRORS, PAGING, enum, json_content, list_of, path_id, query_param
 
 DATE = {"type": "string", "format": "date"}
@@ -17,7 +18,16 @@ def schemas() -> dict:
                            "properties": {
                                "id": READ_ONLY_ID, "year": {"type": "integer"},
                                "level": enum(choices.LEVELS), "name": {"type": "string"},
-                               "starts_on": DATE, "ends_on": NULLABLE_DATE}},
+                               "starts_on": DATE, "ends_on": NULLABLE_DATE,
+                               "scoring_rules": {
+                                   "type": "object",
+                                   "description": "考核积分规则；修改即发布新版本"
+                                                  "（version 只读，0 为默认规则）",
+                                   "properties": {
+                                       "version": {"type": "integer", "readOnly": True},
+                                       **{key: {"type": "number", "minimum": 0, "maximum": bound,
+                                                "description": label}
+                                          for key, label, bound in RULE_FIELDS}}}}},
         "Commissioner": {"type": "object", "required": ["name", "employer", "field", "level"],
                          "properties": {
                              "id": READ_ONLY_ID, "name": {"type": "string", "maxLength": 50},
@@ -71,7 +81,14 @@ def schemas() -> dict:
                                             "nullable": True, "readOnly": True},
                            "return_comment": {"type": "string", "readOnly": True},
                            "photos": {"type": "array", "items": {"type": "integer"},
-                                      "readOnly": True}}},
+                                      "readOnly": True},
+                           "target_rating": {
+                               "type": "object", "nullable": True, "readOnly": True,
+                               "description": "服务对象扫码确认并评价（每条日志一次）",
+                               "properties": {
+                                   "score": {"type": "integer", "minimum": 1, "maximum": 5},
+                                   "comment": {"type": "string"},
+                                   "confirmed_at": {"type": "string", "format": "date-time"}}}}},
         "CommissionerProject": {"type": "object",
                                 "required": ["name", "level", "year", "commissioner_id"],
                                 "properties": {
@@ -143,6 +160,30 @@ def openapi() -> tuple[dict, dict]:
     paths["/api/v1/service-logs/{log_id}/confirm"] = {"parameters": log_id, "post": {
         "summary": "确认服务日志（县科工信局）",
         "responses": {"200": json_content(_ref("ServiceLog")), **ERRORS}}}
+    grades = {"type": "string",
+              "enum": ["excellent", "qualified", "basically_qualified", "unqualified"]}
+    paths["/api/v1/rounds/{round_id}/assessment"] = {
+        "parameters": [path_id("round_id")], "get": {
+            "summary": "按该批次公布的积分规则计算的年度考核（积分、建议等次、评定等次与理由）",
+            "parameters": [query_param("year", integer)],
+            "responses": {"200": json_content({"type": "object", "properties": {
+                "round_id": {"type": "integer"}, "year": {"type": "integer"},
+                "total": {"type": "integer"},
+                "items": {"type": "array", "items": {"type": "object", "properties": {
+                    "commissioner_id": {"type": "integer"}, "name": {"type": "string"},
+                    "points": {"type": "number"}, "suggested_grade": grades,
+                    "grade": {**grades, "nullable": True}, "reason": {"type": "string"},
+                    "rules_version": {"type": "integer"},
+                    "service_days": {"type": "integer"}}}}}}), **ERRORS}}}
+    paths["/api/v1/service-logs/confirm"] = {"post": {
+        "summary": "批量确认服务日志（县科工信局；每条分别留痕，已退回的跳过并说明原因）",
+        "requestBody": json_content({"type": "object", "required": ["ids"], "properties": {
+            "ids": {"type": "array", "items": {"type": "integer"}, "minItems": 1,
+                    "maxItems": 200}}}),
+        "responses": {"200": json_content({"type": "object", "properties": {
+            "confirmed": {"type": "array", "items": {"type": "integer"}},
+            "skipped": {"type": "array", "items": {"type": "object", "properties": {
+                "id": {"type": "integer"}, "reason": {"type": "string"}}}}}}), **ERRORS}}}
     paths["/api/v1/service-logs/{log_id}/return"] = {"parameters": log_id, "post": {
         "summary": "退回服务日志并附意见（县科工信局）",
         "requestBody": json_content({"type": "object", "required": ["comment"],

@@ -110,3 +110,9 @@ def add_photos(actor, log: ServiceLog, uploads) -> list[LogPhoto]:
     audit.record(actor, "add_photos", log, {"photos": [None, len(log.photos)]},
                  summary=f"上传 {len(added)} 张照片")
     return added
+
+
+def delete_files(photo: LogPhoto) -> None:
+    """Once the removal is committed: the picture and its thumbnail leave the disk too."""
+    for thumb in (False, True):
+        photo_path(photo, thumb=thumb).unlink(missing_ok=True)

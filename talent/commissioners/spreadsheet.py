@@ -46,20 +46,32 @@ def export_logs(user, query: operations.LogQuery):
 
 ASSESSMENT_HEADERS = ["序号", "姓名", "选派层级", "“三区”人才", "派出单位", "专业特长",
                       "服务天数", "服务次数", "服务时长（小时）", "培训人数", "推广技术/品种（项）",
-                      "科技项目（项）", "考核等次", "考核意见"]
-ASSESSMENT_WIDTHS = [6, 10, 8, 10, 28, 24, 10, 10, 14, 10, 16, 12, 10, 30]
+                      "科技项目（项）", "考核等次", "考核意见", "服务对象评价（平均分）", "评价条数",
+                      "培训次数", "积分", "建议等次", "积分规则版本"]
+ASSESSMENT_WIDTHS = [6, 10, 8, 10, 28, 24, 10, 10, 14, 10, 16, 12, 10, 30, 18, 10, 10, 10, 10, 18]
 
 
 def export_assessment(year: int):
+    """The 考核表 as filed: a title, the rules' versions, one row per commissioner, and the lines
+    the 经办人 and 负责人 sign."""
+    rows_ = operations.scored_rows(year)
+    versions = "；".join(sorted({row.rules.label for row in rows_})) or "默认规则（第 0 版）"
+
     def rows():
-        for number, (commissioner, figures, assessment) in enumerate(
-                operations.assessment_rows(year), start=1):
+        for number, row in enumerate(rows_, start=1):
+            commissioner, figures, assessment = row.commissioner, row.figures, row.assessment
             yield [number, text(commissioner.name), commissioner.level_label,
                    "是" if commissioner.three_regions else "否", text(commissioner.employer),
                    text(commissioner.expertise), figures.days, figures.logs,
                    round(figures.hours, 1), figures.trained, figures.technology_count,
                    figures.projects,
                    choices.GRADES.get(assessment.grade, "") if assessment else "",
-                   text(assessment.note) if assessment else ""]
+                   text(assessment.note) if assessment else "",
+                   figures.rating_average if figures.rating_count else "", figures.rating_count,
+                   figures.trainings, row.points, choices.GRADES[row.suggested_grade],
+                   row.rules.label]
 
-    return write_xlsx(f"{year}年度考核", ASSESSMENT_HEADERS, rows(), ASSESSMENT_WIDTHS)
+    before = [[f"双牌县{year}年度科技特派员考核表"], [f"积分规则：{versions}"]]
+    after = [[], ["经办人（签字）：", "", "", "", "负责人（签字）：", "", "", "", "日期："]]
+    return write_xlsx(f"{year}年度考核", ASSESSMENT_HEADERS, rows(), ASSESSMENT_WIDTHS,
+                      before=before, after=after)

@@ -104,6 +104,9 @@ class Feature:
     # Daily work for ``flask sweep`` (cron / systemd timer): ``daily(today) -> {what: count}``.
     # Must be idempotent: a second run the same day changes nothing.
     daily: Callable[[Any], Mapping[str, int]] | None = None
+    # A role's home page instead of the 工作台: ``home(user) -> url or None`` (the 专班 leader's
+    # home is the 调度 view).
+    home: Callable[[Any], str | None] | None = None
     # Anything else the feature wires at start-up (a user loader, CLI commands, a hook).
     setup: Callable[[Flask], None] | None = None
 
@@ -167,6 +170,14 @@ def menu_groups(user) -> list[MenuGroup]:
         groups.setdefault(key, []).append(entry)
     return [MenuGroup("" if key.startswith("\0") else key, tuple(entries))
             for key, entries in groups.items()]
+
+
+def home_for(user) -> str | None:
+    """The first feature that gives this user a home page of its own, or None (the 工作台)."""
+    for feature in installed_features():
+        if feature.home is not None and (url := feature.home(user)):
+            return url
+    return None
 
 
 def panels_for(user) -> list[tuple[Panel, Mapping]]:

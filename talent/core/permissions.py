@@ -16,6 +16,7 @@ class Role(StrEnum):
     UNIT = "unit"
     COMMISSIONER = "commissioner"
     TALENT = "talent"
+    LEADER = "leader"  # 专班召集人/副召集人: the task tracker, read-only
     EMPLOYER = "employer"
 
 
@@ -25,6 +26,7 @@ ROLE_LABELS = {
     Role.UNIT: "单位经办人",
     Role.COMMISSIONER: "科技特派员",
     Role.TALENT: "人才",
+    Role.LEADER: "专班召集人",
     Role.EMPLOYER: "用人单位",
 }
 
@@ -133,6 +135,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.TALENT: frozenset({Permission.SIGNED_IN, Permission.PORTAL, Permission.ELIGIBILITY_READ,
                             Permission.RECOMMENDATIONS_READ, Permission.SERVICE_REQUESTS,
                             Permission.CARD_APPLICATIONS, Permission.ALLOWANCES, Permission.ALLOWANCES_FILE}),
+    # Read-only across the tracker (lights, reports, 督办, the 调度 view and its report); no
+    # report, confirmation or 督办 of their own.
+    Role.LEADER: frozenset({Permission.SIGNED_IN, Permission.TASKS_READ, Permission.TASKS_EXPORT}),
     # An enterprise's or institution's HR account: its own staff only (rows scoped by the
     # applications feature's visible_to).
     Role.EMPLOYER: frozenset({Permission.SIGNED_IN, Permission.EMPLOYER_DESK, Permission.CARD_APPLICATIONS,
@@ -182,7 +187,10 @@ def acting_user():
             authorization = request.headers.get("Authorization", "")
             g.acting_user = resolve(authorization) if resolve is not None else None
         else:
-            g.acting_user = current_user if current_user.is_authenticated else None
+            # The account itself, not the proxy: handed to login_user (a renewed session), a proxy
+            # would make current_user point at itself.
+            g.acting_user = current_user._get_current_object() if current_user.is_authenticated \
+                else None
     return g.acting_user
 
 

@@ -65,20 +65,50 @@ def text_cell(sheet, value):
     return cell
 
 
-def write_xlsx(title: str, headers: list[str], rows: Iterable[list], widths: list[int] | None = None):
+@dataclass(frozen=True)
+class Filled:
+    """A value written on a coloured background (``colour`` as RRGGBB), e.g. a traffic light."""
+
+    value: object
+    colour: str
+
+
+def _cell(sheet, value):
+    if isinstance(value, Filled):
+        cell = text_cell(sheet, value.value)
+        if not hasattr(cell, "fill"):  # a plain value, not yet a cell
+            cell = WriteOnlyCell(sheet, value=cell)
+        cell.fill = PatternFill("solid", fgColor=value.colour)
+        return cell
+    return text_cell(sheet, value)
+
+
+def write_xlsx(title: str, headers: list[str], rows: Iterable[list], widths: list[int] | None = None,
+               caption: str | None = None, before: Iterable[list] = (), after: Iterable[list] = ()):
     """Write rows to a temporary .xlsx file one at a time and return the open file.
 
     openpyxl's write-only mode keeps only the current row in memory, so the size
     of an export is bounded by the database cursor, not by the number of rows.
+    ``before`` (a form's title lines) and ``after`` (signature lines) frame the table.
     """
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
     for index, width in enumerate(widths or [], start=1):
         sheet.column_dimensions[_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
+    before = list(before)
+    # Frozen below the header, whatever stands above it: the caption and the lines before.
+    sheet.freeze_panes = f"A{len(before) + (1 if caption else 0) + 2}"
+    if caption:  # a line above the headers: what the sheet is, for whom, as of when
+        title_cell = WriteOnlyCell(sheet, value=caption)
+        title_cell.font = Font(bold=True, size=13)
+        sheet.append([title_cell])
+    for line in before:
+        sheet.append([text_cell(sheet, value) for value in line])
     sheet.append(_header_cells(sheet, headers))
     for row in rows:
-        sheet.append([text_cell(sheet, value) for value in row])
+        sheet.append([_cell(sheet, value) for value in row])
+    for line in after:
+        sheet.append([text_cell(sheet, value) for value in line])
     # Handed to send_file, which closes it after the response: no context manager here.
     output = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
     workbook.save(output)

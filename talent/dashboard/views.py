@@ -15,6 +15,9 @@ def index():
     user = acting_user()
     if user.can(Permission.PORTAL):
         return redirect(url_for("portal.home"))
+    home = features.home_for(user)
+    if home:
+        return redirect(home)
     return render_template("dashboard/index.html", panels=features.panels_for(user))
 
 

@@ -35,7 +35,7 @@ def notify(users: Iterable[User], title: str, *, link: str = "", body: str = "",
 
 def unit_users(unit_id: int) -> list[User]:
     return list(db.session.scalars(select(User).where(
-        User.unit_id == unit_id, User.role == "unit", User.active.is_(True))))
+        User.unit_id == unit_id, User.active.is_(True))))
 
 
 def talent_users(talent_id: int) -> list[User]:

@@ -10,9 +10,9 @@ from talent.core.permissions import Permission, acting_user, require
 from talent.core.timeutil import iso_utc
 from talent.extensions import db
 from talent.tasks import operations
-from talent.tasks.forms import ReportForm
+from talent.tasks.forms import DirectiveForm, IndicatorValueForm, ReportForm, ReviewForm
 from talent.tasks.lights import Evaluator
-from talent.tasks.models import ProgressReport, TaskIndicator, TaskItem, TaskPlan
+from talent.tasks.models import Directive, ProgressReport, TaskIndicator, TaskItem, TaskPlan
 from talent.tasks.operations import NotYourItem
 
 bp = Blueprint("tasks_api", __name__, url_prefix="/api/v1")
@@ -43,6 +43,7 @@ def indicator_body(indicator: TaskIndicator, judge: Evaluator) -> dict:
         "connected": figure.connected, "source_note": figure.source_note,
         "actual": figure.value, "level": figure.level, "actual_period": indicator.actual_period,
         "progress": verdict.progress, "light": verdict.light, "light_reason": verdict.reason,
+        "aggregation": indicator.aggregation, "cumulative": indicator.cumulative, "year": judge.year,
     }
 
 
@@ -55,6 +56,7 @@ def item_body(item: TaskItem, judge: Evaluator) -> dict:
         "responsible_units": [u.name for u in item.responsible_units],
         "deadline": item.deadline.isoformat(), "status": item.status,
         "light": verdict.light, "light_reason": verdict.reason,
+        "outcome": item.outcome, "outcome_note": item.outcome_note or None,
         "indicators": [indicator_body(i, judge) for i in item.indicators],
     }
 
@@ -62,7 +64,9 @@ def item_body(item: TaskItem, judge: Evaluator) -> dict:
 def plan_body(plan: TaskPlan, judge: Evaluator) -> dict:
     return {
         "id": plan.id, "name": plan.name, "year": plan.year, "starts_on": plan.starts_on.isoformat(),
-        "ends_on": plan.ends_on.isoformat(), "office_unit": plan.office_unit.name,
+        "ends_on": plan.ends_on.isoformat(), "status": plan.status,
+        "final_evaluation": plan.final_evaluation or None, "closed_at": iso_utc(plan.closed_at),
+        "copied_from_id": plan.copied_from_id, "office_unit": plan.office_unit.name,
         "convener": plan.convener, "deputy_conveners": plan.deputy_conveners,
         "member_units": [u.name for u in plan.member_units], "tolerance": plan.tolerance,
         "actions": [{"id": a.id, "numeral": a.numeral, "title": a.title,
@@ -77,6 +81,7 @@ def report_body(report: ProgressReport) -> dict:
         "narrative": report.narrative, "problems": report.problems, "status": report.status,
         "review_comment": report.review_comment, "version": report.version,
         "values": {str(v.indicator_id): v.value for v in report.values},
+        "submitted_by_id": report.submitted_by_id, "reviewed_by_id": report.reviewed_by_id,
         "submitted_at": iso_utc(report.submitted_at), "reviewed_at": iso_utc(report.reviewed_at),
     }
 
@@ -195,3 +200,162 @@ def indicator_index():
     judges = Judges()
     return page_envelope(paginate(query, request.args),
                          lambda indicator: indicator_body(indicator, judges(indicator.plan)))
+
+
+@bp.get("/indicators/<int:task_indicator_id>")
+@require(Permission.TASKS_READ)
+def indicator_show(task_indicator_id: int):
+    """One indicator for a year (``?year=YYYY``) or up to a month (``?period=YYYY-MM``) of its
+    plan's period, with each unit's contribution."""
+    indicator = db.session.get(TaskIndicator, task_indicator_id) or abort(404)
+    plan = indicator.plan
+    year, upto = _year_or_period(plan)
+    judge = operations.evaluator(operations.load_plan(plan.id), year=year)
+    body = indicator_body(indicator, judge)
+    if upto is not None and indicator.source == "reported":
+        value, period = operations.county_figure(indicator, upto)
+        body.update({"actual": value, "actual_period": period})
+    body["contributions"] = [c.as_dict() for c in operations.contributions(indicator, upto)]
+    return body
+
+
+def _year_or_period(plan: TaskPlan) -> tuple[int | None, str | None]:
+    year, period = request.args.get("year"), request.args.get("period")
+    if year and period:
+        raise ApiError(422, fields={"year": ["year 与 period 只能给一个"]})
+    if period:
+        if not operations.PERIOD_PATTERN.match(period[:8]):
+            raise ApiError(422, fields={"period": ["报告期应为 YYYY-MM"]})
+        year = period[:4]
+    if year is None:
+        return None, None
+    if not year.isdigit() or len(year) != 4 or not plan.starts_on.year <= int(year) <= plan.ends_on.year:
+        message = f"应为方案期内的年度（{plan.starts_on.year}–{plan.ends_on.year}）"
+        raise ApiError(422, fields={"period" if period else "year": [message]})
+    return int(year), period or f"{year}-12"
+
+
+@bp.post("/indicators/<int:task_indicator_id>/values")
+@require(Permission.TASKS_REPORT)
+def indicator_value_create(task_indicator_id: int):
+    """A goal or 工作任务 figure, by the office (for itself or a member unit) or a lead unit."""
+    indicator = db.session.get(TaskIndicator, task_indicator_id) or abort(404)
+    user = acting_user()
+    if indicator.scope == "item":  # whoever asks: these figures come with the monthly reports
+        raise ApiError(422, "工作事项的指标随月度进度报送，请在该事项报送进度",
+                       fields={"indicator": ["请在事项页报送进度"]})
+    if not operations.value_units(user, indicator):
+        raise ApiError(403, "只有专班办公室（或该工作任务的牵头单位）可以填报该指标")
+    form = validated(IndicatorValueForm, json_body())
+    unit = None
+    if form.unit_id.data is not None:
+        unit = next((u for u in operations.value_units(user, indicator) if u.id == form.unit_id.data), None)
+        if unit is None:
+            raise ApiError(403, "不能代该单位填报")
+    try:
+        operations.enter_value(user, indicator, form.period.data, form.value.data, unit,
+                               (form.note.data or "").strip())
+    except NotYourItem:
+        raise ApiError(403) from None
+    db.session.commit()
+    judge = operations.evaluator(operations.load_plan(indicator.plan_id))
+    body = indicator_body(indicator, judge)
+    body["contributions"] = [c.as_dict() for c in operations.contributions(indicator)]
+    return body, 201, {"Location": url_for(".indicator_show", task_indicator_id=indicator.id)}
+
+
+@bp.post("/reports/<int:task_report_id>/review")
+@require(Permission.TASKS_REPORT)
+def report_review(task_report_id: int):
+    """Confirm or return a report: 403 for the report's own submitter (four eyes) or a unit
+    with no say on the item, 409 for a stale ``version``."""
+    report = db.session.get(ProgressReport, task_report_id) or abort(404)
+    user = acting_user()
+    try:
+        operations.require_reviewer(user, report)
+    except NotYourItem:
+        raise ApiError(403, "只有牵头单位或专班办公室可以审核该报告") from None
+    data = json_body()
+    if "version" not in data:
+        raise ApiError(422, fields={"version": ["请提供 version"]})
+    if isinstance(data["version"], bool) or not isinstance(data["version"], int):
+        raise ApiError(422, fields={"version": ["version 应为整数"]})
+    version = data.pop("version")
+    form = validated(ReviewForm, data)
+    operations.review_report(user, report, form.decision.data == "confirm",
+                             (form.comment.data or "").strip(), version)
+    db.session.commit()
+    return report_body(report)
+
+
+def directive_body(directive: Directive) -> dict:
+    return {
+        "id": directive.id, "number": directive.number, "item_id": directive.item_id,
+        "unit": directive.unit.name, "unit_id": directive.unit_id, "grade": directive.grade,
+        "responsible_person": directive.responsible_person or None, "request": directive.request,
+        "reply_by": directive.reply_by.isoformat(),
+        "acknowledge_by": directive.acknowledge_by.isoformat() if directive.acknowledge_by else None,
+        "acknowledged_at": iso_utc(directive.acknowledged_at),
+        "escalated_on": directive.escalated_on.isoformat() if directive.escalated_on else None,
+        "status": directive.status, "reply": directive.reply or None,
+        "replied_at": iso_utc(directive.replied_at), "created_at": iso_utc(directive.created_at),
+    }
+
+
+@bp.post("/tasks/<int:task_id>/directives")
+@require(Permission.TASKS_SUPERVISE)
+def directive_create(task_id: int):
+    item = _task(task_id)
+    user = acting_user()
+    if not operations.is_office(user, item.plan):
+        raise ApiError(403, "只有专班办公室可以发督办单")
+    form = validated(_directive_form_for(item), json_body())
+    unit = next(u for u in item.all_units if u.id == form.unit_id.data)
+    directive = operations.issue_directive(user, item, unit, form.request.data, form.reply_by.data,
+                                           form.grade.data, form.responsible_person.data or "")
+    db.session.commit()
+    return directive_body(directive), 201
+
+
+def _directive_form_for(item: TaskItem):
+    """The page's form with the item's units as the choices of ``unit_id``."""
+    units = [(u.id, u.name) for u in item.all_units]
+
+    class ItemDirectiveForm(DirectiveForm):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.unit_id.set_options(units)
+
+    return ItemDirectiveForm
+
+
+def _directive(directive_id: int) -> Directive:
+    return db.session.get(Directive, directive_id) or abort(404)
+
+
+@bp.post("/directives/<int:task_directive_id>/receipt")
+@require(Permission.TASKS_REPORT)
+def directive_receipt(task_directive_id: int):
+    directive = _directive(task_directive_id)
+    try:
+        operations.acknowledge_directive(acting_user(), directive)
+    except NotYourItem:
+        raise ApiError(403, "只有被督办单位的人员可以签收") from None
+    db.session.commit()
+    return directive_body(directive)
+
+
+@bp.post("/directives/<int:task_directive_id>/reply")
+@require(Permission.TASKS_REPORT)
+def directive_reply(task_directive_id: int):
+    directive = _directive(task_directive_id)
+    data = json_body()
+    text = data.get("text")
+    if not isinstance(text, str) or not text.strip() or len(text) > 3000:
+        raise ApiError(422, fields={"text": ["请填写回复内容（不超过3000字）"]})
+    try:
+        operations.reply_directive(acting_user(), directive, text)
+    except NotYourItem:
+        raise ApiError(403, "只有被督办单位的人员可以回复") from None
+    db.session.commit()
+    return directive_body(directive)

@@ -2,9 +2,10 @@
 from dataclasses import dataclass, field
 from datetime import date
 
+from talent.core import timeutil
 from talent.tasks import operations
 from talent.tasks.lights import Figure, Verdict
-from talent.tasks.models import LIGHTS, Directive, TaskAction, TaskIndicator, TaskItem, TaskPlan
+from talent.tasks.models import LIGHT_LABELS, Directive, TaskAction, TaskIndicator, TaskItem, TaskPlan
 
 
 @dataclass
@@ -27,7 +28,7 @@ class ActionRow:
 
     @property
     def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(LIGHTS, 0)
+        counts = dict.fromkeys(LIGHT_LABELS, 0)
         for _item, verdict in self.items:
             counts[verdict.light] += 1
         return counts
@@ -63,12 +64,12 @@ class DashboardData:
                  "expected": round((row.verdict.expected or 0) * 100, 1),
                  "light": row.verdict.light}
                 for r in self.actions for row in r.indicators if row.indicator.target is not None],
-            "light_labels": LIGHTS,
+            "light_labels": LIGHT_LABELS,
         }
 
 
 def dashboard_data(plan: TaskPlan, unit_id: int | None = None, on: date | None = None) -> DashboardData:
-    on = on or operations.today()
+    on = on or timeutil.today()
     judge = operations.evaluator(plan, on)
 
     codes = {item.id: item.code for item in plan.items}

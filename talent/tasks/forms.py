@@ -64,7 +64,11 @@ class AcceptForm(BaseForm):
 
 
 class DirectiveForm(BaseForm):
-    unit_id = ChoiceField("督办单位（牵头单位）", coerce=int, validators=[InputRequired("请选择单位")])
+    unit_id = ChoiceField("督办单位（牵头或责任单位）", coerce=int, validators=[InputRequired("请选择单位")])
+    grade = ChoiceField("督办等级", choices=[("blue", "蓝色（提醒）"), ("yellow", "黄色（滞后于序时进度）"),
+                                             ("red", "红色（逾期）")], default="yellow",
+                        validators=[DataRequired("请选择督办等级")])
+    responsible_person = StringField("责任人", validators=[Length(max=40, message="不超过40个字")])
     request = TextAreaField("督办事项", validators=[
         DataRequired("请填写督办事项"), Length(max=2000, message="不超过2000个字")])
     reply_by = DateField("回复期限", validators=[DataRequired("请选择回复期限")], format="%Y-%m-%d")
@@ -79,6 +83,45 @@ class CopyForm(BaseForm):
     name = StringField("新方案名称", validators=[DataRequired("请填写名称"), Length(max=100)])
     year = IntegerField("方案年度", validators=[
         InputRequired("请填写年度"), NumberRange(min=2000, max=2100, message="年度不正确")])
+    starts_on = DateField("开始日期", validators=[Optional()], format="%Y-%m-%d")
+    ends_on = DateField("结束日期", validators=[Optional()], format="%Y-%m-%d")
+
+
+def copy_review_form_class(items):
+    """The second step of a copy: every item's proposed deadline, for the office to review."""
+    fields = {f"deadline_{item.id}": DateField(
+        f"{item.code} {item.title}", validators=[DataRequired(f"请填写 {item.code} 的完成时限")],
+        format="%Y-%m-%d") for item in items}
+    fields["reviewed"] = HiddenField(default="1")
+    return type("CopyReviewForm", (CopyForm,), fields)
+
+
+class ClosePlanForm(BaseForm):
+    final_evaluation = TextAreaField("总体评估", validators=[
+        DataRequired("请填写总体评估"), Length(max=5000, message="不超过5000个字")])
+
+
+def close_form_class(items):
+    """Closing: the final evaluation and every item's outcome with its evidence or reason."""
+    fields = {}
+    for item in items:
+        fields[f"outcome_{item.id}"] = ChoiceField(
+            f"{item.code} 结果", choices=[("done", "已完成"), ("missed", "未完成")],
+            validators=[DataRequired("请选择结果")])
+        fields[f"note_{item.id}"] = TextAreaField(f"{item.code} 佐证或原因", validators=[
+            DataRequired(f"请填写 {item.code} 的完成佐证或未完成原因"), Length(max=2000)])
+    return type("ClosePlanFullForm", (ClosePlanForm,), fields)
+
+
+class IndicatorValueForm(BaseForm):
+    """A goal or 工作任务 figure (累计或年度数，按指标说明)."""
+
+    period = StringField("报告期（月）", validators=[
+        DataRequired("请填写报告期"), Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", message=PERIOD_MESSAGE)])
+    value = FloatField("数值", validators=[
+        InputRequired("请填写数值"), NumberRange(min=-1e12, max=1e12, message="数值超出范围")])
+    unit_id = IntegerField("填报单位", validators=[Optional()])
+    note = StringField("说明（数据来源）", validators=[Length(max=500, message="不超过500个字")])
 
 
 def settings_form_class(growth_indicators):

@@ -18,6 +18,12 @@ Indicator (only those with a target; monitored figures have no light):
    admin or the office); no confirmed figure counts as 0;
 5. **green** otherwise.
 
+A closed plan's items and indicators carry their final outcome (``done`` / ``missed``) instead.
+
+A computed indicator is computed per year of the plan's period: the evaluator's ``year`` (by
+default the latest year of the period so far), cumulative from the plan's start where the
+indicator is cumulative.
+
 Growth targets (%) read the growth of the confirmed level over the baseline; with no baseline
 entered the growth cannot be known and the indicator is judged on its deadline only.
 """
@@ -29,7 +35,12 @@ from flask import has_request_context
 
 from talent.core import features
 
-LIGHT_ORDER = {"red": 0, "yellow": 1, "green": 2, "done": 3}
+LIGHT_ORDER = {"red": 0, "missed": 0, "yellow": 1, "green": 2, "done": 3}
+
+
+def default_year(plan, on: date) -> int:
+    """The year a plan's figures are shown for: this year, within the plan's period."""
+    return min(max(on.year, plan.starts_on.year), plan.ends_on.year)
 
 
 def period_of(day: date) -> str:
@@ -90,11 +101,13 @@ class Verdict:
 class Evaluator:
     """Evaluates one plan's lights on a day; caches metric figures for the request."""
 
-    def __init__(self, plan, on: date, reported_periods: dict[int, set[str]] | None = None):
+    def __init__(self, plan, on: date, reported_periods: dict[int, set[str]] | None = None,
+                 year: int | None = None):
         self.plan = plan
         self.on = on
+        self.year = year if year is not None else default_year(plan, on)
         self.tolerance = plan.tolerance / 100
-        self._metrics: dict[str, float | None] = {}
+        self._metrics: dict[tuple[str, int], float | None] = {}
         self._verdicts: dict[tuple[str, int], Verdict] = {}
         # Items by id, so an indicator finds its item without a lazy load per indicator.
         self._items = {item.id: item for action in plan.actions for item in action.items}
@@ -107,12 +120,13 @@ class Evaluator:
         if indicator.source == "computed" and indicator.metric_key:
             metric = features.metric(indicator.metric_key)
             if metric is not None:
-                key = indicator.metric_key
-                if key not in self._metrics:
-                    self._metrics[key] = metric.compute(self.plan.year)
+                value = self.computed(indicator.metric_key, metric, indicator.cumulative)
                 # Links need a request (url_for); the daily sweep and the demo run without one.
-                link = metric.link(self.plan.year) if metric.link and has_request_context() else None
-                return Figure(self._metrics[key], None, f"系统数据：{metric.label}", link, True)
+                link = metric.link(self.year) if metric.link and has_request_context() else None
+                span = (f"{self.plan.starts_on.year}–{self.year} 年累计"
+                        if indicator.cumulative and self.year > self.plan.starts_on.year
+                        else f"{self.year} 年")
+                return Figure(value, None, f"系统数据：{metric.label}（{span}）", link, True)
             note = "数据来源未接入（暂按单位填报）"
         else:
             note = "单位填报"
@@ -123,6 +137,15 @@ class Evaluator:
                 value = (level / indicator.baseline_value - 1) * 100
             return Figure(value, level, note, None, False)
         return Figure(level, None, note, None, False)
+
+    def computed(self, key: str, metric, cumulative: bool) -> float | None:
+        years = range(self.plan.starts_on.year, self.year + 1) if cumulative else [self.year]
+        total = 0.0
+        for year in years:
+            if (key, year) not in self._metrics:
+                self._metrics[(key, year)] = metric.compute(year)
+            total += self._metrics[(key, year)] or 0
+        return total
 
     # -- indicators ---------------------------------------------------------------------------
 
@@ -147,6 +170,8 @@ class Evaluator:
         if indicator.target is None:
             return Verdict(None, "监测指标，无量化目标")
         item = self._item_of(indicator)
+        if self.plan.is_closed:
+            return self._final_indicator(indicator, item)
         if item is not None and item.status == "done":
             return Verdict("done", "所属事项已完成")
         figure = self.figure(indicator)
@@ -171,6 +196,17 @@ class Evaluator:
         return Verdict("green", f"符合序时进度：完成 {_pct(progress)}，序时 {_pct(expected)}",
                        progress, expected)
 
+    def _final_indicator(self, indicator, item) -> Verdict:
+        if item is not None and item.outcome == "done":
+            return Verdict("done", "所属事项已完成")
+        figure = self.figure(indicator)
+        if figure.value is None:
+            return Verdict("missed", "方案结束时无确认数")
+        progress = figure.value / indicator.target if indicator.target else 1.0
+        met = progress >= (1 - self.tolerance if indicator.comparison == "about" else 1)
+        return Verdict("done" if met else "missed",
+                       f"方案结束时完成 {_pct(progress)}", progress, 1.0)
+
     # -- items --------------------------------------------------------------------------------
 
     def item(self, item) -> Verdict:
@@ -180,13 +216,17 @@ class Evaluator:
         return self._verdicts[key]
 
     def _item(self, item) -> Verdict:
+        if self.plan.is_closed:
+            outcome = item.outcome or ("done" if item.status == "done" else "missed")
+            note = item.outcome_note or ("已完成" if outcome == "done" else "方案结束时未完成")
+            return Verdict(outcome, f"方案已结束：{note}")
         if item.status == "done":
             return Verdict("done", "已完成（牵头单位报结，专班办公室验收）")
         if self.on > item.deadline:
             return Verdict("red", f"逾期：完成时限 {item.deadline}，尚未完成")
         period = last_complete_period(self.on)
-        if period >= period_of(self.plan.starts_on) and period not in self.reported_periods.get(
-                item.id, set()):
+        in_plan = period_of(self.plan.starts_on) <= period <= period_of(self.plan.ends_on)
+        if in_plan and period not in self.reported_periods.get(item.id, set()):
             return Verdict("red", f"{period} 未报送进度")
         behind = [i.name for i in item.indicators
                   if self.indicator(i).light in ("yellow", "red")]

@@ -17,6 +17,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import (
+    true as sa_true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from talent.auth.models import Unit
@@ -27,12 +30,23 @@ ITEM_STATUSES = {"not_started": "未启动", "in_progress": "推进中", "done":
 LIGHTS = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "done": "已完成"}
 LIGHT_NOTES = {"green": "正常推进", "yellow": "滞后于序时进度", "red": "逾期或未按期报送",
                "done": "已完成"}
+# What pages show: the stored lights, and a closed plan's "missed" outcome.
+LIGHT_LABELS = {**LIGHTS, "missed": "未完成"}
 COMPARISONS = {"at_least": "≥", "about": "≈"}
 SOURCES = {"reported": "单位填报", "computed": "系统数据"}
 SCOPES = {"goal": "总体目标", "action": "工作任务", "item": "工作事项"}
 REPORT_STATUSES = {"submitted": "待确认", "confirmed": "已确认", "returned": "已退回"}
 DIRECTIVE_STATUSES = {"open": "待回复", "replied": "已回复", "closed": "已办结"}
+# 三色督办: 蓝 a reminder before a deadline, 黄 behind 序时进度, 红 overdue; a late reply escalates.
+DIRECTIVE_GRADES = {"blue": "蓝色督办（提醒）", "yellow": "黄色督办（滞后）", "red": "红色督办（逾期）"}
+NEXT_GRADE = {"blue": "yellow", "yellow": "red", "red": "red"}
 UNIT_ROLES = {"lead": "牵头单位", "responsible": "责任单位"}
+PLAN_STATUSES = {"active": "实施中", "closed": "已结束"}
+# A closed plan's items carry a final outcome instead of a live light.
+OUTCOMES = {"done": "已完成", "missed": "未完成"}
+# How units' figures of one indicator combine into the county's figure.
+AGGREGATIONS = {"sum": "各单位分别填报，全县数为各单位最新确认数之和",
+                "single": "一个正式数（牵头单位或专班办公室），其他单位的数只作参考"}
 
 
 def _in(column: str, values) -> CheckConstraint:
@@ -43,6 +57,8 @@ class TaskPlan(db.Model):
     """A 工作方案 with its 工作专班 and 保障措施."""
 
     __tablename__ = "task_plans"
+    __table_args__ = (_in("status", PLAN_STATUSES),
+                      CheckConstraint("ends_on >= starts_on", name="period_order"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
@@ -58,6 +74,11 @@ class TaskPlan(db.Model):
     tolerance: Mapped[int] = mapped_column(default=10)
     copied_from_id: Mapped[int | None] = mapped_column(ForeignKey("task_plans.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # active while it runs; closed by the office with a final evaluation (then read as history)
+    status: Mapped[str] = mapped_column(String(10), default="active", server_default="active")
+    final_evaluation: Mapped[str] = mapped_column(Text, default="", server_default="")
+    closed_at: Mapped[datetime | None] = mapped_column()
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     office_unit: Mapped[Unit] = relationship(foreign_keys=[office_unit_id])
     actions: Mapped[list["TaskAction"]] = relationship(
@@ -66,6 +87,18 @@ class TaskPlan(db.Model):
         order_by="TaskPlanMember.position", cascade="all, delete-orphan")
     indicators: Mapped[list["TaskIndicator"]] = relationship(
         back_populates="plan", order_by="TaskIndicator.position", cascade="all, delete-orphan")
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == "closed"
+
+    @property
+    def status_label(self) -> str:
+        return PLAN_STATUSES[self.status]
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.starts_on.year, self.ends_on.year + 1))
 
     @property
     def member_units(self) -> list[Unit]:
@@ -118,6 +151,7 @@ class TaskItem(db.Model):
     __table_args__ = (
         _in("status", ITEM_STATUSES),
         _in("light", LIGHTS),
+        CheckConstraint("outcome IS NULL OR outcome IN ('done', 'missed')", name="outcome"),
         UniqueConstraint("action_id", "code", name="uq_task_items_code"),
     )
 
@@ -138,6 +172,9 @@ class TaskItem(db.Model):
     done_accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # The last light recorded in the history (see lights.py); pages show the live one.
     light: Mapped[str] = mapped_column(String(10), default="green")
+    # Set when the plan is closed: done / missed, with the evidence or the reason.
+    outcome: Mapped[str | None] = mapped_column(String(10))
+    outcome_note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     action: Mapped[TaskAction] = relationship(back_populates="items")
     unit_links: Mapped[list["TaskItemUnit"]] = relationship(
@@ -199,6 +236,7 @@ class TaskIndicator(db.Model):
         _in("scope", SCOPES),
         _in("light", LIGHTS),
         CheckConstraint("source != 'computed' OR metric_key IS NOT NULL", name="computed_has_key"),
+        _in("aggregation", AGGREGATIONS),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -223,10 +261,18 @@ class TaskIndicator(db.Model):
     actual: Mapped[float | None] = mapped_column(Float)
     actual_period: Mapped[str | None] = mapped_column(String(7))
     light: Mapped[str] = mapped_column(String(10), default="green")
+    aggregation: Mapped[str] = mapped_column(String(10), default="single", server_default="single")
+    # A computed figure counts from the plan's start (a target for the whole period) or is the
+    # year's own figure (a rate, a yearly count).
+    cumulative: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
 
     plan: Mapped[TaskPlan] = relationship(back_populates="indicators")
     item: Mapped[TaskItem | None] = relationship(back_populates="indicators")
     action: Mapped[TaskAction | None] = relationship()
+
+    @property
+    def aggregation_label(self) -> str:
+        return AGGREGATIONS[self.aggregation]
 
     @property
     def is_growth(self) -> bool:
@@ -317,17 +363,25 @@ class ReportAttachment(db.Model):
 
 
 class IndicatorFigure(db.Model):
-    """The one confirmed figure of an indicator for a period (from the report that confirmed it)."""
+    """A unit's confirmed figure of an indicator for a period (from the report that confirmed it,
+    or entered by the office for goal and 工作任务 indicators). One row per unit and period: a
+    unit's later figure replaces only its own part."""
 
     __tablename__ = "task_indicator_figures"
-    __table_args__ = (UniqueConstraint("indicator_id", "period", name="uq_task_figures_period"),)
+    __table_args__ = (UniqueConstraint("indicator_id", "period", "unit_id",
+                                       name="uq_task_figures_unit_period"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     indicator_id: Mapped[int] = mapped_column(ForeignKey("task_indicators.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    note: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     period: Mapped[str] = mapped_column(String(7))
     value: Mapped[float] = mapped_column(Float)
     report_id: Mapped[int | None] = mapped_column(ForeignKey("task_reports.id", ondelete="SET NULL"))
     confirmed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    unit: Mapped[Unit] = relationship()
 
 
 class LightChange(db.Model):
@@ -351,17 +405,35 @@ class LightChange(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class DirectiveCounter(db.Model):
+    """The last 督办〔YYYY〕N号 number handed out per year; incremented atomically."""
+
+    __tablename__ = "task_directive_counters"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(default=0)
+
+
 class Directive(db.Model):
-    """A 督办单: the office asks an item's lead unit for something by a date; the unit replies."""
+    """A 督办单 (督办〔2026〕3号): the office asks a lead or responsible unit of an item for
+    something by a date, graded blue/yellow/red; the unit 签收 (acknowledges) within one working
+    day, then replies; a reply that is late escalates the grade once."""
 
     __tablename__ = "task_directives"
-    __table_args__ = (_in("status", DIRECTIVE_STATUSES),)
+    __table_args__ = (_in("status", DIRECTIVE_STATUSES), _in("grade", DIRECTIVE_GRADES))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("task_items.id", ondelete="CASCADE"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    number: Mapped[str | None] = mapped_column(String(30), unique=True)
+    grade: Mapped[str] = mapped_column(String(10), default="yellow", server_default="yellow")
+    responsible_person: Mapped[str] = mapped_column(String(40), default="", server_default="")
     request: Mapped[str] = mapped_column(Text)
     reply_by: Mapped[date] = mapped_column(Date)
+    acknowledge_by: Mapped[date | None] = mapped_column(Date)
+    acknowledged_at: Mapped[datetime | None] = mapped_column()
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    escalated_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(10), default="open")
     reply: Mapped[str] = mapped_column(Text, default="")
     replied_at: Mapped[datetime | None] = mapped_column()
@@ -376,5 +448,15 @@ class Directive(db.Model):
     def status_label(self) -> str:
         return DIRECTIVE_STATUSES[self.status]
 
+    @property
+    def grade_label(self) -> str:
+        return DIRECTIVE_GRADES[self.grade]
+
     def overdue(self, on: date) -> bool:
+        """Unanswered by the reply date."""
         return self.status == "open" and on > self.reply_by
+
+    def unacknowledged_late(self, on: date) -> bool:
+        """Not 签收 within one working day of issue."""
+        return (self.status == "open" and self.acknowledged_at is None
+                and self.acknowledge_by is not None and on > self.acknowledge_by)

@@ -1,12 +1,24 @@
 """The task-tracker part of the OpenAPI document."""
 from talent.core.openapi import ERRORS, PAGING, enum, json_content, list_of, path_id, query_param
-from talent.tasks.models import COMPARISONS, ITEM_STATUSES, LIGHTS, REPORT_STATUSES, SCOPES, SOURCES
+from talent.tasks.models import (
+    AGGREGATIONS,
+    COMPARISONS,
+    DIRECTIVE_GRADES,
+    DIRECTIVE_STATUSES,
+    ITEM_STATUSES,
+    LIGHT_LABELS,
+    OUTCOMES,
+    PLAN_STATUSES,
+    REPORT_STATUSES,
+    SCOPES,
+    SOURCES,
+)
 
 NULLABLE_NUMBER = {"type": "number", "nullable": True}
 
 
 def openapi() -> tuple[dict, dict]:
-    light = {**enum(LIGHTS), "nullable": True}
+    light = {**enum(LIGHT_LABELS), "nullable": True}
     schemas = {
         "Indicator": {"type": "object", "properties": {
             "id": {"type": "integer"}, "plan_id": {"type": "integer"},
@@ -18,7 +30,13 @@ def openapi() -> tuple[dict, dict]:
             "metric_key": {"type": "string", "nullable": True}, "connected": {"type": "boolean"},
             "source_note": {"type": "string"}, "actual": NULLABLE_NUMBER, "level": NULLABLE_NUMBER,
             "actual_period": {"type": "string", "nullable": True}, "progress": NULLABLE_NUMBER,
-            "light": light, "light_reason": {"type": "string"}}},
+            "light": light, "light_reason": {"type": "string"},
+            "aggregation": enum(AGGREGATIONS), "cumulative": {"type": "boolean"},
+            "year": {"type": "integer", "description": "计算口径年度（系统数据指标按年计算）"}}},
+        "Contribution": {"type": "object", "properties": {
+            "unit": {"type": "string"}, "unit_id": {"type": "integer"}, "value": {"type": "number"},
+            "period": {"type": "string", "example": "2026-11"},
+            "status": {"type": "string", "enum": ["confirmed", "submitted"]}}},
         "Task": {"type": "object", "properties": {
             "id": {"type": "integer"}, "plan_id": {"type": "integer"},
             "code": {"type": "string", "example": "4.3"}, "action": {"type": "string"},
@@ -26,12 +44,17 @@ def openapi() -> tuple[dict, dict]:
             "lead_units": {"type": "array", "items": {"type": "string"}},
             "responsible_units": {"type": "array", "items": {"type": "string"}},
             "deadline": {"type": "string", "format": "date"}, "status": enum(ITEM_STATUSES),
-            "light": enum(LIGHTS), "light_reason": {"type": "string"},
+            "light": enum(LIGHT_LABELS), "light_reason": {"type": "string"},
+            "outcome": {"type": "string", "enum": list(OUTCOMES), "nullable": True},
+            "outcome_note": {"type": "string", "nullable": True},
             "indicators": {"type": "array", "items": {"$ref": "#/components/schemas/Indicator"}}}},
         "Plan": {"type": "object", "properties": {
             "id": {"type": "integer"}, "name": {"type": "string"}, "year": {"type": "integer"},
             "starts_on": {"type": "string", "format": "date"},
-            "ends_on": {"type": "string", "format": "date"}, "office_unit": {"type": "string"},
+            "ends_on": {"type": "string", "format": "date"}, "status": enum(PLAN_STATUSES),
+            "final_evaluation": {"type": "string", "nullable": True},
+            "closed_at": {"type": "string", "format": "date-time", "nullable": True},
+            "copied_from_id": {"type": "integer", "nullable": True}, "office_unit": {"type": "string"},
             "convener": {"type": "string"}, "deputy_conveners": {"type": "string"},
             "member_units": {"type": "array", "items": {"type": "string"}},
             "tolerance": {"type": "integer"},
@@ -43,10 +66,14 @@ def openapi() -> tuple[dict, dict]:
             "problems": {"type": "string"}, "status": enum(REPORT_STATUSES),
             "review_comment": {"type": "string"}, "version": {"type": "integer"},
             "values": {"type": "object", "additionalProperties": {"type": "number"}},
+            "submitted_by_id": {"type": "integer", "nullable": True},
+            "reviewed_by_id": {"type": "integer", "nullable": True},
             "submitted_at": {"type": "string", "format": "date-time"},
             "reviewed_at": {"type": "string", "format": "date-time", "nullable": True}}},
     }
     task_id = path_id("task_id")
+    indicator_id = path_id("task_indicator_id")
+    directive_id = path_id("task_directive_id")
     paths = {
         "/api/v1/plans": {"get": {"summary": "工作方案（含工作任务与总体目标指标）", "parameters": PAGING,
                                   "responses": {"200": json_content(list_of("#/components/schemas/Plan")),
@@ -81,5 +108,58 @@ def openapi() -> tuple[dict, dict]:
                            query_param("item_id", {"type": "integer"}),
                            query_param("source", enum(SOURCES)), *PAGING],
             "responses": {"200": json_content(list_of("#/components/schemas/Indicator")), **ERRORS}}},
+        "/api/v1/indicators/{task_indicator_id}": {"parameters": [indicator_id], "get": {
+            "summary": "一个指标：某年度（year）或截至某月（period）的全县数及各单位贡献",
+            "parameters": [query_param("year", {"type": "integer", "example": 2024}),
+                           query_param("period", {"type": "string", "example": "2024-06"})],
+            "responses": {"200": json_content({"allOf": [
+                {"$ref": "#/components/schemas/Indicator"},
+                {"type": "object", "properties": {"contributions": {
+                    "type": "array", "items": {"$ref": "#/components/schemas/Contribution"}}}}]}),
+                **ERRORS}}},
+        "/api/v1/indicators/{task_indicator_id}/values": {"parameters": [indicator_id], "post": {
+            "summary": "填报总体目标或工作任务指标（专班办公室；工作任务的牵头单位；其他 403）",
+            "requestBody": json_content({"type": "object", "required": ["period", "value"], "properties": {
+                "period": {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$"},
+                "value": {"type": "number"}, "unit_id": {"type": "integer", "description": "代填单位"},
+                "note": {"type": "string", "maxLength": 500}}}),
+            "responses": {"201": json_content({"$ref": "#/components/schemas/Indicator"}), **ERRORS}}},
+        "/api/v1/reports/{task_report_id}/review": {"parameters": [path_id("task_report_id")], "post": {
+            "summary": "确认或退回进度报告（四眼原则：报送人本人 403；版本过期 409）",
+            "requestBody": json_content({"type": "object", "required": ["decision", "version"],
+                                         "properties": {
+                "decision": {"type": "string", "enum": ["confirm", "return"]},
+                "comment": {"type": "string", "maxLength": 500}, "version": {"type": "integer"}}}),
+            "responses": {"200": json_content({"$ref": "#/components/schemas/Report"}), **ERRORS}}},
+        "/api/v1/tasks/{task_id}/directives": {"parameters": [task_id], "post": {
+            "summary": "发督办单（专班办公室；发给该事项任一牵头或责任单位）",
+            "requestBody": json_content({"type": "object",
+                                         "required": ["unit_id", "grade", "request", "reply_by"],
+                                         "properties": {
+                "unit_id": {"type": "integer"}, "grade": enum(DIRECTIVE_GRADES),
+                "request": {"type": "string", "maxLength": 2000},
+                "reply_by": {"type": "string", "format": "date"},
+                "responsible_person": {"type": "string", "maxLength": 40}}}),
+            "responses": {"201": json_content({"$ref": "#/components/schemas/Directive"}), **ERRORS}}},
+        "/api/v1/directives/{task_directive_id}/receipt": {"parameters": [directive_id], "post": {
+            "summary": "签收督办单（被督办单位人员）",
+            "responses": {"200": json_content({"$ref": "#/components/schemas/Directive"}), **ERRORS}}},
+        "/api/v1/directives/{task_directive_id}/reply": {"parameters": [directive_id], "post": {
+            "summary": "回复督办单（签收后；被督办单位人员）",
+            "requestBody": json_content({"type": "object", "required": ["text"],
+                                         "properties": {"text": {"type": "string", "maxLength": 3000}}}),
+            "responses": {"200": json_content({"$ref": "#/components/schemas/Directive"}), **ERRORS}}},
     }
+    schemas["Directive"] = {"type": "object", "properties": {
+        "id": {"type": "integer"},
+        "number": {"type": "string", "example": "督办〔2026〕3号", "nullable": True},
+        "item_id": {"type": "integer"}, "unit": {"type": "string"}, "unit_id": {"type": "integer"},
+        "grade": enum(DIRECTIVE_GRADES), "responsible_person": {"type": "string", "nullable": True},
+        "request": {"type": "string"}, "reply_by": {"type": "string", "format": "date"},
+        "acknowledge_by": {"type": "string", "format": "date", "nullable": True},
+        "acknowledged_at": {"type": "string", "format": "date-time", "nullable": True},
+        "escalated_on": {"type": "string", "format": "date", "nullable": True},
+        "status": enum(DIRECTIVE_STATUSES), "reply": {"type": "string", "nullable": True},
+        "replied_at": {"type": "string", "format": "date-time", "nullable": True},
+        "created_at": {"type": "string", "format": "date-time"}}}
     return paths, schemas

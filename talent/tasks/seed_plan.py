@@ -10,7 +10,10 @@ from datetime import date
 PLAN_NAME = "双牌县打好科技创新攻坚仗工作方案"
 PLAN_YEAR = 2023
 STARTS_ON = date(2023, 1, 1)
-ENDS_ON = date(2023, 12, 31)
+# The plan runs until its last items' deadline (1.1–1.3: 2025年12月底前); its other items keep
+# their own deadline (2023年12月底前), and so do the 总体目标, which are the first year's growth.
+ENDS_ON = date(2025, 12, 31)
+GOALS_BY = date(2023, 12, 31)
 OFFICE_UNIT = "县科工信局"
 CONVENER = "县政府分管副县长"
 DEPUTY_CONVENERS = "县政府办分管副主任、县科工信局主要负责人"
@@ -165,10 +168,15 @@ ITEMS = [
 BASELINE_YEAR = PLAN_YEAR - 1  # growth targets compare with the year before the plan's
 
 
-def _ind(name, measure, target, comparison="at_least", *, metric=None, level=""):
+def _ind(name, measure, target, comparison="at_least", *, metric=None, level="", aggregation="single"):
+    """An indicator of the text. ``aggregation``: ``sum`` where each unit brings its own part of
+    the count (enterprises it registers, talents it finds), ``single`` where the figure is one
+    county statistic or one facility that the lead unit or the office reports. A computed
+    target counts from the plan's start (cumulative); a rate or a monitored yearly count does not."""
     return {"name": name, "measure": measure, "target": target, "comparison": comparison,
             "source": "computed" if metric else "reported", "metric_key": metric,
-            "level_measure": level, "baseline_year": BASELINE_YEAR if level else None}
+            "level_measure": level, "baseline_year": BASELINE_YEAR if level else None,
+            "aggregation": aggregation, "cumulative": target is not None and measure != "%"}
 
 
 # 一、总体目标: county-wide; the growth ones carry a baseline (the value of 2022, entered by the
@@ -182,7 +190,8 @@ GOAL_INDICATORS = [
 
 # 二、工作任务: targets named in the action paragraphs, by action numeral.
 ACTION_INDICATORS = {
-    "一": [_ind("新引进高新竹木企业", "家", 2), _ind("开发竹木新产品", "个", 6)],
+    "一": [_ind("新引进高新竹木企业", "家", 2, aggregation="sum"),
+          _ind("开发竹木新产品", "个", 6, aggregation="sum")],
     "三": [_ind("创建院士工作站", "家", 1)],
 }
 
@@ -191,9 +200,9 @@ ITEM_INDICATORS = {
     "1.3": [_ind("新能源新材料产业集群规模（百亿级）", "亿元", 100)],
     "2.1": [
         _ind("技术合同交易额", "亿元", 2),
-        _ind("评价入库科技型中小企业", "家", 50),
+        _ind("评价入库科技型中小企业", "家", 50, aggregation="sum"),
         _ind("净增高新技术企业", "家", 2),
-        _ind("新增专精特新企业", "家", 4),
+        _ind("新增专精特新企业", "家", 4, aggregation="sum"),
         _ind("新增高价值发明专利", "件", 4),
     ],
     "2.2": [_ind("争取省级科技特派员服务乡村振兴科技项目", "项", 1,
@@ -211,7 +220,7 @@ ITEM_INDICATORS = {
             _ind("省级公共平台建设（双牌野生茶星创天地、赋能工坊众创空间）", "个", 2)],
     "4.1": [
         _ind("靶向引进高端科技创新人才团队", "个", 1, metric="registry.teams_introduced"),
-        _ind("在市级科技项目中挖掘优秀科技人才", "名", 1),
+        _ind("在市级科技项目中挖掘优秀科技人才", "名", 1, aggregation="sum"),
         _ind("引进外国人才", "人", 1, metric="registry.foreign_talents_introduced"),
         _ind("搭建“科创飞地”创新平台", "家", 1),
         _ind("推荐申报省级、国家级人才项目", "人", None, metric="programmes.recommended"),

@@ -3,6 +3,7 @@
 Browser tests need /usr/bin/chromium (Debian's package). Locally they skip
 without it; CI sets REQUIRE_BROWSER=1, so there a missing browser fails.
 """
+import itertools
 import os
 import shutil
 import threading
@@ -140,3 +141,35 @@ def open_menu(page, group: str, item: str) -> None:
     page.locator(".navbar-nav .dropdown-toggle", has_text=group).click()
     # Not exact: an icon's glyph is part of the accessible name.
     page.locator(".navbar-nav .dropdown-menu.show").get_by_role("link", name=item).first.click()
+
+
+_field_accounts = itertools.count(1)
+
+
+@pytest.fixture
+def field_commissioner(live_app):
+    """A commissioner with a sign-in and one active assignment: (commissioner id, target name,
+    username). The target's contact phone is 13800000000."""
+    from tests.commissioners.world import make_assignment, make_commissioner, make_target
+
+    number = next(_field_accounts)
+    with live_app.app_context():
+        commissioner = make_commissioner("蒋国平")
+        target = make_target(f"双牌县何家洞镇生态养殖专业合作社{number}", town="何家洞镇")
+        make_assignment(commissioner, target)
+        user = UserFactory(username=f"tpy-browser{number}", role="commissioner",
+                           commissioner_id=commissioner.id, display_name="蒋国平")
+        db.session.commit()
+        ids = commissioner.id, target.name, user.username
+        db.session.remove()
+    return ids
+
+
+def logs_with(live_app, content: str) -> int:
+    """How many service logs carry exactly this content."""
+    from talent.commissioners.models import ServiceLog
+
+    with live_app.app_context():
+        count = len(list(db.session.scalars(db.select(ServiceLog).where(ServiceLog.content == content))))
+        db.session.remove()
+    return count

@@ -1,7 +1,6 @@
 """科技特派员 in a real browser: staff set up a round, a commissioner and an assignment; the
 commissioner logs a service with a photo on a 375 px phone; staff confirm it and export the
 annual assessment."""
-import itertools
 from io import BytesIO
 
 import pytest
@@ -9,12 +8,12 @@ from openpyxl import load_workbook
 from PIL import Image
 from sqlalchemy import select
 
-from talent.commissioners.models import Commissioner, ServiceLog
+from talent.commissioners.models import Assignment, Commissioner, ServiceLog
 from talent.core.timeutil import today
 from talent.extensions import db
-from tests.browser.conftest import open_menu, sign_in
-from tests.commissioners.world import make_assignment, make_commissioner, make_target
-from tests.factories import UserFactory, resident_id
+from tests.browser.conftest import logs_with, open_menu, sign_in
+from tests.commissioners.world import make_log, make_target
+from tests.factories import resident_id
 
 pytestmark = pytest.mark.browser
 
@@ -23,25 +22,6 @@ def _photo() -> bytes:
     output = BytesIO()
     Image.new("RGB", (1200, 900), (60, 140, 80)).save(output, format="JPEG")
     return output.getvalue()
-
-
-_accounts = itertools.count(1)
-
-
-@pytest.fixture
-def field_commissioner(live_app):
-    """A commissioner with a sign-in (username returned) and one active assignment."""
-    number = next(_accounts)
-    with live_app.app_context():
-        commissioner = make_commissioner("蒋国平")
-        target = make_target(f"双牌县何家洞镇生态养殖专业合作社{number}", town="何家洞镇")
-        make_assignment(commissioner, target)
-        user = UserFactory(username=f"tpy-browser{number}", role="commissioner",
-                           commissioner_id=commissioner.id, display_name="蒋国平")
-        db.session.commit()
-        ids = commissioner.id, target.name, user.username
-        db.session.remove()
-    return ids
 
 
 def test_staff_create_round_commissioner_and_assignment(page, live_app):
@@ -142,13 +122,6 @@ def test_commissioner_logs_on_a_phone_and_staff_confirm(phone, page, live_app, f
         db.session.remove()
 
 
-def _logs_with(live_app, content: str) -> int:
-    with live_app.app_context():
-        count = len(list(db.session.scalars(select(ServiceLog).where(ServiceLog.content == content))))
-        db.session.remove()
-    return count
-
-
 def _fill_log(phone, content: str) -> None:
     phone.get_by_label("服务类型").select_option(label="技术指导")
     phone.get_by_label("服务时长（小时）").fill("3")
@@ -169,11 +142,11 @@ def test_offline_log_is_queued_then_uploaded_once(phone, live_app, field_commiss
     queue = phone.locator("#offline-queue")
     queue.get_by_text("待上传 1 条").wait_for()
     assert "离线记录：指导稻田开沟" in queue.inner_text()
-    assert _logs_with(live_app, "离线记录：指导稻田开沟") == 0
+    assert logs_with(live_app, "离线记录：指导稻田开沟") == 0
 
     phone.context.set_offline(False)
     queue.wait_for(state="hidden")
-    assert _logs_with(live_app, "离线记录：指导稻田开沟") == 1
+    assert logs_with(live_app, "离线记录：指导稻田开沟") == 1
 
 
 def test_upload_retried_after_a_dropped_response_makes_one_log(phone, live_app,
@@ -202,7 +175,7 @@ def test_upload_retried_after_a_dropped_response_makes_one_log(phone, live_app,
         if dropped:
             break
         phone.wait_for_timeout(100)
-    assert dropped and _logs_with(live_app, "离线记录：响应丢失后重传") == 1
+    assert dropped and logs_with(live_app, "离线记录：响应丢失后重传") == 1
     phone.wait_for_timeout(300)
     assert "待上传 1 条" in phone.locator("#offline-queue").inner_text()
     # Still queued (the phone never saw an answer): the next connection sends it again.
@@ -212,7 +185,33 @@ def test_upload_retried_after_a_dropped_response_makes_one_log(phone, live_app,
         phone.evaluate("window.dispatchEvent(new Event('online'))")
         phone.wait_for_timeout(200)
     assert phone.locator("#offline-queue").is_hidden()
-    assert _logs_with(live_app, "离线记录：响应丢失后重传") == 1
+    assert logs_with(live_app, "离线记录：响应丢失后重传") == 1
     # The one console error is the reset this test caused.
     assert [e for e in phone.console_errors if "ERR_CONNECTION_RESET" in e]
     phone.console_errors[:] = [e for e in phone.console_errors if "ERR_CONNECTION_RESET" not in e]
+
+
+def test_clerk_on_a_phone_sees_every_tab_and_confirms_a_batch(phone, live_app,
+                                                              field_commissioner):
+    commissioner_id, _target, _username = field_commissioner
+
+    with live_app.app_context():
+        assignment = db.session.scalar(select(Assignment).where(
+            Assignment.commissioner_id == commissioner_id))
+        ids = [make_log(assignment, content=f"批量确认第{n}条").id for n in (1, 2)]
+        db.session.commit()
+        db.session.remove()
+    sign_in(phone, "kgxj")
+    phone.goto(f"/commissioners/logs?commissioner_id={commissioner_id}&confirmed=no")
+    tabs = phone.locator(".commissioner-tabs .nav-link")
+    assert tabs.count() == 7
+    for index in range(7):
+        box = tabs.nth(index).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 375, tabs.nth(index).inner_text()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    phone.get_by_label("全选本页待确认").check()
+    phone.get_by_role("button", name="确认所选").click()
+    assert phone.get_by_text("已确认 2 条服务日志").is_visible()
+    with live_app.app_context():
+        assert [db.session.get(ServiceLog, i).status for i in ids] == ["confirmed", "confirmed"]
+        db.session.remove()

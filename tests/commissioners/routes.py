@@ -1,3 +1,4 @@
+from talent.commissioners import operations
 from talent.commissioners.models import LogPhoto
 from talent.core.timeutil import today
 from talent.extensions import db
@@ -15,4 +16,4 @@ def route_ids(user, role, ids):
     return {"commissioner_id": world.commissioner.id, "round_id": world.round.id,
             "target_id": world.target.id, "assignment_id": world.assignment.id,
             "log_id": world.log.id, "project_id": world.project.id, "photo_id": photo.id,
-            "year": today().year}
+            "year": today().year, "rating_token": operations.make_token(world.log)}

@@ -167,13 +167,13 @@ def test_year_figures_count_confirmed_logs_and_distinct_days(app):
 def test_grade_is_recorded_once_per_year_and_audited(app):
     world = make_world()
     clerk = UserFactory(role="unit")
-    first = operations.grade(clerk, world.commissioner, 2026, "pass", "")
+    first = operations.grade(clerk, world.commissioner, 2026, "fail", "")  # as the rules suggest
     second = operations.grade(clerk, world.commissioner, 2026, "excellent", "服务天数多")
     assert first.id == second.id and second.grade == "excellent"
     entries = list(db.session.scalars(select(AuditEntry).where(
         AuditEntry.object_type == "commissioner_assessments").order_by(AuditEntry.id)))
     assert [e.action for e in entries] == ["grade", "grade"]
-    assert entries[-1].changes["grade"] == ["pass", "excellent"]
+    assert entries[-1].changes["grade"] == ["fail", "excellent"]
 
 
 def test_metrics_for_the_task_tracker(app):

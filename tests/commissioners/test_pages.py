@@ -12,7 +12,7 @@ from talent.commissioners.models import Commissioner, LogPhoto, ServiceLog, Serv
 from talent.core.audit import AuditEntry
 from talent.core.timeutil import today
 from talent.extensions import db
-from tests.commissioners.world import commissioner_user, make_world, valid_uscc
+from tests.commissioners.world import commissioner_user, login_session, make_world, valid_uscc
 from tests.factories import TEST_PASSWORD, TalentFactory, resident_id
 
 
@@ -21,12 +21,6 @@ def uploads(app, tmp_path):
     app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
     return tmp_path / "uploads" / "service-logs"
 
-
-def _login(client, user):
-    db.session.commit()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
 
 
 def _jpeg_with_gps(size=(800, 600)) -> bytes:
@@ -84,7 +78,7 @@ def test_target_with_wrong_check_digit_needs_confirmation(client, auth):
 
 def test_commissioner_logs_a_service_with_a_photo_exif_is_stripped(client, uploads):
     world = make_world()
-    _login(client, commissioner_user(world.commissioner))
+    login_session(client, commissioner_user(world.commissioner))
     form_page = client.get("/field/log").get_data(as_text=True)
     assert world.target.name in form_page and today().isoformat() in form_page
     response = client.post("/field/log", data={
@@ -115,7 +109,7 @@ def test_commissioner_logs_a_service_with_a_photo_exif_is_stripped(client, uploa
 ])
 def test_bad_photo_is_refused_and_nothing_is_stored(client, uploads, payload, name, message):
     world = make_world()
-    _login(client, commissioner_user(world.commissioner))
+    login_session(client, commissioner_user(world.commissioner))
     if payload is None:
         payload = b"\xff\xd8\xff" + b"0" * (photos.MAX_BYTES + 10)
     gif = BytesIO()
@@ -136,7 +130,7 @@ def test_another_commissioners_log_and_photo_are_404(client, uploads):
     world = make_world()
     photo = LogPhoto(log_id=world.other_log.id, stored_name="x.jpg", width=1, height=1, size=1)
     db.session.add(photo)
-    _login(client, commissioner_user(world.commissioner))
+    login_session(client, commissioner_user(world.commissioner))
     assert client.get(f"/field/logs/{world.other_log.id}/edit").status_code == 404
     assert client.post(f"/field/logs/{world.other_log.id}/edit",
                        data=_log_form(world)).status_code == 404
@@ -151,16 +145,16 @@ def test_returned_log_is_corrected_then_confirmed_log_is_read_only(client, auth)
     assert client.post(f"/commissioners/logs/{world.log.id}/return",
                        data={"comment": "请补充培训人数"}).status_code == 302
     owner = commissioner_user(world.commissioner)
-    _login(client, owner)
+    login_session(client, owner)
     assert "请补充培训人数" in client.get("/field/logs").get_data(as_text=True)
     response = client.post(f"/field/logs/{world.log.id}/edit", data={
         **_log_form(world), "trained_count": "25", "version": str(world.log.version)})
     assert response.status_code == 302
     assert world.log.status == "submitted" and world.log.trained_count == 25
-    _login(client, clerk)
+    login_session(client, clerk)
     client.post(f"/commissioners/logs/{world.log.id}/confirm")
     assert world.log.confirmed
-    _login(client, owner)
+    login_session(client, owner)
     view = client.get(f"/field/logs/{world.log.id}/edit").get_data(as_text=True)
     assert "已确认的日志不能再修改" in view
 
@@ -224,7 +218,7 @@ def test_dashboard_panels_for_staff_and_commissioner(client, auth):
     assert "近30天无日志的特派员" in page and "/commissioners?idle=1" in page
     idle = client.get("/commissioners?idle=1").get_data(as_text=True)
     assert "无日志" in idle and "陈立新" not in idle
-    _login(client, commissioner_user(world.commissioner))
+    login_session(client, commissioner_user(world.commissioner))
     mine = client.get("/").get_data(as_text=True)
     assert "我的科技特派员工作" in mine and "记录服务" in mine
     home = client.get("/field").get_data(as_text=True)
@@ -271,7 +265,7 @@ def test_talent_detail_shows_the_linked_commissioner_post(client, auth):
 
 def test_service_worker_caches_the_log_form_for_the_field_scope(client):
     world = make_world()
-    _login(client, commissioner_user(world.commissioner))
+    login_session(client, commissioner_user(world.commissioner))
     response = client.get("/field/sw.js")
     script = response.get_data(as_text=True)
     assert response.mimetype == "text/javascript"

@@ -14,6 +14,7 @@ from talent.commissioners.models import (
     ServiceTarget,
 )
 from talent.core.timeutil import today
+from talent.extensions import db
 from tests.factories import UserFactory, resident_id
 
 _counter = iter(range(1, 10**6))
@@ -62,6 +63,14 @@ def log_values(**values) -> dict:
 def make_log(assignment, client_key: str | None = None, **values) -> ServiceLog:
     log, _created = operations.create_log(None, assignment, log_values(**values), client_key)
     return log
+
+
+def login_session(client, user) -> None:
+    """Sign ``user`` in on the test client (what the login form would leave in the session)."""
+    db.session.commit()
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
 
 
 def commissioner_user(commissioner: Commissioner, **kwargs):

@@ -1,14 +1,14 @@
 from sqlalchemy import func, select
 
 from talent.auth.models import Unit, User
-from talent.auth.units import UNITS
+from talent.auth.units import TOWNS, UNITS
 from talent.extensions import db
 from talent.registry.models import Talent
 
 
 def test_seed_is_idempotent(runner):
     assert "新增 0 个" in runner.invoke(args=["seed"]).output
-    assert db.session.scalar(select(func.count(Unit.id))) == len(UNITS)
+    assert db.session.scalar(select(func.count(Unit.id))) == len(UNITS) + len(TOWNS)
 
 
 def test_demo_loads_once_with_an_account_per_role(runner):

@@ -38,11 +38,10 @@ def staff(app):
 
 @pytest.fixture
 def frozen(monkeypatch):
-    """Freeze the county's calendar day for the task tracker (where it imports ``today``)."""
+    """Freeze the county's calendar day (everything asks ``timeutil.today()``)."""
 
     def freeze(day: date) -> date:
-        monkeypatch.setattr(operations, "today", lambda: day)
-        monkeypatch.setattr(timeutil, "today", lambda: day)  # what `flask sweep` hands the hooks
+        monkeypatch.setattr(timeutil, "today", lambda: day)
         return day
 
     return freeze

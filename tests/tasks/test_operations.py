@@ -29,7 +29,10 @@ def test_responsible_unit_reports_and_lead_confirms(items, staff, frozen):
         operations.review_report(clerk, report, True)  # a responsible unit does not confirm
     operations.review_report(lead, report, True)
     assert report.status == "confirmed"
-    assert (contract.actual, contract.actual_period) == (0.8, "2023-06")
+    # 技术合同交易额 is one county figure (single): 县林业局's part is a contribution, not the total
+    assert (contract.actual, contract.actual_period) == (None, None)
+    assert [(c.unit.name, c.value, c.status) for c in operations.contributions(contract)] == [
+        ("县林业局", 0.8, "confirmed")]
     actions = list(db.session.scalars(select(AuditEntry.action).where(
         AuditEntry.object_type == "task_reports", AuditEntry.object_id == report.id)))
     assert actions == ["create", "confirm"]
@@ -62,7 +65,8 @@ def test_only_the_items_units_report(items, staff, frozen):
 
 
 @pytest.mark.parametrize(("period", "message"), [
-    ("2023-13", "YYYY-MM"), ("23-06", "YYYY-MM"), ("2023-08", "未来"), ("2022-12", "早于方案开始")])
+    ("2023-13", "YYYY-MM"), ("23-06", "YYYY-MM"), ("2023-08", "未来"),
+    ("2022-12", "不在双牌县打好科技创新攻坚仗工作方案的实施期内（2023-01-01 至 2025-12-31）")])
 def test_periods_are_checked(items, staff, frozen, period, message):
     frozen(date(2023, 7, 3))
     clerk = staff("县林业局")
@@ -81,19 +85,44 @@ def test_foreign_or_computed_indicator_values_are_refused(items, staff, frozen):
             operations.submit_report(clerk, items["4.1"], clerk.unit, "2023-06", "x", bad)
 
 
-def test_one_confirmed_figure_per_indicator_and_period(items, staff, frozen):
-    frozen(date(2023, 7, 3))
-    lead, tax = staff("县科工信局"), staff("国家税务局双牌分局")
+def test_sum_indicator_counts_each_units_part_once(items, staff, frozen):
+    """科技型中小企业 is counted unit by unit (aggregation sum): the county figure is the sum of each
+    unit's latest confirmed figure, and one unit's later report changes only its own part."""
+    frozen(date(2023, 8, 3))
+    lead, colleague, forestry = staff("县科工信局"), staff("县科工信局"), staff("县林业局")
     item = items["2.1"]
     firms = next(i for i in item.indicators if "科技型中小企业" in i.name)
-    first = operations.submit_report(lead, item, lead.unit, "2023-06", "入库", {firms.id: 20})
-    second = operations.submit_report(tax, item, tax.unit, "2023-06", "核实", {firms.id: 22})
-    operations.review_report(lead, first, True)
-    operations.review_report(lead, second, True)
-    figures = list(db.session.scalars(select(IndicatorFigure).where(
-        IndicatorFigure.indicator_id == firms.id)))
-    assert [(f.period, f.value, f.report_id) for f in figures] == [("2023-06", 22, second.id)]
-    assert firms.actual == 22
+    assert firms.aggregation == "sum"
+    own = operations.submit_report(lead, item, lead.unit, "2023-06", "入库", {firms.id: 33})
+    operations.review_report(colleague, own, True)  # the office's own report: another office account
+    part = operations.submit_report(forestry, item, forestry.unit, "2023-06", "林业企业", {firms.id: 2})
+    operations.review_report(lead, part, True)
+    assert firms.actual == 35  # 33 + 2, not overwritten by 县林业局's 2
+    later = operations.submit_report(forestry, item, forestry.unit, "2023-07", "林业企业", {firms.id: 4})
+    operations.review_report(lead, later, True)
+    assert (firms.actual, firms.actual_period) == (37, "2023-07")  # 33 + 4
+    figures = sorted((f.unit.name, f.period, f.value) for f in db.session.scalars(
+        select(IndicatorFigure).where(IndicatorFigure.indicator_id == firms.id)))
+    assert figures == [("县林业局", "2023-06", 2), ("县林业局", "2023-07", 4), ("县科工信局", "2023-06", 33)]
+    shares = {c.unit.name: c.value for c in operations.contributions(firms)}
+    assert shares == {"县科工信局": 33, "县林业局": 4}
+
+
+def test_single_indicator_is_not_overwritten_by_a_responsible_unit(items, staff, frozen):
+    """技术合同交易额 has one official figure (lead unit or office): 县林业局's partial figure is
+    shown as a contribution but does not replace it."""
+    frozen(date(2023, 8, 3))
+    lead, colleague, forestry = staff("县科工信局"), staff("县科工信局"), staff("县林业局")
+    item = items["2.1"]
+    contract = next(i for i in item.indicators if i.name == "技术合同交易额")
+    assert contract.aggregation == "single"
+    own = operations.submit_report(lead, item, lead.unit, "2023-06", "全县", {contract.id: 1.4})
+    operations.review_report(colleague, own, True)
+    part = operations.submit_report(forestry, item, forestry.unit, "2023-07", "林业", {contract.id: 0.15})
+    operations.review_report(lead, part, True)
+    assert contract.actual == 1.4
+    assert {c.unit.name: c.value for c in operations.contributions(contract)} == {
+        "县科工信局": 1.4, "县林业局": 0.15}
 
 
 def test_reminders_once_per_unit_item_and_month(plan, items, staff, frozen):
@@ -103,7 +132,7 @@ def test_reminders_once_per_unit_item_and_month(plan, items, staff, frozen):
     missing = {m.unit.name: [i.code for i in m.items] for m in operations.missing_reports(plan, "2023-06")}
     assert "1.1" not in missing["县科工信局"] and "1.2" in missing["县科工信局"]
     assert missing["县林业局"] == ["1.1", "2.1", "2.2"]
-    assert "各乡镇(管理局)" in missing
+    assert missing["泷泊镇"] == ["4.1", "4.2", "4.3"] and "各乡镇(管理局)" not in missing
     sent = operations.send_reminders(plan)
     assert sent > 0
     assert sorted(t for t in _notes(forestry)) == sorted(
@@ -119,16 +148,17 @@ def test_directive_issue_reply_and_overdue(items, staff, frozen):
     item = items["2.3"]
     with pytest.raises(NotYourItem):
         operations.issue_directive(forestry, item, item.lead_units[0], "x", date(2023, 7, 10))
-    with pytest.raises(TaskRefused):  # only to a lead unit
-        operations.issue_directive(office, item, item.responsible_units[0], "x", date(2023, 7, 10))
+    with pytest.raises(TaskRefused):  # only to a unit of the item
+        operations.issue_directive(office, item, staff("县住建局").unit, "x", date(2023, 7, 10))
     with pytest.raises(TaskRefused):
         operations.issue_directive(office, item, item.lead_units[0], "x", date(2023, 7, 1))
     directive = operations.issue_directive(office, item, item.lead_units[0],
                                            "纯信用贷款进度滞后，请说明", date(2023, 7, 10))
-    assert any("督办单：2.3" in t for t in _notes(bank))
+    assert any("督办〔2023〕1号" in t and "2.3" in t for t in _notes(bank))
     assert not directive.overdue(date(2023, 7, 10)) and directive.overdue(date(2023, 7, 11))
     with pytest.raises(NotYourItem):
         operations.reply_directive(forestry, directive, "无关单位")
+    operations.acknowledge_directive(bank, directive)
     operations.reply_directive(bank, directive, "已召开银企对接会，7月底前投放")
     assert directive.status == "replied" and not directive.overdue(date(2023, 8, 1))
     with pytest.raises(TaskRefused):

@@ -65,7 +65,7 @@ def test_lead_confirms_and_responsible_cannot(client, auth, items, staff, frozen
     frozen(date(2023, 7, 3))
     clerk = staff("县林业局")
     item = items["2.1"]
-    contract = next(i for i in item.indicators if i.name == "技术合同交易额")
+    contract = next(i for i in item.indicators if "科技型中小企业" in i.name)  # a sum: its part counts
     report = operations.submit_report(clerk, item, clerk.unit, "2023-06", "登记", {contract.id: 1.2})
     db.session.commit()
     _login(auth, "县林业局")
@@ -93,12 +93,20 @@ def test_office_issues_directive_and_unit_replies(client, auth, items, frozen):
     bank = unit_id("人民银行双牌支行")
     reply_by = (date.today() + timedelta(days=5)).isoformat()
     response = client.post(f"/tasks/items/{item.id}/directives", data={
-        "unit_id": str(bank), "request": "知识产权质押融资滞后，请说明", "reply_by": reply_by})
+        "unit_id": str(bank), "grade": "yellow", "request": "知识产权质押融资滞后，请说明",
+        "reply_by": reply_by, "responsible_person": "王行长"})
     assert response.status_code == 302
     directive = db.session.scalar(select(Directive))
     assert directive.unit_id == bank and directive.status == "open"
+    assert directive.number == "督办〔2023〕1号" and directive.grade == "yellow"
+    printed = client.get(f"/tasks/directives/{directive.id}/print").get_data(as_text=True)
+    assert "督办〔2023〕1号" in printed and "size: A4" in printed and "王行长" in printed
     _login(auth, "人民银行双牌支行")
     assert "待回复督办单" in client.get("/").get_data(as_text=True)
+    client.post(f"/tasks/directives/{directive.id}/reply", data={"reply": "未签收先回复"})
+    db.session.refresh(directive)
+    assert directive.status == "open"  # 签收 first
+    client.post(f"/tasks/directives/{directive.id}/receipt")
     client.post(f"/tasks/directives/{directive.id}/reply", data={"reply": "已组织银企对接"})
     db.session.refresh(directive)
     assert directive.status == "replied"
@@ -135,7 +143,7 @@ def test_missing_list_and_reminders(client, auth, plan, frozen):
     frozen(date(2023, 7, 3))
     _login(auth, "县科工信局")
     page = client.get(f"/tasks/plans/{plan.id}/missing?period=2023-06").get_data(as_text=True)
-    assert 'data-unit="各乡镇(管理局)"' in page
+    assert 'data-unit="泷泊镇"' in page and 'data-unit="阳明山管理局"' in page
     assert client.post(f"/tasks/plans/{plan.id}/remind").status_code == 302
     _login(auth, "县林业局")
     assert client.post(f"/tasks/plans/{plan.id}/remind").status_code == 403
@@ -148,7 +156,7 @@ def test_docx_and_xlsx_read_back(client, auth, plan, items, staff, frozen):
     contract = next(i for i in item.indicators if i.name == "技术合同交易额")
     report = operations.submit_report(lead, item, lead.unit, "2023-06", "登记", {contract.id: 1.0},
                                       "=HYPERLINK(\"x\") 企业积极性不高")
-    operations.review_report(lead, report, True)
+    operations.review_report(staff("县科工信局"), report, True)  # four eyes: a colleague confirms
     operations.issue_directive(lead, item, item.lead_units[0], "请加快", date.today() + timedelta(days=3))
     db.session.commit()
     _login(auth, "县住建局")
@@ -158,21 +166,40 @@ def test_docx_and_xlsx_read_back(client, auth, plan, items, staff, frozen):
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     document = Document(BytesIO(response.data))
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "调度报告" in text and "总体目标" in text and "（一）" not in text
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)  # A4
+    assert (round(section.top_margin.mm), round(section.left_margin.mm)) == (37, 28)  # GB/T 9704 版心
+    assert "PAGE" in section.footer._element.xml  # page numbers
+    assert "方正小标宋简体" in document.paragraphs[0].runs[0]._element.xml
+    assert "altName" in next(p for p in document.part.package.iter_parts()
+                             if p.partname.endswith("fontTable.xml")).blob.decode()
+    assert "调度报告" in text and "一、总体目标" in text and "2023年7月3日" in text
+    assert "1. 全社会研发经费投入增长" in text
+    assert "工作任务指标" in text and "开发竹木新产品" in text  # 工作任务 targets included
+    assert "督办〔2023〕1号（黄色督办（滞后））督办 县科工信局" in text  # numbered 督办 list
+    assert "督县" not in text and "（目标 （" not in text
     assert len(document.tables) == 4
     rows = {row.cells[0].text: [c.text for c in row.cells] for t in document.tables for row in t.rows}
     assert set(rows) >= {"1.1", "2.1", "3.2", "4.3"}
-    assert "技术合同交易额：1亿元（目标 ≥ 2 亿元，完成 50%）" in rows["2.1"][5]
-    assert "企业积极性不高" in rows["2.1"][6] and "待回复" in rows["2.1"][7]
-    assert rows["2.1"][4].startswith("黄灯") or rows["2.1"][4].startswith("绿灯")
+    assert "技术合同交易额：1亿元（目标 ≥ 2 亿元，完成 50%）" in rows["2.1"][3]
+    assert "企业积极性不高" in rows["2.1"][4] and "待回复" in rows["2.1"][4]
+    assert rows["2.1"][2].startswith("黄灯") or rows["2.1"][2].startswith("绿灯")
+    assert "发放“泷泊英才VIP卡”：0张（监测指标，无量化目标）" in rows["4.3"][3]
     sheet = client.get(f"/tasks/plans/{plan.id}/report.xlsx")
     assert sheet.status_code == 200
     workbook = load_workbook(BytesIO(sheet.data))
     values = list(workbook.active.iter_rows(values_only=True))
-    assert values[0][:3] == ("工作任务", "编号", "工作事项")
+    caption = "双牌县打好科技创新攻坚仗工作方案（2023-01-01 至 2025-12-31，实施中）调度表"
+    assert values[0][0].startswith(caption)
+    assert values[1][:3] == ("工作任务", "编号", "工作事项")
     contract_row = next(r for r in values if r[8] == "技术合同交易额")
     assert contract_row[1] == "2.1" and contract_row[10] == 1.0 and contract_row[11] == 50.0
     assert contract_row[13] == '2023-06 县科工信局：=HYPERLINK("x") 企业积极性不高'  # text, not a formula
+    levels = {r[15] for r in values[2:]}
+    assert levels == {"总体目标", "工作任务", "工作事项", None}  # None: an item without indicators
+    assert any(r[8] == "新引进高新竹木企业" for r in values)
+    light_cell = next(row[6] for row in workbook.active.iter_rows(min_row=3) if row[1].value == "2.1")
+    assert light_cell.fill.fgColor.rgb.endswith(("FFE699", "C6EFCE"))  # yellow or green, coloured
     exports = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "export")).all()
     assert len(exports) == 2
 
@@ -185,7 +212,12 @@ def test_settings_and_copy_for_the_office(client, auth, plan):
     assert client.post(f"/tasks/plans/{plan.id}/settings", data={"tolerance": "15"}).status_code == 302
     db.session.refresh(plan)
     assert plan.tolerance == 15
-    response = client.post(f"/tasks/plans/{plan.id}/copy", data={"name": "2024年工作方案", "year": "2024"})
+    review = client.post(f"/tasks/plans/{plan.id}/copy", data={"name": "2024年工作方案", "year": "2024"})
+    assert review.status_code == 200 and "核对每个事项的完成时限" in review.get_data(as_text=True)
+    assert len(operations.plans()) == 1
+    deadlines = {f"deadline_{item.id}": "2024-12-31" for item in plan.items}
+    response = client.post(f"/tasks/plans/{plan.id}/copy",
+                           data={"name": "2024年工作方案", "year": "2024", "reviewed": "1", **deadlines})
     assert response.status_code == 302 and "/tasks/plans/" in response.headers["Location"]
     assert len(operations.plans()) == 2
 
