@@ -23,6 +23,9 @@ FEATURES = (
     "talent.services",
     "talent.tasks",
     "talent.commissioners",
+    "talent.employers",
+    "talent.applications",
+    "talent.allowances",
     "talent.dashboard",
 )
 

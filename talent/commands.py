@@ -93,13 +93,14 @@ def register(app):
     @click.option("--unit", "unit_name", help="单位名称（role=unit 时必填）")
     @click.option("--talent-id", type=int, help="关联的人才编号（role=talent 时必填）")
     @click.option("--commissioner-id", type=int, help="关联的科技特派员编号（role=commissioner）")
+    @click.option("--employer-id", type=int, help="关联的用人单位编号（role=employer 时必填）")
     @click.option("--password", help="不提供则交互输入")
     @click.option("--name", "display_name", default="", help="显示姓名")
     @click.option("--must-change", is_flag=True, help="首次登录须修改密码（为他人建账户时使用）")
     @click.option("--phone", default="", help="手机号码（接收短信通知）")
     @click.option("--email", default="", help="电子邮箱（接收邮件通知）")
-    def create_user(username, role, unit_name, talent_id, commissioner_id, password, display_name,
-                    must_change, phone, email):
+    def create_user(username, role, unit_name, talent_id, commissioner_id, employer_id, password,
+                    display_name, must_change, phone, email):
         """Create an account, e.g. the first administrator of a production install."""
         from talent.registry.models import Talent
 
@@ -120,12 +121,20 @@ def register(app):
             commissioner = db.session.get(Commissioner, commissioner_id)
             if commissioner is None:
                 raise click.ClickException(f"没有编号为 {commissioner_id} 的科技特派员")
+        if employer_id is not None:
+            from talent.employers.models import Employer
+
+            if role != "employer":
+                raise click.ClickException("--employer-id 只用于 role=employer 的账户")
+            if db.session.get(Employer, employer_id) is None:
+                raise click.ClickException(f"没有编号为 {employer_id} 的用人单位")
         if password is None:
             password = click.prompt("密码", hide_input=True, confirmation_prompt=True)
         try:
             user = accounts.create_user(None, username, password, role, unit_id=unit_id,
                                         talent_id=talent_id, display_name=display_name,
-                                        must_change=must_change, phone=phone, email=email)
+                                        must_change=must_change, phone=phone, email=email,
+                                        employer_id=employer_id)
         except accounts.AccountError as error:
             raise click.ClickException(str(error)) from None
         if commissioner is not None:

@@ -6,6 +6,7 @@ import factory
 from stdnum.cn import ric
 
 from talent.auth.models import Unit, User
+from talent.employers.models import Employer
 from talent.extensions import db
 from talent.registry.models import Talent, Team
 
@@ -49,6 +50,10 @@ class UserFactory(BaseFactory):
     def talent_id(self):
         return TalentFactory().id if self.role == "talent" else None
 
+    @factory.lazy_attribute
+    def employer_id(self):
+        return EmployerFactory().id if self.role == "employer" else None
+
     @factory.post_generation
     def password(obj, create, extracted, **kwargs):
         obj.set_password(extracted or TEST_PASSWORD)
@@ -80,6 +85,18 @@ class TalentFactory(BaseFactory):
     works_in_county = True
     honors = factory.LazyFunction(list)
     status = "active"
+
+
+class EmployerFactory(BaseFactory):
+    class Meta:
+        model = Employer
+
+    name = factory.Sequence(lambda n: f"湖南双牌测试用人单位{n}有限公司")
+    kind = "enterprise"
+    uscc = ""
+    contact = "王经理"
+    phone = "0746-7720000"
+    active = True
 
 
 class TeamFactory(BaseFactory):

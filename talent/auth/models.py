@@ -55,6 +55,7 @@ class User(UserMixin, db.Model):
     __table_args__ = (
         CheckConstraint(f"role IN ({ROLE_VALUES})", name="role"),
         CheckConstraint("role != 'unit' OR unit_id IS NOT NULL", name="unit_user_has_unit"),
+        CheckConstraint("role != 'employer' OR employer_id IS NOT NULL", name="employer_user_has_employer"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,6 +68,8 @@ class User(UserMixin, db.Model):
     # A commissioner's account works on that commissioner's assignments and logs only.
     commissioner_id: Mapped[int | None] = mapped_column(ForeignKey("commissioners.id"),
                                                         unique=True)
+    # An employer's (用人单位) account sees that employer's staff only.
+    employer_id: Mapped[int | None] = mapped_column(ForeignKey("employers.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     failed_logins: Mapped[int] = mapped_column(default=0)

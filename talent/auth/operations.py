@@ -187,6 +187,9 @@ def unit_by_name(name: str) -> Unit | None:
 
 
 def _check_role_links(values: Mapping) -> None:
+    if values.get("role") == "employer" and not values.get("employer_id"):
+        message = "用人单位账户须由县委组织部在“用人单位”页面开通"
+        raise AccountError(message, fields={"role": [message]})
     if values.get("role") == "unit" and not values.get("unit_id"):
         raise AccountError("单位经办人必须选择所属单位", fields={"unit_id": ["单位经办人必须选择所属单位"]})
     if values.get("role") == "talent" and not values.get("talent_id"):
@@ -219,7 +222,8 @@ def update_contact(actor, user: User, phone: str, email: str) -> dict:
 
 def create_user(actor, username: str, password: str, role: str, *, unit_id=None,
                 talent_id=None, display_name: str = "", is_demo: bool = False,
-                must_change: bool | None = None, phone: str = "", email: str = "") -> User:
+                must_change: bool | None = None, phone: str = "", email: str = "",
+                employer_id=None) -> User:
     """A new account. A password someone else chose (``actor`` set: the admin's or 组织部's page,
     or the API) must be changed at the first sign-in; the command line (no actor) and demo accounts
     keep it as given unless ``must_change`` says otherwise."""
@@ -228,21 +232,22 @@ def create_user(actor, username: str, password: str, role: str, *, unit_id=None,
         must_change = actor is not None and not is_demo
     if find_user(username):
         raise AccountError("用户名已存在", fields={"username": ["用户名已存在"]})
-    values = {"role": role, "unit_id": unit_id, "talent_id": talent_id}
+    values = {"role": role, "unit_id": unit_id, "talent_id": talent_id, "employer_id": employer_id}
     _check_role_links(values)
     check_password_strength(password)
     contact = check_contact(phone, email)
     user = User(username=username, display_name=display_name.strip(), is_demo=is_demo, **contact,
                 unit_id=unit_id if role == "unit" else None,
-                talent_id=talent_id if role == "talent" else None, role=role,
+                talent_id=talent_id if role == "talent" else None,
+                employer_id=employer_id if role == "employer" else None, role=role,
                 must_change_password=must_change)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
     audit.record(actor, "create", user, audit.snapshot(
         {"username": username, "role": role, "unit_id": user.unit_id,
-         "talent_id": user.talent_id, "display_name": user.display_name,
-         "phone": user.phone, "email": user.email}),
+         "talent_id": user.talent_id, "employer_id": user.employer_id,
+         "display_name": user.display_name, "phone": user.phone, "email": user.email}),
                  summary=f"{username}（首次登录须修改密码）" if must_change else username)
     return user
 
@@ -251,6 +256,7 @@ def update_user(actor, user: User, values: Mapping, version: int | None = None) 
     """The admin's edit; ``version`` is the one the form was opened at (stale: ``StaleEdit``)."""
     check_version(user, version)
     values = dict(values)
+    values.setdefault("employer_id", user.employer_id if values.get("role") == "employer" else None)
     _check_role_links(values)
     if "phone" in values or "email" in values:
         values.update(check_contact(values.get("phone", user.phone), values.get("email", user.email)))
@@ -307,7 +313,7 @@ def change_password(user: User, password: str) -> None:
 # Read aloud or copied from a screen: lower case, no 0/o, 1/l/i look-alikes.
 ONE_TIME_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 ONE_TIME_GROUPS = 3  # of four: "k7mp-x3vr-9qht", 12 characters drawn (~59 bits) plus two dashes
-RESETTABLE_BY_ORG = frozenset({"talent", "commissioner"})
+RESETTABLE_BY_ORG = frozenset({"talent", "commissioner", "employer"})
 
 
 def canonical_one_time_password(typed: str) -> str:

@@ -17,6 +17,7 @@ class Role(StrEnum):
     COMMISSIONER = "commissioner"
     TALENT = "talent"
     LEADER = "leader"  # 专班召集人/副召集人: the task tracker, read-only
+    EMPLOYER = "employer"
 
 
 ROLE_LABELS = {
@@ -26,6 +27,7 @@ ROLE_LABELS = {
     Role.COMMISSIONER: "科技特派员",
     Role.TALENT: "人才",
     Role.LEADER: "专班召集人",
+    Role.EMPLOYER: "用人单位",
 }
 
 
@@ -67,10 +69,22 @@ class Permission(StrEnum):
     # Give an account a one-time password: an admin any account, 组织部 talents' and
     # commissioners' accounts only (auth.operations.may_reset answers 403 for the rest).
     PASSWORDS_RESET = "passwords_reset"
+    # Employers (用人单位) and the VIP card applied for online.
+    EMPLOYERS_MANAGE = "employers_manage"  # 组织部: employers, their staff and accounts
+    EMPLOYER_DESK = "employer_desk"  # an employer's own pages (its staff)
+    CARD_APPLICATIONS = "card_applications"  # rows scoped: own (talent), own staff's (employer), all
+    CARD_APPLICATIONS_DESK = "card_applications_desk"  # the queue; start one for someone
+    CARD_APPLICATIONS_REVIEW = "card_applications_review"  # 组织部's review and statistics
+    # 人才津贴补贴: claims are scoped by allowances.operations.visible_to (a talent their own, an
+    # employer its staff's, 组织部 all, staff of 县人社局/县财政局 all, other units none).
+    ALLOWANCE_POLICIES_MANAGE = "allowance_policies_manage"
+    ALLOWANCES = "allowances"
+    ALLOWANCES_FILE = "allowances_file"  # file a claim: a talent their own, 组织部 for anyone
+    ALLOWANCES_LEDGER = "allowances_ledger"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.ADMIN: frozenset(Permission) - {Permission.PORTAL},
+    Role.ADMIN: frozenset(Permission) - {Permission.PORTAL, Permission.EMPLOYER_DESK},
     Role.ORG: frozenset(
         {
             Permission.SIGNED_IN,
@@ -96,6 +110,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.COMMISSIONERS_READ,
             Permission.COMMISSIONERS_STAFF,
             Permission.PASSWORDS_RESET,
+            Permission.EMPLOYERS_MANAGE,
+            Permission.CARD_APPLICATIONS,
+            Permission.CARD_APPLICATIONS_DESK,
+            Permission.CARD_APPLICATIONS_REVIEW,
+            Permission.ALLOWANCE_POLICIES_MANAGE,
+            Permission.ALLOWANCES,
+            Permission.ALLOWANCES_FILE,
+            Permission.ALLOWANCES_LEDGER,
         }
     ),
     # TASKS_SUPERVISE and TASKS_EXPORT reach only the plan's office unit (县科工信局): the
@@ -105,15 +127,21 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
          Permission.BENEFITS_REDEEM, Permission.SERVICE_REQUESTS, Permission.SERVICES_HANDLE,
          Permission.SERVICES_FIGURES, Permission.TASKS_READ, Permission.TASKS_REPORT,
          Permission.TASKS_SUPERVISE, Permission.TASKS_EXPORT, Permission.COMMISSIONERS_READ,
-         Permission.COMMISSIONERS_STAFF, Permission.COMMISSIONERS_MANAGE, Permission.SERVICE_LOGS_WRITE}
+         Permission.COMMISSIONERS_STAFF, Permission.COMMISSIONERS_MANAGE, Permission.SERVICE_LOGS_WRITE,
+         Permission.ALLOWANCES, Permission.ALLOWANCES_LEDGER}
     ),
     Role.COMMISSIONER: frozenset({Permission.SIGNED_IN, Permission.COMMISSIONERS_READ,
                                   Permission.SERVICE_LOGS_WRITE, Permission.COMMISSIONER_SELF}),
     Role.TALENT: frozenset({Permission.SIGNED_IN, Permission.PORTAL, Permission.ELIGIBILITY_READ,
-                            Permission.RECOMMENDATIONS_READ, Permission.SERVICE_REQUESTS}),
+                            Permission.RECOMMENDATIONS_READ, Permission.SERVICE_REQUESTS,
+                            Permission.CARD_APPLICATIONS, Permission.ALLOWANCES, Permission.ALLOWANCES_FILE}),
     # Read-only across the tracker (lights, reports, 督办, the 调度 view and its report); no
     # report, confirmation or 督办 of their own.
     Role.LEADER: frozenset({Permission.SIGNED_IN, Permission.TASKS_READ, Permission.TASKS_EXPORT}),
+    # An enterprise's or institution's HR account: its own staff only (rows scoped by the
+    # applications feature's visible_to).
+    Role.EMPLOYER: frozenset({Permission.SIGNED_IN, Permission.EMPLOYER_DESK, Permission.CARD_APPLICATIONS,
+                              Permission.CARD_APPLICATIONS_DESK, Permission.ALLOWANCES}),
 }
 
 

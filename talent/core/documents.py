@@ -1,0 +1,61 @@
+"""Documents people attach (application material, claim material): PDF, JPEG or PNG, checked with
+the upload checks — the type read from the content (``sniff_document``), the size bounded while
+reading (``read_limited``), images decoded and re-encoded (``clean_image``, which drops EXIF) — and
+stored by ``uploads.store`` under ``UPLOAD_DIR/<kind>`` by a random key, served only through a
+route that checks who asks. Each feature names its own ``kind`` (folder)."""
+
+import os
+import re
+from dataclasses import dataclass
+
+from talent.core import uploads
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_FILES = 5  # per upload
+MAX_FILES_PER_RECORD = 20
+EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg"}
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    filename: str
+    content_type: str
+    data: bytes
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+def _clean_name(filename: str, content_type: str) -> str:
+    stem = re.sub(r"[\\/:*?\"<>|\x00-\x1f\x7f]", "_", os.path.basename(filename or "")).strip() or "材料"
+    stem = stem.rsplit(".", 1)[0][:80] or "材料"
+    return f"{stem}.{EXTENSIONS[content_type]}"
+
+
+def check(storage) -> CheckedFile | None:
+    """A werkzeug ``FileStorage`` checked and made safe, or None for an empty file input."""
+    if storage is None or not storage.filename:
+        return None
+    data = uploads.read_limited(storage.stream, MAX_BYTES)
+    content_type = uploads.sniff_document(data[:16])
+    if content_type is None:
+        raise uploads.UploadRefused("材料只接受 PDF、JPEG 或 PNG 文件", fields={"files": ["文件类型不符"]})
+    if content_type != "application/pdf":
+        data, content_type = uploads.clean_image(data, max_side=2400), "image/jpeg"
+    return CheckedFile(_clean_name(storage.filename, content_type), content_type, data)
+
+
+def check_all(storages) -> list[CheckedFile]:
+    checked = [f for f in (check(s) for s in storages or []) if f is not None]
+    if len(checked) > MAX_FILES:
+        raise uploads.UploadRefused(f"每次最多上传 {MAX_FILES} 个材料", fields={"files": ["文件过多"]})
+    return checked
+
+
+def store(kind: str, checked: CheckedFile) -> str:
+    return uploads.store(kind, checked.data)
+
+
+def load(kind: str, key: str) -> bytes:
+    return uploads.load(kind, key)
