@@ -14,7 +14,7 @@ READ_ONLY_FIELDS = frozenset({"id", "created_at", "updated_at", "version", "birt
 MAX_JSON_DEPTH = 8
 
 
-def _depth(value, limit: int) -> int:
+def json_depth(value, limit: int) -> int:
     """Nesting depth of parsed JSON, walked without recursion and given up past ``limit``."""
     deepest, stack = 0, [(value, 1)]
     while stack:
@@ -35,7 +35,7 @@ def json_body() -> dict:
         data = request.get_json(silent=True)
     except RecursionError:
         raise ApiError(400, f"JSON 嵌套层数过多（不超过 {MAX_JSON_DEPTH} 层）") from None
-    if data is not None and _depth(data, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+    if data is not None and json_depth(data, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
         raise ApiError(400, f"JSON 嵌套层数过多（不超过 {MAX_JSON_DEPTH} 层）")
     if data is None:
         raise ApiError(400, "请求体应为 JSON 对象（Content-Type: application/json）")
