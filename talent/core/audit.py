@@ -155,6 +155,7 @@ BASE_ACTION_LABELS = {
     "import": "批量导入",
     "export": "导出",
     "rotate_key": "密钥轮换",
+    "repair_text": "清除不可保存的字符",
 }
 # What core itself logs about (features add theirs through ``Feature.audit_objects``).
 BASE_OBJECT_LABELS = {"data_keys": "数据密钥"}

@@ -29,6 +29,7 @@ import re
 from flask import request
 from flask.json.provider import DefaultJSONProvider
 from flask.wrappers import Request
+from markupsafe import Markup
 from werkzeug.datastructures import ImmutableMultiDict
 
 from talent.core.validators import DB_INT_MAX
@@ -149,10 +150,6 @@ class BoundedArgs(ImmutableMultiDict):
         return super().get(key, default=default, type=type)
 
 
-class BoundaryRequest(Request):
-    parameter_storage_class = BoundedArgs
-
-
 # --- the boundary ------------------------------------------------------------------------------
 
 class InputRefused(Exception):
@@ -161,6 +158,15 @@ class InputRefused(Exception):
         self.status = status
         self.message = message
         self.fields = fields or {}
+
+
+class BoundaryRequest(Request):
+    parameter_storage_class = BoundedArgs
+
+    def on_json_loading_failed(self, e):
+        if isinstance(e, JsonValueRefused):
+            raise InputRefused(400, str(e))
+        raise InputRefused(400, "请求体不是有效的 JSON")
 
 
 def _check_pairs(pairs, errors: dict) -> None:
@@ -194,10 +200,6 @@ def check_request() -> None:
             data = request.get_json(cache=True)
         except RecursionError:
             raise InputRefused(400, f"JSON 嵌套层数过多（不超过 {MAX_JSON_DEPTH} 层）") from None
-        except Exception as error:  # noqa: BLE001 — BadRequest, or our refusal inside it
-            cause = error.__cause__ or error.__context__
-            message = str(cause) if isinstance(cause, JsonValueRefused) else "请求体不是有效的 JSON"
-            raise InputRefused(400, message) from None
         if json_depth(data, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
             raise InputRefused(400, f"JSON 嵌套层数过多（不超过 {MAX_JSON_DEPTH} 层）")
         _walk_json(data, None, errors)
@@ -206,24 +208,36 @@ def check_request() -> None:
             raise InputRefused(422, first, errors)
 
 
+def _finalize(value):
+    if isinstance(value, str) and FORBIDDEN_RE.search(value):
+        cleaned = printable(str(value))
+        return Markup(cleaned) if isinstance(value, Markup) else cleaned
+    return value
+
+
 def register(app) -> None:
     app.json_provider_class = StrictJSONProvider
     app.json = StrictJSONProvider(app)
     app.request_class = BoundaryRequest
+    # Every {{ expression }} of every page leaves through printable: text stored before the
+    # boundary (and the append-only audit log) cannot make a page fail to encode.
+    app.jinja_env.finalize = _finalize
 
     @app.before_request
     def input_boundary():
-        try:
-            check_request()
-            from talent.core.apiquery import check_api_query
+        from talent.core.apiquery import check_api_query
 
-            check_api_query()
-        except InputRefused as refused:
-            from talent.core.errors import ApiError, _page
-            from talent.core.permissions import is_api_request
+        check_request()
+        check_api_query()
 
-            if is_api_request():
-                raise ApiError(refused.status, refused.message, fields=refused.fields) from None
-            return _page(refused.status, refused.message)
-        return None
+    @app.errorhandler(InputRefused)
+    def refused(error: InputRefused):
+        from talent.core.errors import ApiError, _page, api_error_response
+        from talent.core.permissions import is_api_request
+        from talent.extensions import db
+
+        db.session.rollback()
+        if is_api_request():
+            return api_error_response(ApiError(error.status, error.message, fields=error.fields))
+        return _page(error.status, error.message)
 

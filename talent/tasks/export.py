@@ -1,4 +1,6 @@
-"""The 调度 report as Word (python-docx) and Excel: where every item stands, for the 调度会."""
+"""The 调度 report as Word (python-docx) and Excel: where every item stands, for the 调度会.
+
+Every text goes through ``printable`` (python-docx, like openpyxl, refuses control characters)."""
 import tempfile
 
 from docx import Document
@@ -6,6 +8,7 @@ from docx.enum.section import WD_ORIENT
 from docx.shared import Cm, Pt, RGBColor
 from sqlalchemy import select
 
+from talent.core.inputs import printable
 from talent.core.spreadsheet import write_xlsx
 from talent.extensions import db
 from talent.tasks import operations
@@ -77,8 +80,8 @@ def docx_report(plan: TaskPlan):
     for side in ("left_margin", "right_margin"):
         setattr(section, side, Cm(1.8))
     document.styles["Normal"].font.size = Pt(10)
-    document.add_heading(f"{plan.name}调度报告", level=0)
-    document.add_paragraph(f"调度日期：{on:%Y年%m月%d日}　　专班办公室：{plan.office_unit.name}")
+    document.add_heading(printable(f"{plan.name}调度报告"), level=0)
+    document.add_paragraph(printable(f"调度日期：{on:%Y年%m月%d日}　　专班办公室：{plan.office_unit.name}"))
     data = dashboard_data(plan, on=on)
     counts = {k: 0 for k in LIGHTS}
     for row in data.actions:
@@ -88,13 +91,13 @@ def docx_report(plan: TaskPlan):
     if data.goals:
         document.add_heading("总体目标", level=1)
         for row in data.goals:
-            document.add_paragraph(_indicator_line(row), style="List Bullet")
+            document.add_paragraph(printable(_indicator_line(row)), style="List Bullet")
     for action_row, items in _rows(plan):
         action = action_row.action
-        document.add_heading(f"{action.numeral}、{action.title}", level=1)
+        document.add_heading(printable(f"{action.numeral}、{action.title}"), level=1)
         for row in action_row.indicators:
             if row.indicator.item_id is None:
-                document.add_paragraph("工作任务指标：" + _indicator_line(row), style="List Bullet")
+                document.add_paragraph(printable("工作任务指标：" + _indicator_line(row)), style="List Bullet")
         table = document.add_table(rows=1, cols=len(ITEM_HEADERS))
         table.style = "Table Grid"
         for cell, text in zip(table.rows[0].cells, ITEM_HEADERS, strict=True):
@@ -103,14 +106,14 @@ def docx_report(plan: TaskPlan):
         for item, verdict, indicator_rows, problems, directives in items:
             cells = table.add_row().cells
             cells[0].text = item.code
-            cells[1].text = item.title
-            cells[2].text = "、".join(u.name for u in item.lead_units)
+            cells[1].text = printable(item.title)
+            cells[2].text = printable("、".join(u.name for u in item.lead_units))
             cells[3].text = item.deadline.isoformat()
-            run = cells[4].paragraphs[0].add_run(f"{LIGHTS[verdict.light]}：{verdict.reason}")
+            run = cells[4].paragraphs[0].add_run(printable(f"{LIGHTS[verdict.light]}：{verdict.reason}"))
             run.font.color.rgb = LIGHT_COLOURS[verdict.light]
-            cells[5].text = "\n".join(_indicator_line(r) for r in indicator_rows) or "—"
-            cells[6].text = problems or "—"
-            cells[7].text = directives or "—"
+            cells[5].text = printable("\n".join(_indicator_line(r) for r in indicator_rows)) or "—"
+            cells[6].text = printable(problems) or "—"
+            cells[7].text = printable(directives) or "—"
     output = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 — send_file closes it
     document.save(output)
     output.seek(0)
