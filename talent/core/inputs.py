@@ -144,7 +144,7 @@ class BoundedArgs(ImmutableMultiDict):
     """Query strings and form fields whose ``.get(name, type=int)`` uses :func:`query_int`:
     ``?unit=99999999999999999999999`` reads as absent instead of overflowing in the driver."""
 
-    def get(self, key, default=None, type=None):  # noqa: A002 — werkzeug's own signature
+    def get(self, key, default=None, type=None):
         if type is int:
             type = query_int
         return super().get(key, default=default, type=type)

@@ -97,7 +97,8 @@ def docx_report(plan: TaskPlan):
         document.add_heading(printable(f"{action.numeral}、{action.title}"), level=1)
         for row in action_row.indicators:
             if row.indicator.item_id is None:
-                document.add_paragraph(printable("工作任务指标：" + _indicator_line(row)), style="List Bullet")
+                document.add_paragraph(printable("工作任务指标：" + _indicator_line(row)),
+                                       style="List Bullet")
         table = document.add_table(rows=1, cols=len(ITEM_HEADERS))
         table.style = "Table Grid"
         for cell, text in zip(table.rows[0].cells, ITEM_HEADERS, strict=True):
