@@ -116,19 +116,21 @@ def open_image(data: bytes, kind: str, name: str = "", formats=IMAGE_FORMATS) ->
     the header) are checked against ``formats`` and the pixel limit of ``kind`` first. The caller
     decodes (``.load()``, ``convert``…) only what passed."""
     label = f"“{name}”" if name else ""
+    limit = PIXEL_LIMITS[kind]
+    too_large = f"图片{label}尺寸过大，不能超过 {limit // 1_000_000} 百万像素，请缩小后再上传"
     try:
         image = Image.open(BytesIO(data))
+    except Image.DecompressionBombError:  # Pillow's own backstop, at more than twice the largest
+        raise UploadRefused(too_large) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise UploadRefused(f"图片{label}已损坏或无法识别，请上传 JPEG、PNG 或 WebP 格式的图片") from None
     if image.format not in formats:
         image.close()
         raise UploadRefused(f"图片{label}的格式不受支持：只接受 " + "、".join(sorted(formats)))
     width, height = image.size
-    limit = PIXEL_LIMITS[kind]
     if width * height > limit:
         image.close()
-        raise UploadRefused(f"图片{label}尺寸过大（{width}×{height} 像素），"
-                            f"不能超过 {limit // 1_000_000} 百万像素，请缩小后再上传")
+        raise UploadRefused(too_large.replace("尺寸过大", f"尺寸过大（{width}×{height} 像素）"))
     return image
 
 
