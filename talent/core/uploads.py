@@ -122,7 +122,7 @@ def open_image(data: bytes, kind: str, name: str = "", formats=IMAGE_FORMATS) ->
         image = Image.open(BytesIO(data))
     except Image.DecompressionBombError:  # Pillow's own backstop, at more than twice the largest
         raise UploadRefused(too_large) from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise UploadRefused(f"图片{label}已损坏或无法识别，请上传 JPEG、PNG 或 WebP 格式的图片") from None
     if image.format not in formats:
         image.close()

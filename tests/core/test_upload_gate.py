@@ -53,7 +53,7 @@ def storage(data: bytes, name: str) -> FileStorage:
 
 
 def test_item3_service_attachment_of_13000_squared_is_refused_before_decoding(app, decodes):
-    with pytest.raises(attachments.BadAttachment, match="尺寸过大.*不能超过 40 百万像素"):
+    with pytest.raises(attachments.BadAttachment, match=r"尺寸过大.*不能超过 40 百万像素"):
         attachments.check_all([storage(png_header(13000, 13000), "big.png")])
     assert decodes == []
 
