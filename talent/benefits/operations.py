@@ -62,6 +62,8 @@ def redeem(actor, card: Card, kind: str, redeemed_on: date, note: str = "") -> R
         raise RedemptionRefused(f"{card.tier}类卡没有“{BENEFIT_KINDS.get(kind, kind)}”待遇")
     if redeemed_on > timeutil.today():
         raise RedemptionRefused("兑现日期不能晚于今天")
+    if redeemed_on < card.issued_on:
+        raise RedemptionRefused(f"兑现日期不能早于发卡日期（{card.issued_on.isoformat()}）")
     unit_id = actor.unit_id if actor.unit_id is not None else providers()[kind].id
     redemption = Redemption(card_id=card.id, talent_id=card.talent_id, kind=kind, unit_id=unit_id,
                             clerk_id=actor.id, redeemed_on=redeemed_on, note=note.strip()[:200])
