@@ -57,6 +57,9 @@ class User(UserMixin, db.Model):
     # Set when staff reset the password to a one-time password: the next sign-in leads to the
     # change-password page and nowhere else until the user has chosen their own.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    # When the one-time password stops working (ONE_TIME_PASSWORD_HOURS after the reset); None
+    # for a password the user chose, or one set by ``create-user --must-change``.
+    one_time_password_expires_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Optimistic concurrency for the admin's edit form. Bumped by the admin's edits only
     # (``auth.operations.update_user``), not by sign-ins, so a login never makes an open

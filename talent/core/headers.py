@@ -5,7 +5,7 @@ must not be framed by another site, and scripts come only from our own static fi
 """
 import re
 
-from flask import request
+from flask import current_app, request
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
@@ -40,6 +40,8 @@ def register(app):
         # The verification URL carries a card token: never hand it to another site.
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        if current_app.config.get("HSTS"):  # production only: HTTPS from then on, no downgrade
+            response.headers.setdefault("Strict-Transport-Security", current_app.config["HSTS"])
         if request.endpoint != "static":
             # Forced, not defaulted: send_file's "no-cache" still lets a shared PC keep the
             # export (full ID numbers) or a card's QR on disk.
