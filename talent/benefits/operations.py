@@ -121,6 +121,7 @@ def load_demo(ctx) -> int:
     if card is None:
         return 0
     day = timeutil.today()
-    redeem(clerk, card, "medical", day.replace(day=1), "年度免费健康体检")
+    # Not before the card was issued (the demo issues it today): the first of the month at the earliest.
+    redeem(clerk, card, "medical", max(day.replace(day=1), card.issued_on), "年度免费健康体检")
     redeem(clerk, card, "medical", day, "专家门诊绿色通道")
     return 2

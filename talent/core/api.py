@@ -1,6 +1,7 @@
 """Helpers the feature APIs share: JSON bodies, validation through forms, list envelopes."""
 from flask import request
 
+from talent.core.apiquery import check_api_version
 from talent.core.errors import ApiError
 from talent.core.forms import JsonTypeError, form_labels, json_to_formdata
 from talent.core.pagination import Page
@@ -41,6 +42,7 @@ def json_body() -> dict:
         raise ApiError(400, "请求体应为 JSON 对象（Content-Type: application/json）")
     if not isinstance(data, dict):
         raise ApiError(400, "请求体应为 JSON 对象")
+    check_api_version(data)  # after the view loaded the object: 404 before 422
     return data
 
 

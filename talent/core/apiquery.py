@@ -73,9 +73,27 @@ def mismatch(raw: str, schema: dict) -> str | None:
     return None
 
 
+VERSION_MISSING = "请提供读取记录时得到的 version（整数），以免覆盖他人的修改"
+
+
+def check_api_version(body: dict) -> None:
+    """Every PATCH (and move) of a versioned object carries the version the client read: without
+    it the stale check was skipped and a write could silently undo someone else's (422).
+    Called by ``core.api.json_body``, i.e. after the view loaded the object (404 comes first)."""
+    if request.url_rule is None:
+        return
+    view = current_app.view_functions.get(request.url_rule.endpoint)
+    declared = getattr(view, "api_body", None)
+    if declared is not None and declared.version and "version" not in body:
+        from talent.core.inputs import InputRefused
+
+        raise InputRefused(422, VERSION_MISSING, {"version": [VERSION_MISSING]})
+
+
 def check_api_query() -> None:
     if request.url_rule is None or not request.path.startswith("/api/v1/"):
         return
+
     declared = _parameters().get((_rule_to_path(request.url_rule.rule), request.method))
     if not declared:
         return
