@@ -46,6 +46,18 @@ def json_body() -> dict:
     return data
 
 
+def _check_json_types(form_class, data: dict) -> None:
+    """A text field takes a JSON string (or null), not a number or a boolean: the document says
+    ``string``, and a client that sends 12 where text is meant has a bug worth hearing about."""
+    from talent.core.formschema import field_json_type
+
+    wrong = {name: ["应为字符串"] for name, value in data.items()
+             if value is not None and not isinstance(value, str)
+             and field_json_type(form_class, name) == "string"}
+    if wrong:
+        raise ApiError(422, fields=wrong)
+
+
 def validated(form_class, data: dict, *, base: dict | None = None, **form_kwargs):
     """Validate a JSON object through a page's form class; 422 with field messages on failure.
 
@@ -58,6 +70,7 @@ def validated(form_class, data: dict, *, base: dict | None = None, **form_kwargs
     unknown = sorted(set(data) - set(labels))
     if unknown:
         raise ApiError(422, fields={name: ["未知字段"] for name in unknown})
+    _check_json_types(form_class, data)
     merged = {**(base or {}), **data}
     list_fields = getattr(form_class, "LIST_FIELDS", frozenset())
     try:

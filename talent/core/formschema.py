@@ -12,6 +12,8 @@ the server may refuse a schema-valid value there with 422, naming the field.
 """
 from __future__ import annotations
 
+import inspect
+import re
 from dataclasses import dataclass, field
 
 from wtforms import (
@@ -97,6 +99,21 @@ def _is_int_coerce(unbound: UnboundField) -> bool:
     return coerce is int or getattr(coerce, "__name__", "") in ("optional_int", "int")
 
 
+def cross_field_rules(form_class) -> set[str]:
+    """Fields a form's own methods add errors to (``self.note.errors.append(...)`` in an
+    overridden ``validate``): rules between fields, which JSON Schema cannot state."""
+    names: set[str] = set()
+    for klass in form_class.__mro__:
+        if not klass.__module__.startswith("talent."):
+            continue
+        try:
+            source = inspect.getsource(klass)
+        except (OSError, TypeError):
+            continue
+        names.update(re.findall(r"self\.(\w+)\.errors\.append", source))
+    return names
+
+
 def property_schema(form_class, name: str, unbound: UnboundField) -> tuple[dict, bool, bool]:
     """``(schema, required, nullable)`` of one form field."""
     from talent.core.forms import LinesField, VersionField
@@ -106,13 +123,13 @@ def property_schema(form_class, name: str, unbound: UnboundField) -> tuple[dict,
     required = any(isinstance(v, DataRequired | InputRequired) for v in validators)
     optional = any(isinstance(v, OptionalValidator) for v in validators)
     server_rule = hasattr(form_class, f"validate_{name}") or any(
-        not isinstance(v, KNOWN_VALIDATORS) for v in validators)
+        not isinstance(v, KNOWN_VALIDATORS) for v in validators) or name in cross_field_rules(form_class)
     if issubclass(kind, VersionField):
         schema, required = {"type": "integer", "minimum": 1, "maximum": DB_INT_MAX}, False
     elif issubclass(kind, LinesField):
         schema = {"type": "array", "items": {"type": "string", "maxLength": 500}, "maxItems": 50}
     elif issubclass(kind, BooleanField):
-        schema = {"type": "boolean"}
+        schema, optional = {"type": "boolean"}, True  # null reads as false
     elif issubclass(kind, IntegerField):
         schema = dict(INTEGER)
     elif issubclass(kind, DecimalField):
@@ -172,13 +189,19 @@ def property_schema(form_class, name: str, unbound: UnboundField) -> tuple[dict,
 
 def _dynamic_choices(form_class, name: str) -> bool:
     """Choices replaced in ``__init__`` (``self.x.set_options(...)``) come from the database."""
-    import inspect
-
     try:
         source = inspect.getsource(form_class.__init__)
     except (OSError, TypeError):
         return False
     return f"self.{name}." in source
+
+
+def field_json_type(form_class, name: str) -> str | None:
+    """The JSON type the document gives a form field (``"string"``, ``"integer"`` …)."""
+    unbound = getattr(form_class, name, None)
+    if not isinstance(unbound, UnboundField):
+        return None
+    return property_schema(form_class, name, unbound)[0].get("type")
 
 
 def body_schema(declared: ApiBody) -> dict:

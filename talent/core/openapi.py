@@ -95,6 +95,39 @@ def refine(paths: dict) -> None:
                 if schema.get("type") == "integer":
                     schema.setdefault("minimum", -DB_INT_MAX)
                     schema.setdefault("maximum", DB_INT_MAX)
+                if parameter.get("in") == "query":
+                    _printable_strings(schema)
+            body = operation.get("requestBody")
+            if body:
+                body.setdefault("required", True)
+                schema = body.get("content", {}).get("application/json", {}).get("schema", {})
+                if schema.get("type") == "object":
+                    # Bodies are validated through forms, which refuse fields they do not know.
+                    schema.setdefault("additionalProperties", False)
+                _printable_strings(schema)
+
+
+# What the input boundary (core/inputs.py) refuses in any text, as a JSON Schema character class.
+# (Lone surrogates are refused too; a regex engine working on code points cannot name them.)
+FORBIDDEN_CLASS = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u202a-\\u202e\\u2066-\\u2069\\ufffe\\uffff"
+PRINTABLE = f"^[^{FORBIDDEN_CLASS}]*$"
+PRINTABLE_NOT_BLANK = f"^[^{FORBIDDEN_CLASS}]*[^{FORBIDDEN_CLASS}\\s][^{FORBIDDEN_CLASS}]*$"
+
+
+def _printable_strings(schema: dict) -> None:
+    """Free-text strings of a request say which characters the boundary refuses (inline schemas
+    only: ``$ref`` components are shared with responses)."""
+    if not isinstance(schema, dict) or "$ref" in schema:
+        return
+    if schema.get("type") == "string" and "enum" not in schema and "format" not in schema:
+        if schema.get("pattern") == r"\S":
+            schema["pattern"] = PRINTABLE_NOT_BLANK
+        else:
+            schema.setdefault("pattern", PRINTABLE)
+    for child in (schema.get("properties") or {}).values():
+        _printable_strings(child)
+    if isinstance(schema.get("items"), dict):
+        _printable_strings(schema["items"])
 
 
 def build_document() -> dict:

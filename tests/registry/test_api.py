@@ -107,7 +107,8 @@ def test_patch_to_someone_elses_id_is_409(client, api_token):
     first, second = TalentFactory(), TalentFactory()
     db.session.commit()
     headers = api_token("org")
-    response = client.patch(f"/api/v1/talents/{second.id}", json={"id_number": first.id_number, "version": second.version},
+    response = client.patch(f"/api/v1/talents/{second.id}",
+                            json={"id_number": first.id_number, "version": second.version},
                             headers=headers)
     assert response.status_code == 409
 
@@ -116,8 +117,8 @@ def test_patch_bad_value_is_422_and_changes_nothing(client, api_token):
     talent = TalentFactory(phone="13800000000")
     db.session.commit()
     headers = api_token("org")
-    response = client.patch(f"/api/v1/talents/{talent.id}", json={"phone": "123", "name": "新名字", "version": 1},
-                            headers=headers)
+    response = client.patch(f"/api/v1/talents/{talent.id}",
+                            json={"phone": "123", "name": "新名字", "version": 1}, headers=headers)
     assert response.status_code == 422
     db.session.refresh(talent)
     assert talent.phone == "13800000000" and talent.name != "新名字"
