@@ -124,7 +124,7 @@ def property_schema(form_class, name: str, unbound: UnboundField) -> tuple[dict,
     optional = any(isinstance(v, OptionalValidator) for v in validators)
     server_rule = hasattr(form_class, f"validate_{name}") or any(
         not isinstance(v, KNOWN_VALIDATORS) for v in validators) or name in cross_field_rules(form_class)
-    if issubclass(kind, VersionField):
+    if issubclass(kind, VersionField) or name == "version":  # the contract: version is an integer
         schema, required = {"type": "integer", "minimum": 1, "maximum": DB_INT_MAX}, False
     elif issubclass(kind, LinesField):
         schema = {"type": "array", "items": {"type": "string", "maxLength": 500}, "maxItems": 50}
