@@ -26,12 +26,13 @@ import json
 import math
 import re
 
-from flask import request
+from flask import flash, has_request_context, request
 from flask.json.provider import DefaultJSONProvider
 from flask.wrappers import Request
 from markupsafe import Markup
 from werkzeug.datastructures import ImmutableMultiDict
 
+from talent.core.masking import id_numbers_in, mask_id_numbers_in_text
 from talent.core.validators import DB_INT_MAX
 
 # Tab, LF and CR are kept: multi-line text (a log's content, a report's narrative) holds them.
@@ -93,6 +94,14 @@ def _finite_float(text: str) -> float:
 class StrictJSONProvider(DefaultJSONProvider):
     """Flask's JSON, with a parser that refuses NaN/Infinity (Python's accepts them; SQLite then
     answered 500 and PostgreSQL stored them) and numbers that overflow to infinity."""
+
+    def response(self, *args, **kwargs):
+        """API answers (not sessions or other uses of ``dumps``): ID numbers inside free text
+        masked for whoever may not see them whole."""
+        if has_request_context() and not may_see_id_numbers():
+            args = tuple(_mask_json(a) for a in args)
+            kwargs = {k: _mask_json(v) for k, v in kwargs.items()}
+        return super().response(*args, **kwargs)
 
     def loads(self, s, **kwargs):
         kwargs.setdefault("parse_constant", _refuse_constant)
@@ -177,6 +186,34 @@ def _check_pairs(pairs, errors: dict) -> None:
                 errors.setdefault(name, [MESSAGE.format(describe(char))])
 
 
+ID_NUMBER_WARNING = ("您填写的内容（{}）中含有身份证号码：已保存，但对无权查看完整号码的人员"
+                     "（通知、操作日志、其他单位）自动隐藏为 431*************17。"
+                     "如非必要，请不要在标题、说明等文字中填写身份证号码")
+
+
+def _note_id_numbers(pairs) -> None:
+    """Free-text fields that carry a valid resident ID number: the writer is warned once the
+    request succeeds (a flash on pages, an ``X-Input-Warning`` header in the API)."""
+    fields = sorted({key for key, value in pairs
+                     if "id_number" not in key and key != "q" and id_numbers_in(value)})
+    if fields:
+        request.environ["talent.id_numbers_written"] = fields
+
+
+def _warn_writer(response):
+    fields = request.environ.get("talent.id_numbers_written")
+    if not fields or response.status_code >= 400:
+        return response
+    from talent.core.permissions import is_api_request
+
+    if is_api_request():
+        response.headers["X-Input-Warning"] = "id-number-in-text; fields=" + ",".join(
+            f.encode("ascii", "replace").decode() for f in fields)
+    else:
+        flash(ID_NUMBER_WARNING.format("、".join(fields)), "warning")
+    return response
+
+
 def _is_json() -> bool:
     mimetype = request.mimetype or ""
     return mimetype == "application/json" or mimetype.endswith("+json")
@@ -193,6 +230,7 @@ def check_request() -> None:
         _check_pairs(request.form.items(multi=True), errors)
         if errors:
             raise InputRefused(422, "提交的内容" + next(iter(errors.values()))[0], errors)
+        _note_id_numbers(request.form.items(multi=True))
     elif _is_json() and request.get_data(cache=True).strip():
         from talent.core.api import MAX_JSON_DEPTH, json_depth
 
@@ -206,12 +244,48 @@ def check_request() -> None:
         if errors:
             first = next(iter(errors.values()))[0]
             raise InputRefused(422, first, errors)
+        if isinstance(data, dict):
+            _note_id_numbers((k, v) for k, v in data.items() if isinstance(v, str))
 
 
 def _finalize(value):
-    if isinstance(value, str) and FORBIDDEN_RE.search(value):
-        cleaned = printable(str(value))
-        return Markup(cleaned) if isinstance(value, Markup) else cleaned
+    if not isinstance(value, str):
+        return value
+    cleaned = printable(str(value)) if FORBIDDEN_RE.search(value) else str(value)
+    if len(cleaned) > 18 and _DIGIT_RUN.search(cleaned) and not may_see_id_numbers():
+        cleaned = mask_id_numbers_in_text(cleaned)
+    if cleaned == value:
+        return value
+    return Markup(cleaned) if isinstance(value, Markup) else cleaned
+
+
+_DIGIT_RUN = re.compile(r"[0-9]{17}")
+
+
+def may_see_id_numbers() -> bool:
+    """Whether the person asking may read ID numbers whole (组织部, admin); cached per request.
+    Everyone else sees an ID number written inside free text masked, on every page and in every
+    API answer; a value that *is* an ID number is the model's to mask (it is exactly 18
+    characters, so the text mask leaves it alone)."""
+    if not has_request_context():
+        return True
+    cached = request.environ.get("talent.may_see_id_numbers")
+    if cached is None:
+        from talent.core.permissions import Permission, acting_user, role_can
+
+        user = acting_user()
+        cached = user is not None and role_can(user.role, Permission.ID_NUMBERS_FULL)
+        request.environ["talent.may_see_id_numbers"] = cached
+    return cached
+
+
+def _mask_json(value):
+    if isinstance(value, str):
+        return mask_id_numbers_in_text(value) if len(value) > 18 else value
+    if isinstance(value, list):
+        return [_mask_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _mask_json(v) for k, v in value.items()}
     return value
 
 
@@ -229,6 +303,8 @@ def register(app) -> None:
 
         check_request()
         check_api_query()
+
+    app.after_request(_warn_writer)
 
     @app.errorhandler(InputRefused)
     def refused(error: InputRefused):

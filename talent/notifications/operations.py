@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy import Select, func, select, update
 
 from talent.auth.models import User
+from talent.core.masking import mask_id_numbers_in_text
 from talent.core.timeutil import utcnow
 from talent.extensions import db
 from talent.notifications.models import Notification
@@ -26,6 +27,8 @@ def notify(users: Iterable[User], title: str, *, link: str = "", body: str = "",
         already = set(db.session.scalars(select(Notification.user_id).where(
             Notification.key == key, Notification.user_id.in_(recipients))))
         recipients = {uid: u for uid, u in recipients.items() if uid not in already}
+    # ID numbers typed into free text (a request's title) never travel in a notification.
+    title, body = mask_id_numbers_in_text(title), mask_id_numbers_in_text(body)
     for user_id in recipients:
         db.session.add(Notification(user_id=user_id, title=title[:200], body=body[:500],
                                     link=_safe_link(link)[:300], kind=kind, key=key))

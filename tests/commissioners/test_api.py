@@ -34,7 +34,8 @@ def test_staff_create_round_commissioner_target_assignment(client, api_token):
     commissioner = response.get_json()
     assert commissioner["three_regions"] is True and commissioner["status"] == "active"
     # unit staff see ID numbers masked
-    assert commissioner["id_number"] != number and commissioner["id_number"].endswith(number[-4:])
+    # the one mask (issue 19 item 5): first three and last two
+    assert commissioner["id_number"] == number[:3] + "*" * 13 + number[-2:]
     again = client.post("/api/v1/commissioners", headers=headers, json={
         "name": "陈立新", "id_number": number, "employer": "x", "field": "other",
         "level": "county"})
@@ -196,3 +197,18 @@ def test_patch_of_a_service_log_without_version_is_422(client):
     assert world.log.content != "没有版本号的修改"
     schema = client.get("/api/v1/openapi.json").get_json()["paths"]["/api/v1/service-logs/{log_id}"]
     assert "version" in schema["patch"]["requestBody"]["content"]["application/json"]["schema"]["required"]
+
+
+def test_unit_staff_see_commissioner_id_numbers_with_the_one_mask(client, api_token):
+    """Issue 19 item 5: commissioners used the old last-4 mask (431***********1176)."""
+    from talent.auth.units import unit_named
+
+    world = make_world()
+    number = world.commissioner.id_number
+    headers = api_token("unit", unit=unit_named("县科工信局"))
+    shown = client.get(f"/api/v1/commissioners/{world.commissioner.id}", headers=headers).get_json()
+    assert shown["id_number"] == number[:3] + "*" * 13 + number[-2:]
+    listed = client.get("/api/v1/commissioners", headers=headers).get_data(as_text=True)
+    assert number not in listed and "*" * 11 + number[-4:] not in listed
+    page = client.get(f"/commissioners/{world.commissioner.id}", headers=headers)
+    assert number[-4:] not in page.get_data(as_text=True)
