@@ -10,6 +10,7 @@ from stdnum.cn import ric
 
 from talent.auth import operations as accounts
 from talent.auth.models import User
+from talent.core import timeutil
 from talent.core.features import DemoContext, run_demo
 from talent.extensions import db
 from talent.reference import seed_reference
@@ -127,8 +128,12 @@ def _issue_demo_cards(actor, leader: Talent, count: int = 6) -> None:
     from talent.cards import operations as cards
 
     cards.issue_card(actor, leader)
-    for talent in db.session.scalars(cards.recommended_query().limit(count - 1)):
-        cards.issue_card(actor, talent)
+    # One card was issued almost three years ago and runs out within 60 days, on whatever day
+    # the demo is loaded, so the expiry list and reminders have something to show.
+    today = timeutil.today()
+    nearly_three_years_ago = today - timedelta(days=3 * 365 + 1 - 45)
+    for index, talent in enumerate(db.session.scalars(cards.recommended_query().limit(count - 1))):
+        cards.issue_card(actor, talent, on=nearly_three_years_ago if index == 0 else None)
 
 
 def has_data() -> bool:

@@ -12,6 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from talent import create_app
+from talent.cards.verification import scan_log
 from talent.core import timeutil
 from talent.extensions import db
 from talent.reference import seed_reference
@@ -20,6 +21,29 @@ from tests.factories import TEST_PASSWORD
 from tests.pg import ThrowawayPostgres, find_bindir
 
 BACKENDS = ["sqlite", "postgresql"]
+
+
+def _sleep_without_clock_nanosleep() -> None:
+    """Under Debian's libfaketime with FAKETIME_DONT_FAKE_MONOTONIC=1 (``make test-future``),
+    ``time.sleep`` fails with EINVAL: Python 3.11 sleeps with ``clock_nanosleep(CLOCK_MONOTONIC,
+    TIMER_ABSTIME)``, and libfaketime 0.9.10 hands the call a deadline shifted by the faked offset.
+    Sleeping in ``select`` against the (real) monotonic clock waits the same time; only the
+    tests sleep (the product never does), so only the tests' process gets this."""
+    import select
+    import time
+
+    if "faketime" not in os.environ.get("LD_PRELOAD", ""):
+        return
+
+    def sleep(seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            select.select([], [], [], left)
+
+    time.sleep = sleep
+
+
+_sleep_without_clock_nanosleep()
 
 
 def _cache_url_rules() -> None:
@@ -297,6 +321,8 @@ def app(database_url):
         else:
             _restore_seeded(database_url)
         yield app
+        # Scans this test's verifications left pending name its cards: never the next test's.
+        scan_log.discard()
         db.session.remove()
         db.engine.dispose()
 

@@ -252,7 +252,15 @@ class ScanLog:
     wait for the next one), and when the worker exits. A worker killed outright loses at
     most one batch of scan records; the verification answers themselves never wait on the
     log. :meth:`pending` tells a page what this process holds but has not written yet.
+
+    The log is bookkeeping: a write that fails never fails the verification that caused it.
+    A busy database (SQLite past its busy timeout) keeps the batch for the next write, up to
+    ``MAX_KEPT`` rows; any other failure writes the batch row by row and drops the rows that
+    still fail (a scan of a card deleted since, say), each drop logged and counted in
+    :attr:`lost`.
     """
+
+    MAX_KEPT = 10_000
 
     def __init__(self):
         self._rows: list[dict] = []
@@ -261,6 +269,7 @@ class ScanLog:
         self._app = None
         self._timer: threading.Timer | None = None
         self.clock = time.monotonic
+        self.lost = 0
         atexit.register(self.flush)
 
     def add(self, row: dict) -> None:
@@ -273,11 +282,8 @@ class ScanLog:
             due = (len(self._rows) >= config["CARD_SCAN_BATCH"]
                    or self.clock() - self._oldest >= config["CARD_SCAN_MAX_DELAY"])
             batch = self._take() if due else []
-            if not due and self._timer is None:
-                # One timer per batch at most: under load batches fill long before it fires.
-                self._timer = threading.Timer(config["CARD_SCAN_MAX_DELAY"], self.flush)
-                self._timer.daemon = True
-                self._timer.start()
+            if not due:
+                self._arm_timer(config["CARD_SCAN_MAX_DELAY"])
         if batch:
             self._write_or_keep(batch)
 
@@ -294,13 +300,52 @@ class ScanLog:
             with app.app_context():
                 self._write_or_keep(batch)
 
+    def discard(self) -> None:
+        """Forget what is waiting without writing it: a test's app and its cards are gone, so
+        its scans must not reach the next test's database."""
+        with self._lock:
+            self._take()
+            self._app = None
+
+    def _arm_timer(self, delay: float) -> None:
+        """One timer per batch at most (the caller holds the lock): under load batches fill
+        long before it fires."""
+        if self._timer is None:
+            self._timer = threading.Timer(delay, self.flush)
+            self._timer.daemon = True
+            self._timer.start()
+
     def _write_or_keep(self, batch: list[dict]) -> None:
         try:
             self._write(batch)
         except OperationalError:  # SQLite busy past busy_timeout (a long import is writing)
-            log.warning("scan log busy; keeping %d scans for the next batch", len(batch))
-            with self._lock:
-                self._rows[:0] = batch  # the answer does not wait on the log
+            self._keep(batch)
+        except Exception:  # bookkeeping must never fail the verification that caused it
+            log.exception("scan log: writing a batch of %d failed; writing it row by row", len(batch))
+            self._write_each(batch)
+
+    def _keep(self, batch: list[dict]) -> None:
+        log.warning("scan log busy; keeping %d scans for the next batch", len(batch))
+        with self._lock:
+            self._rows[:0] = batch
+            overflow = len(self._rows) - self.MAX_KEPT
+            if overflow > 0:
+                del self._rows[:overflow]
+                self.lost += overflow
+                log.error("scan log: %d scans dropped, the database stayed busy", overflow)
+            if self._app is None:
+                self._app = current_app._get_current_object()
+            self._arm_timer(current_app.config["CARD_SCAN_MAX_DELAY"])
+
+    def _write_each(self, batch: list[dict]) -> None:
+        for row in batch:
+            try:
+                self._write([row])
+            except Exception:  # one bad row must not cost the others
+                with self._lock:
+                    self.lost += 1
+                log.error("scan log: scan of card %s (%s at %s) could not be written and is lost",
+                          row.get("card_id"), row.get("result"), row.get("at"), exc_info=True)
 
     @staticmethod
     def _write(batch: list[dict]) -> None:

@@ -67,16 +67,21 @@ def _id_number(rng, birth: date) -> str:
 def load(ctx: DemoContext) -> dict:
     rng = ctx.rng
     admin = ctx.accounts.get("admin")
+    # The season is placed around today, whatever day the demo is loaded: this year's rounds
+    # began in March, or five months ago when that is earlier (early in the year the
+    # commissioners selected last autumn are already serving), and run at least three more months.
     year = today().year
+    starts = min(date(year, 3, 1), today() - timedelta(days=150))
+    ends = max(date(year, 12, 31), today() + timedelta(days=90))
     county_round = operations.create_round(admin, {
         "year": year, "level": "county", "name": f"{year}年度县派科技特派员选派",
-        "starts_on": date(year, 3, 1), "ends_on": date(year, 12, 31)})
+        "starts_on": starts, "ends_on": ends})
     provincial_round = operations.create_round(admin, {
         "year": year - 1, "level": "provincial", "name": f"{year - 1}年度省派科技特派员（双牌）",
         "starts_on": date(year - 1, 4, 1), "ends_on": date(year + 1, 3, 31)})
     municipal_round = operations.create_round(admin, {
         "year": year, "level": "municipal", "name": f"{year}年度市派科技特派员（双牌）",
-        "starts_on": date(year, 3, 15), "ends_on": date(year, 12, 31)})
+        "starts_on": starts + timedelta(days=14), "ends_on": ends})
     rounds = {"county": county_round, "provincial": provincial_round, "municipal": municipal_round}
     commissioners = []
     for name, level, three_regions, employer, expertise, field, account in COMMISSIONERS:
@@ -96,13 +101,12 @@ def load(ctx: DemoContext) -> dict:
             "uscc": _uscc(rng, kind) if kind in ("enterprise", "cooperative") else None,
             "uscc_valid": True, "town_id": operations.town_by_name(town).id,
             "address": "", "contact": contact, "phone": f"138{rng.randrange(10**7, 10**8)}"}))
-    starts = date(year, 3, 1)
     logs = 0
     for target_index, commissioner_index in PAIRS:
         commissioner = commissioners[commissioner_index]
         assignment = operations.create_assignment(admin, {
             "commissioner_id": commissioner.id, "target_id": targets[target_index].id,
-            "starts_on": starts, "ends_on": date(year, 12, 31),
+            "starts_on": starts, "ends_on": ends,
             "needs": TARGETS[target_index][4], "status": "active"})
         # A few months of logs, older ones confirmed; the idle commissioner (何秀英) stops early.
         day = max(starts, today() - timedelta(days=120))

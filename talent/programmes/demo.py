@@ -1,4 +1,5 @@
-"""Demo recommendations across 2024–2026: one selection raises a level and makes a card upgradeable."""
+"""Demo recommendations over the last three years (relative to today, so the demo is the same
+whatever year it is loaded in): one selection raises a level and makes a card upgradeable."""
 from datetime import date
 
 from sqlalchemy import select
@@ -40,7 +41,8 @@ def load(ctx: DemoContext) -> dict:
     actor = ctx.accounts.get("zzb") or ctx.accounts.get("admin")
     leader_id = getattr(ctx.accounts.get("rencai"), "talent_id", None)
     this_year = today().year
-    years = [y for y in (2024, 2025, 2026) if y <= this_year]
+    years = [this_year - 2, this_year - 1, this_year]
+    two_ago, last, this = years
     programmes = {key: _programme(key) for key in ("国家级", "芙蓉", "湖湘青年英才", "双百")}
     for programme in programmes.values():
         month, day = DEADLINES[programme.level]
@@ -64,31 +66,29 @@ def load(ctx: DemoContext) -> dict:
 
     plan = []
     if leader_id:
-        plan += [(leader_id, "芙蓉", 2024, "top_ten", "依托市十大科技创新项目“竹木复合材料绿色制造”挖掘",
-                  "selected", decided(2024, 9, 20), "湘人才办〔2024〕18号"),
-                 (leader_id, "国家级", 2026, "top_ten",
+        plan += [(leader_id, "芙蓉", two_ago, "top_ten", "依托市十大科技创新项目“竹木复合材料绿色制造”挖掘",
+                  "selected", decided(two_ago, 9, 20), f"湘人才办〔{two_ago}〕18号"),
+                 (leader_id, "国家级", this, "top_ten",
                   "竹木精深加工关键技术带头人，优先推荐申报国家级人才项目",
                   "pending", None, "")]
     if len(others) > 0:
-        plan.append((others[0].id, "双百", 2024, "joint_fund", "省市自科联合基金项目负责人",
-                     "selected", decided(2024, 11, 15), "永人才〔2024〕9号"))
+        plan.append((others[0].id, "双百", two_ago, "joint_fund", "省市自科联合基金项目负责人",
+                     "selected", decided(two_ago, 11, 15), f"永人才〔{two_ago}〕9号"))
     if len(others) > 1:
-        plan.append((others[1].id, "湖湘青年英才", 2025, "open_competition", "揭榜挂帅项目技术骨干",
-                     "not_selected", decided(2025, 10, 10), ""))
+        plan.append((others[1].id, "湖湘青年英才", last, "open_competition", "揭榜挂帅项目技术骨干",
+                     "not_selected", decided(last, 10, 10), ""))
     if len(others) > 2:
-        plan.append((others[2].id, "双百", 2025, "other",
+        plan.append((others[2].id, "双百", last, "other",
                      "县科工信局推荐的企业技术骨干，本人因工作调整申请撤回",
                      "withdrawn", None, ""))
     if len(others) > 3:
-        plan.append((others[3].id, "湖湘青年英才", 2026, "joint_fund", "省市自科联合基金青年项目主持人",
+        plan.append((others[3].id, "湖湘青年英才", this, "joint_fund", "省市自科联合基金青年项目主持人",
                      "pending", None, ""))
     if upgrade is not None:
-        plan.append((upgrade.id, "湖湘青年英才", 2026, "top_ten", "市十大科技创新项目核心成员",
-                     "selected", decided(2026, 10, 16), "湘科人〔2026〕21号"))
+        plan.append((upgrade.id, "湖湘青年英才", this, "top_ten", "市十大科技创新项目核心成员",
+                     "selected", decided(this, 10, 16), f"湘科人〔{this}〕21号"))
     made = 0
     for talent_id, programme_key, year, source, note, outcome, decided_on, document_no in plan:
-        if year not in years:
-            continue
         operations.recommend(actor, {
             "talent_id": talent_id, "programme_id": programmes[programme_key].id, "year": year,
             "source": source, "note": note, "outcome": outcome, "decided_on": decided_on,

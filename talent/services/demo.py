@@ -1,6 +1,6 @@
 """Demo requests: every type, several states, one overdue, one waiting for materials, one rated;
 李明 (rencai) has some, 县住建局 (zjj) and 县卫健局 (wjj) have queues."""
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -26,7 +26,9 @@ def load(ctx) -> dict:
     foreign = next((t for t in others if t.nationality != "CN"), plain[0])
 
     def day(n: int):
-        return today - timedelta(days=n)
+        """``n`` days ago, but not before New Year: the demo's requests belong to this year, on
+        whatever day it is loaded (early in January the story is told in fewer days)."""
+        return max(today - timedelta(days=n), date(today.year, 1, 1))
 
     def file(actor, talent, code, title, text, on):
         return services.file_request(actor, talent, services.type_by_code(code), title, text, today=on)
@@ -67,8 +69,8 @@ def load(ctx) -> dict:
         move(admin, rejected, "reject", day(7),
              "该生户籍与监护人工作均不在本县教育局受理范围，请向永州市教育局咨询。")
         made.append(rejected)
-        made.append(file(zzb, plain[0], "title_review", "正高级工程师职称申报", "申报2026年度正高级工程师，"
-                         "请协助审核申报材料。", day(1)))
+        made.append(file(zzb, plain[0], "title_review", "正高级工程师职称申报",
+                         f"申报{today.year}年度正高级工程师，请协助审核申报材料。", day(1)))
         subsidy = file(zzb, plain[1], "subsidy", "引进人才生活补贴",
                        "2024年引进的硕士，申请生活补贴。", day(15))
         move(zzb, subsidy, "accept", day(14))

@@ -204,3 +204,75 @@ def test_a_lone_scan_is_written_after_the_delay_without_another(client, app, car
     while stored() == 0 and time.monotonic() < deadline:
         time.sleep(0.05)
     assert stored() == 1 and scan_log.pending(card.id) == 0
+
+
+def _stored_scans(card_id: int) -> int:
+    db.session.rollback()  # read afresh
+    return db.session.scalar(select(db.func.count(CardScan.id)).where(CardScan.card_id == card_id))
+
+
+def test_a_failing_scan_log_never_fails_the_verification(client, app, card, monkeypatch):
+    """The scan log is bookkeeping: whatever its write raises, the holder's check answers."""
+    from talent.cards.verification import scan_log
+
+    def broken(batch):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(scan_log, "_write", broken)
+    lost = scan_log.lost
+    token = verification.make_token(card)
+    response = client.get(f"/api/v1/cards/verify/{token}")
+    assert response.status_code == 200
+    assert response.get_json()["valid"] is True and response.get_json()["status"] == "active"
+    page = client.get(f"/cards/verify/{token}")
+    assert page.status_code == 200 and 'data-status="active"' in page.get_data(as_text=True)
+    assert scan_log.lost == lost + 2 and scan_log.pending(card.id) == 0
+
+
+def test_a_scan_of_a_card_gone_since_is_dropped_and_the_others_written(client, app, card):
+    """The case seen in the wild: a pending scan names a card that no longer exists (foreign
+    key fails) and is flushed inside someone else's verification."""
+    from sqlalchemy import delete, insert
+
+    from talent.cards.models import Card
+    from talent.cards.verification import scan_log
+
+    other = cards.issue_card(None, TalentFactory(name="蒋竹青", education="doctorate"))
+    db.session.commit()
+    app.config["CARD_SCAN_BATCH"] = 2
+    gone_token = verification.make_token(card)
+    assert client.get(f"/api/v1/cards/verify/{gone_token}").status_code == 200
+    assert scan_log.pending(card.id) == 1
+    # The card row goes away (as with a test's reset); keep a copy to restore for teardown.
+    gone = {column.key: getattr(card, column.key) for column in Card.__table__.columns}
+    db.session.execute(delete(Card).where(Card.id == card.id))
+    db.session.commit()
+    lost = scan_log.lost
+    response = client.get(f"/api/v1/cards/verify/{verification.make_token(other)}")
+    assert response.status_code == 200 and response.get_json()["status"] == "active"
+    assert scan_log.lost == lost + 1
+    assert _stored_scans(other.id) == 1
+    db.session.execute(insert(Card).values(**gone))
+    db.session.commit()
+
+
+def test_a_busy_database_keeps_the_scans_for_the_next_write(client, app, card, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from talent.cards.verification import scan_log
+
+    write = type(scan_log)._write
+    calls = []
+
+    def busy_once(batch):
+        calls.append(len(batch))
+        if len(calls) == 1:
+            raise OperationalError("INSERT", {}, Exception("database is locked"))
+        write(batch)
+
+    monkeypatch.setattr(scan_log, "_write", busy_once)
+    token = verification.make_token(card)
+    assert client.get(f"/api/v1/cards/verify/{token}").status_code == 200
+    assert scan_log.pending(card.id) == 1 and _stored_scans(card.id) == 0
+    assert client.get(f"/api/v1/cards/verify/{token}").status_code == 200
+    assert calls == [1, 2] and _stored_scans(card.id) == 2 and scan_log.pending(card.id) == 0

@@ -43,7 +43,7 @@ def test_work_seen_by_another_connection_only_after_commit(app):
 # --- a worker killed half-way through a big import ----------------------------------------------
 
 KILLED_IMPORT = r"""
-import sys, tempfile, time
+import sys, tempfile, threading
 from datetime import date, timedelta
 from talent import create_app
 from talent.core import audit
@@ -63,7 +63,7 @@ def record_then_hang(actor, action, items):
     from talent.extensions import db
     db.session.flush()
     print("written", flush=True)
-    time.sleep(600)
+    threading.Event().wait()  # until killed (no timed sleep: it works under any clock)
 
 audit.record_many = record_then_hang
 with app.app_context():

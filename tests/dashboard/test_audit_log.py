@@ -10,9 +10,11 @@ from tests.factories import TalentFactory
 def test_filters_by_object_action_actor_and_china_day(client, auth):
     admin = auth.login_as("admin")
     talent = TalentFactory(name="欧阳湘云")
-    audit.record(admin, "create", talent, summary="欧阳湘云")
+    early = audit.record(admin, "create", talent, summary="欧阳湘云")
     late = audit.record(admin, "leave", talent, summary="欧阳湘云")
-    # 2026-11-26 17:30 UTC is 2026-11-27 01:30 in 双牌.
+    # Both placed in time, not left at the real "now": the last filter must find nothing on any
+    # day the suite runs. 2026-11-26 17:30 UTC is 2026-11-27 01:30 in 双牌.
+    early.at = datetime(2026, 11, 26, 15, 59)
     late.at = datetime(2026, 11, 26, 17, 30)
     db.session.commit()
     page = client.get("/audit?object_type=talents&action=leave&since=2026-11-27&until=2026-11-27")
