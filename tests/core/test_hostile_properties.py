@@ -74,7 +74,7 @@ def _api_properties(app, client) -> dict:
                     .get("application/json", {}).get("schema", {})
                 if "$ref" in schema:
                     schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
-                found[(path, method)] = sorted((schema.get("properties") or {"x": {}}))
+                found[(path, method)] = sorted(schema.get("properties") or {"x": {}})
     return found
 
 
@@ -138,7 +138,7 @@ def test_hostile_bodies_forms_and_stored_text_never_give_a_server_error(app, cli
     # 3. Hostile text stored behind the boundary's back, then every GET page, export and API.
     # Text columns hold control characters; lone surrogates only get stored inside JSON columns
     # (as escapes), and only on SQLite — PostgreSQL refuses them outright.
-    lone = "\udfff" if db.engine.dialect.name == "sqlite" else "\ufffd"
+    lone = chr(0xDFFF) if db.engine.dialect.name == "sqlite" else chr(0xFFFD)
     for log in db.session.scalars(select(ServiceLog)):
         log.content, log.technologies = "a\u0001b\u202e", [lone, "\u202e", "x\x0b"]
     for req in db.session.scalars(select(ServiceRequest)):
