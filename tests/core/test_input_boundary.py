@@ -146,3 +146,11 @@ def test_printable_and_clean_filename():
     assert clean_filename("..\\..\\etc/pa\x00ss:wd") == "pass_wd"
     assert clean_filename("\u202e") == "附件"
 
+
+
+def test_405_names_the_allowed_methods(client, api_token):
+    response = client.delete("/api/v1/talents", headers=api_token("org"))
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].replace(" ", "").split(",")) >= {"GET", "POST"}
+    huge = client.patch("/api/v1/assignments/2147483648", json={}, headers=api_token("admin"))
+    assert huge.status_code == 404  # was 405: an id past the database's range is a missing row
