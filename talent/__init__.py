@@ -7,6 +7,7 @@ from werkzeug.routing import IntegerConverter
 
 from talent import config as settings
 from talent.core import crypto, i18n, ratelimit
+from talent.core.validators import DB_INT_MAX
 from talent.extensions import csrf, db, login_manager, migrate
 
 # The installed features, in menu and seeding order. Adding a feature is one line here;
@@ -76,12 +77,14 @@ def register_extensions(app: Flask) -> None:
 
 
 class DatabaseIdConverter(IntegerConverter):
-    """``<int:…>`` bounded to what an integer primary key can hold: a larger number is a 404,
-    not an overflow inside the database driver."""
+    """``<int:…>`` bounded to what an integer primary key can hold. A larger number reads as 0,
+    an id no row has, so the view answers 404 as for any other missing row — not an overflow
+    inside the database driver, and not the 405 Werkzeug gave when a converter refused the
+    value on one method's rule while another method's rule shared the path."""
 
-    def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
-        super().__init__(map, *args, **kwargs)
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        return number if number <= DB_INT_MAX else 0
 
 
 def register_blueprints(app: Flask) -> None:

@@ -72,6 +72,21 @@ def register(app):
                 stop.wait(interval)
         click.echo("worker stopped")
 
+    @app.cli.command("repair-text")
+    @click.option("--dry-run", is_flag=True, help="只列出，不修改")
+    def repair_text(dry_run: bool):
+        """Find and clean stored text the input boundary now refuses (control characters, lone
+        surrogates, bidi overrides); every repaired row is audited."""
+        from talent.core.repair import repair_text as repair
+
+        report = repair(dry_run=dry_run)
+        if dry_run:
+            db.session.rollback()
+        else:
+            db.session.commit()
+        detail = "，".join(f"{table} {n} 行" for table, n in sorted(report.by_table.items())) or "无"
+        click.echo(f"{'发现' if dry_run else '已清除'}含不可保存字符的记录 {report.rows} 行（{detail}）")
+
     @app.cli.command("demo")
     @click.option("--count", default=40, show_default=True, help="演示人才数量")
     def demo(count: int):

@@ -141,6 +141,13 @@ def _channels() -> dict:
     }
 
 
+def _one_time_password_hours() -> int:
+    hours = _int("ONE_TIME_PASSWORD_HOURS", 24)
+    if not 1 <= hours <= 24 * 7:
+        raise ConfigError("ONE_TIME_PASSWORD_HOURS 应在 1 至 168 小时之间")
+    return hours
+
+
 def load(instance_path: str) -> dict:
     path = Path(instance_path)
     production = is_production()
@@ -191,6 +198,10 @@ def load(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
         "API_TOKEN_DAYS": 7,
+        # A one-time password read out by 组织部 or the administrator works this many hours.
+        "ONE_TIME_PASSWORD_HOURS": _one_time_password_hours(),
+        # Strict-Transport-Security in production (HTTPS only, a year, subdomains too).
+        "HSTS": "max-age=31536000; includeSubDomains" if production else "",
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_LOCK_MINUTES": 15,
         "LOGIN_CLIENT_MAX_FAILURES": 20,

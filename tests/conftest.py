@@ -221,13 +221,15 @@ def make_app(database_url: str, **overrides):
     app = create_app(config, instance_path=instance)
     app.jinja_env.bytecode_cache = _BYTECODE
 
-    @app.before_request
     def _forget_previous_request():
         # The fixture keeps one app context open for the whole test so factories and
         # requests share a session; that would also carry ``g`` from one request to the
         # next, which a real server never does.
         for key in ("acting_user", "_login_user", "button_form", "unread_notifications"):
             g.pop(key, None)
+
+    # First of all hooks: the input boundary's may refuse the request before later ones run.
+    app.before_request_funcs.setdefault(None, []).insert(0, _forget_previous_request)
 
     return app
 

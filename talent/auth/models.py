@@ -81,6 +81,9 @@ class User(UserMixin, db.Model):
     # Set when staff reset the password to a one-time password: the next sign-in leads to the
     # change-password page and nowhere else until the user has chosen their own.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    # When the one-time password stops working (ONE_TIME_PASSWORD_HOURS after the reset); None
+    # for a password the user chose, or one set by ``create-user --must-change``.
+    one_time_password_expires_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Contact details for notices that leave the browser (SMS, e-mail); a talent's account falls
     # back to the talent record's when these are empty. The mobile number is stored normalised.

@@ -132,6 +132,10 @@ def _check_credentials(user: User | None, password: str) -> User:
     if not (user.check_password(typed) or (
             user.must_change_password and user.check_password(canonical_one_time_password(typed)))):
         raise BadCredentials("用户名或密码错误")
+    expires = user.one_time_password_expires_at
+    if user.must_change_password and expires is not None and utcnow() >= expires:
+        hours = config.get("ONE_TIME_PASSWORD_HOURS", 24)
+        raise AuthError(f"一次性密码已过期（生成后 {hours} 小时内有效），请联系工作人员重新生成")
     if not user.active:
         raise AuthError("该账户已停用，请联系系统管理员")
     if user.is_demo and config["PRODUCTION"]:
@@ -304,6 +308,7 @@ def change_password(user: User, password: str) -> None:
     check_password_strength(password)
     _replace_password(user, password)
     user.must_change_password = False
+    user.one_time_password_expires_at = None
     db.session.flush()
     audit.record(user, "change_password", user, summary=user.username)
 
@@ -371,6 +376,8 @@ def issue_one_time_password(actor, user: User) -> str:
     password = one_time_password()
     _replace_password(user, password)
     user.must_change_password = True
+    user.one_time_password_expires_at = utcnow() + timedelta(
+        hours=current_app.config.get("ONE_TIME_PASSWORD_HOURS", 24))
     user.version += 1  # the account changed: a reset form (or an edit form) opened before is stale
     db.session.flush()
     audit.record(actor, "reset_password", user, summary=f"{user.username}（一次性密码，首次登录须修改）")

@@ -98,6 +98,8 @@ def redeem(actor, card: Card, kind: str, redeemed_on: date, note: str = "",
         raise RedemptionRefused(f"{card.tier}类卡没有“{BENEFIT_KINDS.get(kind, kind)}”待遇")
     if redeemed_on > timeutil.today():
         raise RedemptionRefused("兑现日期不能晚于今天")
+    if redeemed_on < card.issued_on:
+        raise RedemptionRefused(f"兑现日期不能早于发卡日期（{card.issued_on.isoformat()}）")
     repeat_reason = (repeat_reason or "").strip()[:200]
     earlier = earlier_in_period(card, kind, redeemed_on, benefit.frequency)
     if earlier and not repeat_reason:
@@ -168,7 +170,8 @@ def load_demo(ctx) -> int:
     if card is None:
         return 0
     day = timeutil.today()
-    redeem(clerk, card, "medical", day.replace(day=1), "年度免费健康体检")
+    # Not before the card was issued (the demo issues it today): the first of the month at the earliest.
+    redeem(clerk, card, "medical", max(day.replace(day=1), card.issued_on), "年度免费健康体检")
     redeem(clerk, card, "medical", day, "专家门诊绿色通道",
            repeat_reason="体检之外的专家门诊，不占年度体检次数")
     return 2

@@ -40,7 +40,8 @@ def openapi() -> tuple[dict, dict]:
             "/api/v1/cards": {
                 "post": {"summary": "发放VIP卡（不符合条件返回 422 并列出未满足的条件）",
                          "requestBody": json_content({"type": "object", "required": ["talent_id"],
-                                               "properties": {"talent_id": DATABASE_ID}}),
+                                               "properties": {"talent_id": {
+                                                   **DATABASE_ID, "x-server-rule": True}}}),
                          "responses": {"201": json_content(CARD), **ERRORS}},
             },
             "/api/v1/cards/{card_id}": {

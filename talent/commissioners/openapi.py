@@ -69,7 +69,7 @@ def schemas() -> dict:
                            "trained_count": {"type": "integer", "minimum": 0},
                            "technologies": {"type": "array", "items": {"type": "string"}},
                            "location": {"type": "string"},
-                           "client_key": {"type": "string", "maxLength": 64,
+                           "client_key": {"type": "string", "maxLength": 64, "nullable": True,
                                           "description": "客户端生成的键：同一特派员重复提交同一键"
                                                          "返回第一次的日志（200）"},
                            "version": {"type": "integer",

@@ -10,7 +10,7 @@ import uuid
 from io import BytesIO
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
 from talent.commissioners.models import LogPhoto, ServiceLog
 from talent.commissioners.operations import RuleBroken
@@ -22,7 +22,6 @@ MAX_PHOTOS = 6
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
 MAX_SIDE = 2560
 THUMB_SIDE = 320
-MAX_PIXELS = 50_000_000  # a decompression bomb is refused before it is decoded
 
 
 class PhotoRefused(RuleBroken):
@@ -51,19 +50,9 @@ def _read(upload) -> bytes:
 def _decode(data: bytes, name: str) -> Image.Image:
     message = f"“{name}”不是可用的图片：只接受 JPEG、PNG 或 WebP 格式的照片"
     try:
-        with Image.open(BytesIO(data)) as probe:
-            if probe.format not in ALLOWED_FORMATS:
-                raise PhotoRefused(message)
-            if probe.width * probe.height > MAX_PIXELS:
-                raise PhotoRefused(f"照片“{name}”像素过大")
-            probe.verify()
-        image = Image.open(BytesIO(data))
-        image.load()
-    except PhotoRefused:
-        raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise PhotoRefused(message) from None
-    return image
+        return uploads.decoded(uploads.open_image(data, "service-log", name, ALLOWED_FORMATS), name)
+    except uploads.UploadRefused as refused:
+        raise PhotoRefused(refused.message if "像素" in refused.message else message) from None
 
 
 def _jpeg(image: Image.Image) -> bytes:
@@ -93,7 +82,7 @@ def add_photos(actor, log: ServiceLog, uploads) -> list[LogPhoto]:
     uploads = [u for u in uploads if u is not None and getattr(u, "filename", None)]
     if not uploads:
         return []
-    if len(log.photos) + len(uploads) > MAX_PHOTOS:
+    if len(log.photos) + len(uploads) > MAX_PHOTOS:  # counted before any is read or decoded
         raise PhotoRefused(f"每条服务日志最多 {MAX_PHOTOS} 张照片")
     prepared = [_prepare(_decode(_read(u), u.filename)) for u in uploads]
     folder = upload_dir()

@@ -1,6 +1,7 @@
 """Helpers the feature APIs share: JSON bodies, validation through forms, list envelopes."""
 from flask import request
 
+from talent.core.apiquery import check_api_version
 from talent.core.errors import ApiError
 from talent.core.forms import JsonTypeError, form_labels, json_to_formdata
 from talent.core.pagination import Page
@@ -14,7 +15,7 @@ READ_ONLY_FIELDS = frozenset({"id", "created_at", "updated_at", "version", "birt
 MAX_JSON_DEPTH = 8
 
 
-def _depth(value, limit: int) -> int:
+def json_depth(value, limit: int) -> int:
     """Nesting depth of parsed JSON, walked without recursion and given up past ``limit``."""
     deepest, stack = 0, [(value, 1)]
     while stack:
@@ -35,13 +36,26 @@ def json_body() -> dict:
         data = request.get_json(silent=True)
     except RecursionError:
         raise ApiError(400, f"JSON 嵌套层数过多（不超过 {MAX_JSON_DEPTH} 层）") from None
-    if data is not None and _depth(data, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+    if data is not None and json_depth(data, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
         raise ApiError(400, f"JSON 嵌套层数过多（不超过 {MAX_JSON_DEPTH} 层）")
     if data is None:
         raise ApiError(400, "请求体应为 JSON 对象（Content-Type: application/json）")
     if not isinstance(data, dict):
         raise ApiError(400, "请求体应为 JSON 对象")
+    check_api_version(data)  # after the view loaded the object: 404 before 422
     return data
+
+
+def _check_json_types(form_class, data: dict) -> None:
+    """A text field takes a JSON string (or null), not a number or a boolean: the document says
+    ``string``, and a client that sends 12 where text is meant has a bug worth hearing about."""
+    from talent.core.formschema import field_json_type
+
+    wrong = {name: ["应为字符串"] for name, value in data.items()
+             if value is not None and not isinstance(value, str)
+             and field_json_type(form_class, name) == "string"}
+    if wrong:
+        raise ApiError(422, fields=wrong)
 
 
 def validated(form_class, data: dict, *, base: dict | None = None, **form_kwargs):
@@ -56,6 +70,7 @@ def validated(form_class, data: dict, *, base: dict | None = None, **form_kwargs
     unknown = sorted(set(data) - set(labels))
     if unknown:
         raise ApiError(422, fields={name: ["未知字段"] for name in unknown})
+    _check_json_types(form_class, data)
     merged = {**(base or {}), **data}
     list_fields = getattr(form_class, "LIST_FIELDS", frozenset())
     try:

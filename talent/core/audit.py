@@ -16,7 +16,7 @@ from flask import has_request_context
 from sqlalchemy import DDL, JSON, ForeignKey, Index, String, event, insert, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from talent.core.masking import mask_birth_date, mask_id_number_short
+from talent.core.masking import mask_birth_date, mask_id_number_short, mask_id_numbers_in_text
 from talent.core.ratelimit import client_address
 from talent.core.timeutil import utcnow
 from talent.extensions import db
@@ -118,7 +118,7 @@ def record(actor, action: str, obj, changes: dict | None = None, summary: str = 
         action=action,
         object_type=obj.__tablename__,
         object_id=obj.id,
-        summary=summary[:200],
+        summary=mask_id_numbers_in_text(summary)[:200],
         changes=changes or {},
         client=client_address()[:64] if has_request_context() else "",
     )
@@ -132,7 +132,8 @@ def record_many(actor, action: str, items: list[tuple[Any, dict, str]]) -> None:
     actor_id, actor_name = getattr(actor, "id", None), getattr(actor, "username", None) or "system"
     now = utcnow()
     rows = [{"at": now, "actor_id": actor_id, "actor_name": actor_name, "action": action,
-             "object_type": obj.__tablename__, "object_id": obj.id, "summary": summary[:200],
+             "object_type": obj.__tablename__, "object_id": obj.id,
+             "summary": mask_id_numbers_in_text(summary)[:200],
              "changes": changes or {}} for obj, changes, summary in items]
     for start in range(0, len(rows), 1000):
         db.session.execute(insert(AuditEntry), rows[start:start + 1000])
@@ -155,6 +156,7 @@ BASE_ACTION_LABELS = {
     "import": "批量导入",
     "export": "导出",
     "rotate_key": "密钥轮换",
+    "repair_text": "清除不可保存的字符",
 }
 # What core itself logs about (features add theirs through ``Feature.audit_objects``).
 BASE_OBJECT_LABELS = {"data_keys": "数据密钥"}

@@ -1,11 +1,11 @@
 """Error answers: JSON in the DESIGN.md shape for the API, friendly pages for people."""
 import logging
 
-from flask import current_app, flash, jsonify, redirect, render_template, request
+from flask import current_app, flash, jsonify, make_response, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from talent.core.crypto import CryptoError
 from talent.core.permissions import Permission, acting_user, is_api_request, role_can
@@ -156,8 +156,13 @@ def register_errorhandlers(app):
             limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
             message = f"上传的文件过大：单次上传不超过 {limit / 1024 / 1024:g} MB，请拆分后再上传"
         if is_api_request():
-            return api_error_response(ApiError(status, message))
-        return _page(status, message)
+            response = api_error_response(ApiError(status, message))
+        else:
+            response = make_response(_page(status, message))
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            # RFC 9110: a 405 says which methods the resource has.
+            response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
+        return response
 
     @app.errorhandler(CryptoError)
     def handle_key_error(error: CryptoError):

@@ -62,6 +62,8 @@ def register(app):
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         offline_copy = response.headers.pop(_OFFLINE_COPY, None) == "1"
+        if current_app.config.get("HSTS"):  # production only: HTTPS from then on, no downgrade
+            response.headers.setdefault("Strict-Transport-Security", current_app.config["HSTS"])
         if request.endpoint != "static":
             # Forced, not defaulted: send_file's "no-cache" still lets a shared PC keep the
             # export (full ID numbers) or a card's QR on disk.

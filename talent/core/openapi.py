@@ -4,9 +4,12 @@ Each feature contributes ``(paths, schemas)`` through its ``Feature.openapi`` ho
 from the same choice tables its forms validate against, so the document cannot drift
 from what the server accepts; a test checks it against the URL map both ways.
 """
-from flask import Blueprint
+import re
+
+from flask import Blueprint, current_app
 
 from talent.core.features import installed_features
+from talent.core.formschema import body_schema
 from talent.core.permissions import public
 
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
@@ -42,7 +45,8 @@ def query_param(name: str, schema: dict) -> dict:
 
 
 # Ids are 32-bit in the database; the document says so, and larger ones are 404/422, not errors.
-DATABASE_ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+DB_INT_MAX = 2**31 - 1
+DATABASE_ID = {"type": "integer", "minimum": 1, "maximum": DB_INT_MAX}
 
 
 def path_id(name: str) -> dict:
@@ -52,6 +56,81 @@ def path_id(name: str) -> dict:
 PAGING = [query_param("page", {"type": "integer", "minimum": 1}),
           query_param("per_page", {"type": "integer", "minimum": 1, "maximum": 100}),
           query_param("exact", {"type": "string", "enum": ["1"]})]
+
+
+# Every operation can answer these: the input boundary (400 bad JSON, 422 refused characters or a
+# mistyped query parameter), authentication and permission (401/403), an object the caller may
+# not see (404), a version conflict (409), a body over MAX_CONTENT_LENGTH (413), a rate limit
+# (429) and a database busy with a long import (503, Retry-After).
+COMMON_ERRORS = (400, 401, 403, 404, 409, 413, 422, 429, 503)
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def _rule_path(rule: str) -> str:
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule)
+
+
+def refine(paths: dict) -> None:
+    """What the features' hand-written entries leave out, filled in one place for all of them:
+    request bodies generated from the forms the endpoints validate with (``@api_body``), every
+    error status an operation can answer, and integer query parameters bounded as the input
+    boundary reads them. Entries of endpoints without ``@api_body`` keep their own body."""
+    for rule in current_app.url_map.iter_rules():
+        view = current_app.view_functions.get(rule.endpoint)
+        declared = getattr(view, "api_body", None)
+        item = paths.get(_rule_path(rule.rule))
+        if declared is None or item is None:
+            continue
+        for method in rule.methods or ():
+            operation = item.get(method.lower())
+            if isinstance(operation, dict):
+                operation["requestBody"] = {"required": True, **json_content(body_schema(declared))}
+    for item in paths.values():
+        for method in METHODS:
+            operation = item.get(method)
+            if not isinstance(operation, dict):
+                continue
+            responses = operation.setdefault("responses", {})
+            for code in COMMON_ERRORS:
+                responses.setdefault(str(code), ERROR)
+            for parameter in [*item.get("parameters", []), *operation.get("parameters", [])]:
+                schema = parameter.get("schema", {})
+                if schema.get("type") == "integer":
+                    schema.setdefault("minimum", -DB_INT_MAX)
+                    schema.setdefault("maximum", DB_INT_MAX)
+                if parameter.get("in") == "query":
+                    _printable_strings(schema)
+            body = operation.get("requestBody")
+            if body:
+                body.setdefault("required", True)
+                schema = body.get("content", {}).get("application/json", {}).get("schema", {})
+                if schema.get("type") == "object":
+                    # Bodies are validated through forms, which refuse fields they do not know.
+                    schema.setdefault("additionalProperties", False)
+                _printable_strings(schema)
+
+
+# What the input boundary (core/inputs.py) refuses in any text, as a JSON Schema character class.
+# (Lone surrogates are refused too; a regex engine working on code points cannot name them.)
+FORBIDDEN_CLASS = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u202a-\\u202e\\u2066-\\u2069\\ufffe\\uffff"
+PRINTABLE = f"^[^{FORBIDDEN_CLASS}]*$"
+PRINTABLE_NOT_BLANK = f"^[^{FORBIDDEN_CLASS}]*[^{FORBIDDEN_CLASS}\\s][^{FORBIDDEN_CLASS}]*$"
+
+
+def _printable_strings(schema: dict) -> None:
+    """Free-text strings of a request say which characters the boundary refuses (inline schemas
+    only: ``$ref`` components are shared with responses)."""
+    if not isinstance(schema, dict) or "$ref" in schema:
+        return
+    if schema.get("type") == "string" and "enum" not in schema and "format" not in schema:
+        if schema.get("pattern") == r"\S":
+            schema["pattern"] = PRINTABLE_NOT_BLANK
+        else:
+            schema.setdefault("pattern", PRINTABLE)
+    for child in (schema.get("properties") or {}).values():
+        _printable_strings(child)
+    if isinstance(schema.get("items"), dict):
+        _printable_strings(schema["items"])
 
 
 def build_document() -> dict:
@@ -67,6 +146,7 @@ def build_document() -> dict:
             feature_paths, feature_schemas = feature.openapi()
             paths.update(feature_paths)
             schemas.update(feature_schemas)
+    refine(paths)
     paths["/api/v1/openapi.json"] = {
         "get": {"summary": "本文档", "security": [],
                 "responses": {"200": {"description": "OpenAPI 3 文档"}}}

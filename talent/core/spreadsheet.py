@@ -17,6 +17,8 @@ from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
+from talent.core.inputs import printable
+
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_IMPORT_ROWS = 20_000
 # The longest text one cell of an import may hold; the talent form's longest field is far shorter.
@@ -54,8 +56,11 @@ def text_cell(sheet, value):
     openpyxl stores a string starting with ``=`` as a live formula (and ``#N/A`` as an error);
     here every string is stored as a string, and one starting with ``= + - @``, tab or CR also
     gets Excel's quote prefix (what typing a leading ``'`` does), so it stays text even when
-    someone edits the cell or saves the sheet as CSV. The text itself is unchanged.
+    someone edits the cell or saves the sheet as CSV. Characters no workbook can hold (control
+    characters, lone surrogates: stored before the input boundary refused them) are dropped, so
+    old data cannot make an export fail; otherwise the text is unchanged.
     """
+    value = printable(value)
     if not isinstance(value, str) or not (value.startswith(FORMULA_TRIGGERS) or value in ERROR_CODES):
         return value  # openpyxl stores any other string as a string already; no cell object needed
     cell = WriteOnlyCell(sheet, value=value)

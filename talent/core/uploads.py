@@ -1,12 +1,39 @@
 """Files from people: hostile until checked, kept outside ``static/``, served only through a route
-that checks permission.
+that checks permission. This module is the one gate every feature's uploads pass.
 
-Images are recognised by content (Pillow), not by name or declared type, bounded in size and
-pixels, and re-encoded — which also drops EXIF (GPS position, camera serial). Files are stored
-under ``UPLOAD_DIR`` (default ``instance/uploads``) by a random key; the database keeps the key.
+Order of checks, cheapest first, nothing decoded before it is measured:
+
+1. **count** (:func:`check_count`) before any file is read;
+2. **bytes**, bounded while reading (:func:`read_limited`);
+3. **type by content** (:func:`sniff_document`), never the name or the browser's claim;
+4. **images**: :func:`open_image` reads the format and the dimensions from the header (Pillow's
+   ``Image.open`` is lazy: ``.size`` is known before ``.load()`` decodes anything) and refuses
+   more pixels than :data:`PIXEL_LIMITS` allows for that kind of upload; only then is the image
+   decoded and re-encoded — which also drops EXIF (GPS position, camera serial). A 657 KB PNG
+   of 13000×13000 px used to be decoded (≈ 630 MB) before its size was looked at;
+5. **OOXML** (.docx/.xlsx/.pptx): :func:`check_ooxml` measures the zip's directory (entry
+   count, total uncompressed size, compression ratio) before any entry is opened;
+6. **legacy Office** (.doc/.xls/.ppt, OLE compound files) is refused: such a file can be
+   neither re-encoded nor inspected without a parser for a format that carries macros and
+   can be HTML in disguise, and every Office since 2007 saves the OOXML form ("另存为");
+7. **names** lose path parts, control and bidi characters (:func:`talent.core.inputs.clean_filename`).
+
+Pixel limits per kind (``PIXEL_LIMITS``; the largest is also Pillow's own backstop):
+
+============================  ============  =================================================
+kind                          limit         why
+============================  ============  =================================================
+``photo`` (人才证件照)          40 Mpx        a 40-megapixel phone photo
+``service-log`` (服务日志照片)  50 Mpx        phone photos of fields and workshops, panoramas
+``attachment`` (申请附件等)     40 Mpx        a scanned A4 page at 600 dpi is ~35 Mpx
+============================  ============  =================================================
+
+Files are stored under ``UPLOAD_DIR`` (default ``instance/uploads``) by a random key; the
+database keeps the key.
 """
 import contextlib
 import secrets
+import zipfile
 from io import BytesIO
 from pathlib import Path
 
@@ -16,8 +43,19 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from talent.core.errors import Refused
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
-MAX_PIXELS = 40_000_000  # a 40-megapixel phone photo; larger is a decompression bomb, not a photo
+PIXEL_LIMITS = {"photo": 40_000_000, "service-log": 50_000_000, "attachment": 40_000_000}
+MAX_PIXELS = PIXEL_LIMITS["photo"]
 IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
+# Pillow's own guard (a warning past this, an error past twice this), behind ours.
+Image.MAX_IMAGE_PIXELS = max(PIXEL_LIMITS.values())
+
+# OOXML archives: a real report attachment has tens of parts and unpacks to a few MB.
+OOXML_MAX_ENTRIES = 1000
+OOXML_MAX_UNPACKED = 100 * 1024 * 1024
+OOXML_MAX_RATIO = 100  # XML compresses ~10:1; a bomb compresses 1000:1
+OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # .doc / .xls / .ppt
+LEGACY_OFFICE_MESSAGE = ("不接受旧版 Office 文件（.doc、.xls、.ppt）：请在 Office 或 WPS 中“另存为”"
+                         " .docx、.xlsx 或 .pptx 后上传")
 
 
 class UploadRefused(Refused):
@@ -61,15 +99,77 @@ def read_limited(stream, limit: int) -> bytes:
     return data
 
 
-def clean_image(data: bytes, max_side: int) -> bytes:
-    """Decode the bytes as a JPEG/PNG/WebP image and re-encode as JPEG, at most ``max_side`` px."""
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+def check_count(files, limit: int, message: str | None = None) -> list:
+    """The non-empty uploads among ``files``, refused when more than ``limit`` — before any of
+    them is read (40 large PNGs were decoded before "at most 5" was said)."""
+    present = [f for f in files or [] if f is not None and getattr(f, "filename", None)]
+    if len(present) > limit:
+        raise UploadRefused(message or f"每次最多上传 {limit} 个文件")
+    return present
+
+
+UNREADABLE_IMAGE = "无法识别为图片，请上传 JPEG、PNG 或 WebP 格式的图片"
+
+
+def open_image(data: bytes, kind: str, name: str = "", formats=IMAGE_FORMATS) -> Image.Image:
+    """The image in ``data``, opened but not decoded: its format and its dimensions (read from
+    the header) are checked against ``formats`` and the pixel limit of ``kind`` first. The caller
+    decodes (``.load()``, ``convert``…) only what passed."""
+    label = f"“{name}”" if name else ""
+    limit = PIXEL_LIMITS[kind]
+    too_large = f"图片{label}尺寸过大，不能超过 {limit // 1_000_000} 百万像素，请缩小后再上传"
     try:
-        with Image.open(BytesIO(data)) as probe:
-            if probe.format not in IMAGE_FORMATS:
-                raise UploadRefused("只接受 JPEG、PNG 或 WebP 格式的图片")
-            probe.verify()
-        with Image.open(BytesIO(data)) as image:
+        image = Image.open(BytesIO(data))
+    except Image.DecompressionBombError:  # Pillow's own backstop, at more than twice the largest
+        raise UploadRefused(too_large) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise UploadRefused(f"图片{label}已损坏或无法识别，请上传 JPEG、PNG 或 WebP 格式的图片") from None
+    if image.format not in formats:
+        image.close()
+        raise UploadRefused(f"图片{label}的格式不受支持：只接受 " + "、".join(sorted(formats)))
+    width, height = image.size
+    if width * height > limit:
+        image.close()
+        raise UploadRefused(too_large.replace("尺寸过大", f"尺寸过大（{width}×{height} 像素）"))
+    return image
+
+
+def decoded(image: Image.Image, name: str = "") -> Image.Image:
+    """Decode an image that :func:`open_image` let through; a corrupt body is a refusal."""
+    try:
+        image.load()
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise UploadRefused(f"图片{f'“{name}”' if name else ''}已损坏或无法识别") from None
+    return image
+
+
+def check_ooxml(data: bytes) -> list[str]:
+    """The part names of an OOXML (zip) file, refused before any part is opened when it has
+    too many entries, unpacks too large, or compresses like a bomb (declared sizes bind:
+    zipfile stops reading an entry at its declared size)."""
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise UploadRefused("文件已损坏，无法识别为 Office 文件") from None
+    if len(entries) > OOXML_MAX_ENTRIES:
+        raise UploadRefused(f"Office 文件内部条目过多（超过 {OOXML_MAX_ENTRIES} 个），请检查文件")
+    unpacked = sum(entry.file_size for entry in entries)
+    packed = sum(entry.compress_size for entry in entries)
+    if unpacked > OOXML_MAX_UNPACKED:
+        raise UploadRefused(f"Office 文件解压后超过 {OOXML_MAX_UNPACKED // (1024 * 1024)} MB，"
+                            "请压缩图片或拆分后再上传")
+    if unpacked > 1024 * 1024 and unpacked > OOXML_MAX_RATIO * max(packed, 1):
+        raise UploadRefused("Office 文件的压缩比异常（可能是压缩炸弹），已拒绝")
+    return [entry.filename for entry in entries]
+
+
+def clean_image(data: bytes, max_side: int, kind: str = "photo") -> bytes:
+    """Decode the bytes as a JPEG/PNG/WebP image and re-encode as JPEG, at most ``max_side`` px;
+    the header is checked (:func:`open_image`) before anything is decoded."""
+    try:
+        with open_image(data, kind) as image:
+            image = decoded(image)
             image = ImageOps.exif_transpose(image)  # keep the orientation the phone recorded
             image = image.convert("RGB")
             image.thumbnail((max_side, max_side))
@@ -78,7 +178,7 @@ def clean_image(data: bytes, max_side: int) -> bytes:
     except UploadRefused:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise UploadRefused("无法识别为图片，请上传 JPEG、PNG 或 WebP 格式的图片") from None
+        raise UploadRefused(UNREADABLE_IMAGE) from None
     return output.getvalue()
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import Select, func, select, update
 
 from talent.auth.models import User
 from talent.core import audit
+from talent.core.masking import mask_id_numbers_in_text
 from talent.core.timeutil import utcnow
 from talent.extensions import db
 from talent.notifications import outbox, rules
@@ -42,6 +43,8 @@ def notify(users: Iterable[User], title: str, *, link: str = "", body: str = "",
         already = set(db.session.scalars(select(Notification.user_id).where(
             Notification.key == key, Notification.user_id.in_(recipients))))
         recipients = {uid: u for uid, u in recipients.items() if uid not in already}
+    # ID numbers typed into free text (a request's title) never travel in a notification.
+    title, body = mask_id_numbers_in_text(title), mask_id_numbers_in_text(body)
     written = []
     for user_id, user in recipients.items():
         note = Notification(user_id=user_id, title=title[:200], body=body[:500],

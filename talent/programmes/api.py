@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from talent.core.api import json_body, page_envelope, validated
 from talent.core.errors import ApiError
+from talent.core.formschema import api_body
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, require
 from talent.extensions import db
@@ -32,6 +33,7 @@ def programme_index():
 
 
 @bp.post("/programmes")
+@api_body(ProgrammeForm, defaults={"active"})
 @require(Permission.PROGRAMMES_MANAGE)
 def programme_create():
     form = validated(ProgrammeForm, json_body(), base={"active": True})
@@ -59,6 +61,7 @@ def _body() -> dict:
 
 
 @bp.post("/recommendations")
+@api_body(RecommendationForm, defaults={"source", "outcome"})
 @require(Permission.RECOMMENDATIONS_WRITE)
 def recommendation_create():
     form = validated(RecommendationForm, _body(), base={"source": "other", "outcome": "pending"},
@@ -76,6 +79,7 @@ def recommendation_show(recommendation_id: int):
 
 
 @bp.patch("/recommendations/<int:recommendation_id>")
+@api_body(RecommendationForm, partial=True, version=True)
 @require(Permission.RECOMMENDATIONS_WRITE)
 def recommendation_patch(recommendation_id: int):
     recommendation = _load(recommendation_id)

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from openpyxl.cell import Cell
 
+from talent.core.inputs import printable
 from talent.programmes.models import LEVEL_SHORT, Recommendation
 
 EXPORT_HEADERS = ["序号", "姓名", "性别", "出生年月", "工作单位", "职称", "学历", "推荐项目", "级别",
@@ -24,7 +25,7 @@ class _Detached:
 
 def text_cell(value: str | None) -> Cell:
     cell = Cell(_Detached(), row=1, column=1)
-    cell.value = value or ""
+    cell.value = printable(value or "")
     cell.data_type = "s"
     return cell
 

@@ -12,14 +12,12 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
-
 from talent.core import uploads
 from talent.core.errors import Refused
+from talent.core.inputs import clean_filename
 from talent.programmes.models import ATTACHMENT_TYPES
 
 MAX_BYTES = 10 * 1024 * 1024
-MAX_PIXELS = 40_000_000  # a scanned A4 page at 600 dpi is ~35 million
 SUBDIR = "programmes"
 KEY_RE = re.compile(r"^[0-9a-f]{32}\.(pdf|jpg|png)$")
 
@@ -52,7 +50,7 @@ def path_for(key: str) -> Path | None:
 
 
 def _clean_name(filename: str, extension: str) -> str:
-    name = unicodedata.normalize("NFC", Path((filename or "").replace("\\", "/")).name)
+    name = clean_filename(unicodedata.normalize("NFC", filename or ""), "")
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip(" .")
     stem = name.rsplit(".", 1)[0] if "." in name else name
     return f"{(stem or '申报材料')[:180]}.{extension}"
@@ -60,16 +58,16 @@ def _clean_name(filename: str, extension: str) -> str:
 
 def _reencode(data: bytes, content_type: str) -> bytes:
     try:
-        with Image.open(BytesIO(data)) as image:
-            if image.width * image.height > MAX_PIXELS:
-                raise BadAttachment("图片尺寸过大，请压缩后再上传")
-            image.load()
+        with uploads.open_image(data, "attachment", formats={"PNG", "JPEG"}) as image:
+            uploads.decoded(image)
             output = BytesIO()
             if content_type == "image/jpeg":
                 image.convert("RGB").save(output, "JPEG", quality=90)
             else:
                 image.save(output, "PNG", optimize=True)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except uploads.UploadRefused as refused:
+        raise BadAttachment(refused.message) from None
+    except (OSError, SyntaxError, ValueError):
         raise BadAttachment("图片文件已损坏或无法识别") from None
     return output.getvalue()
 

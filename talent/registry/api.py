@@ -3,6 +3,7 @@ from flask import Blueprint, request, url_for
 
 from talent.core.api import json_body, page_envelope, validated
 from talent.core.errors import ApiError
+from talent.core.formschema import api_body
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, require
 from talent.core.validators import bounded_int
@@ -41,6 +42,7 @@ def talent_index():
 
 
 @bp.post("")
+@api_body(TalentForm, defaults=CREATE_DEFAULTS)
 @require(Permission.TALENTS_WRITE)
 def talent_create():
     form = validated(TalentForm, json_body(), base=CREATE_DEFAULTS,
@@ -59,6 +61,7 @@ def talent_show(talent_id: int):
 
 
 @bp.patch("/<int:talent_id>")
+@api_body(TalentForm, partial=True, version=True)
 @require(Permission.TALENTS_WRITE)
 def talent_patch(talent_id: int):
     talent = db.get_or_404(Talent, talent_id)

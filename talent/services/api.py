@@ -4,6 +4,7 @@ from flask import Blueprint, abort, request, url_for
 from talent.core import timeutil
 from talent.core.api import json_body, page_envelope, validated
 from talent.core.errors import ApiError
+from talent.core.formschema import api_body
 from talent.core.permissions import Permission, acting_user, require
 from talent.extensions import db
 from talent.registry.models import Talent
@@ -29,6 +30,7 @@ def index():
 
 
 @bp.post("")
+@api_body(RequestForm)
 @require(Permission.SERVICE_REQUESTS)
 def create():
     user = acting_user()
@@ -60,6 +62,7 @@ def show(request_id: int):
 
 
 @bp.post("/<int:request_id>/transition")
+@api_body(TransitionForm)
 @require(Permission.SERVICE_REQUESTS)
 def transition(request_id: int):
     req = load_for_action(request_id)
@@ -71,6 +74,7 @@ def transition(request_id: int):
 
 
 @bp.post("/<int:request_id>/rating")
+@api_body(RatingForm)
 @require(Permission.SERVICE_REQUESTS)
 def rating(request_id: int):
     req = load_visible(request_id)

@@ -6,16 +6,14 @@ position), and files live outside ``static/`` under ``UPLOAD_DIR`` (default
 ``instance/uploads``), served only by routes that check who is asking.
 """
 import io
-import os
 import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
-
 from talent.core import uploads
 from talent.core.errors import Refused
+from talent.core.inputs import clean_filename
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES = 5
@@ -39,23 +37,23 @@ class CheckedFile:
 
 def _reencoded(data: bytes, content_type: str, name: str) -> bytes:
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
-            if image.width * image.height > 60_000_000:
-                raise BadAttachment(f"图片“{name}”尺寸过大")
+        # Dimensions from the header first (core/uploads.py); decoded only if they pass.
+        with uploads.open_image(data, "attachment", name, formats={"PNG", "JPEG"}) as image:
+            uploads.decoded(image, name)
             output = io.BytesIO()
             if content_type == "image/jpeg":
                 image.convert("RGB").save(output, "JPEG", quality=90)
             else:
                 image.save(output, "PNG", optimize=False)
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
+    except uploads.UploadRefused as refused:
+        raise BadAttachment(refused.message) from None
+    except (OSError, ValueError) as error:
         raise BadAttachment(f"图片“{name}”已损坏或无法识别") from error
     return output.getvalue()
 
 
 def _clean_name(filename: str, content_type: str) -> str:
-    stem = re.sub(r"[\\/:*?\"<>|\x00-\x1f]", "_", os.path.basename(filename or "")).strip() or "附件"
-    stem = stem.rsplit(".", 1)[0][:80]
+    stem = clean_filename(filename).rsplit(".", 1)[0][:80]
     return f"{stem}.{KINDS[content_type]}"
 
 
@@ -64,7 +62,7 @@ def check(storage) -> CheckedFile | None:
     if storage is None or not storage.filename:
         return None
     data = storage.stream.read(MAX_BYTES + 1)
-    name = os.path.basename(storage.filename)[:80]
+    name = clean_filename(storage.filename)[:80]
     if len(data) > MAX_BYTES:
         raise BadAttachment(f"附件“{name}”超过 10 MB")
     if not data:
@@ -78,10 +76,12 @@ def check(storage) -> CheckedFile | None:
 
 
 def check_all(storages) -> list[CheckedFile]:
-    checked = [f for f in (check(s) for s in storages or []) if f is not None]
-    if len(checked) > MAX_FILES:
-        raise BadAttachment(f"每次最多上传 {MAX_FILES} 个附件")
-    return checked
+    """Count first, then read and check each file: nothing is decoded when there are too many."""
+    try:
+        present = uploads.check_count(storages, MAX_FILES, f"每次最多上传 {MAX_FILES} 个附件")
+    except uploads.UploadRefused as refused:
+        raise BadAttachment(refused.message) from None
+    return [f for f in (check(s) for s in present) if f is not None]
 
 
 def store(checked: CheckedFile) -> str:

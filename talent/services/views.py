@@ -34,13 +34,10 @@ def load_visible(request_id: int) -> ServiceRequest:
 
 
 def load_for_action(request_id: int) -> ServiceRequest:
-    """For a move: a talent's foreign request is a 404; staff of another unit learn it is not
-    theirs (403) from the operation."""
-    user = acting_user()
-    req = db.session.get(ServiceRequest, request_id) or abort(404)
-    if user.role == "talent" and req.talent_id != user.talent_id:
-        abort(404)
-    return req
+    """For a move: a request this user cannot see is a 404 on every verb, as for GET (a 403
+    naming its number let ids and numbers be enumerated); the operation still refuses a move
+    the user may not make on a request they can see (403)."""
+    return load_visible(request_id)
 
 
 def uploaded_files() -> list:

@@ -1,4 +1,6 @@
-"""The 调度 report as Word (python-docx) and Excel: where every item stands, for the 调度会."""
+"""The 调度 report as Word (python-docx) and Excel: where every item stands, for the 调度会.
+
+Every text goes through ``printable`` (python-docx, like openpyxl, refuses control characters)."""
 import tempfile
 
 from docx import Document
@@ -11,6 +13,7 @@ from sqlalchemy import select
 
 from talent.auth.units import wording as unit_wording
 from talent.core import timeutil
+from talent.core.inputs import printable
 from talent.core.spreadsheet import Filled, write_xlsx
 from talent.extensions import db
 from talent.tasks.dashboard import dashboard_data
@@ -128,8 +131,9 @@ def _paragraph(document, text: str, kind: str = "body", align=None, indent: bool
     format_.space_after = Pt(0)
     if indent and kind in ("body", "heading", "subheading"):
         format_.first_line_indent = Pt(32)  # 首行缩进 2 字
-    _font(paragraph.add_run(text), FONTS.get(kind, FONTS["body"]), SIZE["title"] if kind == "title" else
-          SIZE["body"])
+    # printable(): text stored before the input boundary may hold characters Word cannot take.
+    _font(paragraph.add_run(printable(text)), FONTS.get(kind, FONTS["body"]),
+          SIZE["title"] if kind == "title" else SIZE["body"])
     return paragraph
 
 
@@ -168,7 +172,7 @@ def _font_fallbacks(document) -> None:
 
 def _cell_text(cell, text: str, colour=None) -> None:
     cell.text = ""
-    run = cell.paragraphs[0].add_run(text)
+    run = cell.paragraphs[0].add_run(printable(text))
     _font(run, FONTS["body"], SIZE["table"])
     if colour is not None:
         run.font.color.rgb = colour

@@ -7,16 +7,12 @@ instance folder, outside ``static/``, and are served only by a route that checks
 import hashlib
 import io
 import secrets
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-
-from PIL import Image, UnidentifiedImageError
 
 from talent.core import uploads
 
 MAX_BYTES = 20 * 1024 * 1024
-OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # .doc / .xls / .ppt
 OFFICE_PARTS = {"word/": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
                 "xl/": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
                 "ppt/": ("pptx",
@@ -40,10 +36,9 @@ class CheckedFile:
 
 def _office(data: bytes) -> CheckedFile | None:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = archive.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return None
+        names = uploads.check_ooxml(data)  # measured before any part is opened
+    except uploads.UploadRefused as refused:
+        raise FileRefused(refused.message) from None
     if "[Content_Types].xml" not in names:
         return None
     for prefix, (extension, content_type) in OFFICE_PARTS.items():
@@ -54,8 +49,8 @@ def _office(data: bytes) -> CheckedFile | None:
 
 def _image(data: bytes) -> CheckedFile:
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
+        with uploads.open_image(data, "attachment", formats={"PNG", "JPEG"}) as image:
+            uploads.decoded(image)
             kind = image.format
             output = io.BytesIO()
             if kind == "PNG":
@@ -63,12 +58,15 @@ def _image(data: bytes) -> CheckedFile:
                 return CheckedFile(output.getvalue(), "png", "image/png")
             image.convert("RGB").save(output, format="JPEG", quality=90)
             return CheckedFile(output.getvalue(), "jpg", "image/jpeg")
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as error:
+    except uploads.UploadRefused as refused:
+        raise FileRefused(refused.message) from None
+    except (OSError, ValueError) as error:
         raise FileRefused("图片无法读取") from error
 
 
 def check(data: bytes) -> CheckedFile:
-    """PDF, PNG/JPEG images, Word/Excel/PowerPoint files (by content), at most 20 MB."""
+    """PDF, PNG/JPEG images, Word/Excel/PowerPoint OOXML files (by content), at most 20 MB;
+    legacy .doc/.xls/.ppt are refused (see core/uploads.py)."""
     if not data:
         raise FileRefused("文件是空的")
     if len(data) > MAX_BYTES:
@@ -77,8 +75,8 @@ def check(data: bytes) -> CheckedFile:
         return CheckedFile(data, "pdf", "application/pdf")
     if data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff"):
         return _image(data)
-    if data.startswith(OLE_MAGIC):
-        return CheckedFile(data, "doc", "application/octet-stream")
+    if data.startswith(uploads.OLE_MAGIC):
+        raise FileRefused(uploads.LEGACY_OFFICE_MESSAGE)  # why: see core/uploads.py
     if data.startswith(b"PK\x03\x04"):
         office = _office(data)
         if office is not None:

@@ -81,7 +81,8 @@ def openapi() -> tuple[dict, dict]:
         "/api/v1/tasks": {"get": {
             "summary": "工作事项及其指标、灯色",
             "parameters": [query_param("plan_id", {"type": "integer"}),
-                           query_param("unit", {"type": "string", "description": "单位名称"}),
+                           query_param("unit", {"type": "string", "description": "单位名称",
+                                                        "x-server-rule": True}),
                            query_param("code", {"type": "string", "example": "2.1"}), *PAGING],
             "responses": {"200": json_content(list_of("#/components/schemas/Task")), **ERRORS}}},
         "/api/v1/tasks/{task_id}": {"parameters": [task_id], "get": {

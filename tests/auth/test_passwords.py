@@ -160,6 +160,36 @@ def test_one_time_password_works_once(app, client, auth, reset_talent):
     assert again.status_code == 200 and "用户名或密码错误" in again.get_data(as_text=True)
 
 
+def test_one_time_password_expires_after_the_configured_hours(app, client, auth, make_user, clock):
+    """Issue 19 item 10: a one-time password never expired."""
+    clock(datetime(2027, 3, 1, 9, 0))
+    app.config["ONE_TIME_PASSWORD_HOURS"] = 24
+    talent = make_user("talent", username="late.one")
+    auth.login_as("org")
+    page = client.post(f"/accounts/{talent.id}/password-reset").get_data(as_text=True)
+    assert "24 小时内有效" in page and "2027-03-02 09:00" in page
+    password = _one_time(page)
+    client.post("/logout")
+    clock(datetime(2027, 3, 2, 9, 0))
+    late = auth.login("late.one", password)
+    assert late.status_code == 200 and "一次性密码已过期" in late.get_data(as_text=True)
+    api = client.post("/api/v1/auth/token", json={"username": "late.one", "password": password})
+    assert api.status_code in (401, 403) and "已过期" in api.get_json()["error"]["message"]
+    clock(datetime(2027, 3, 2, 8, 59))
+    assert auth.login("late.one", password).location.endswith("/account/password")
+    client.post("/account/password", data={"password": "MyOwn2026pw", "confirm": "MyOwn2026pw"})
+    db.session.refresh(talent)
+    assert talent.one_time_password_expires_at is None
+
+
+def test_reset_pages_say_how_long_a_one_time_password_works(app, client, auth, make_user):
+    app.config["ONE_TIME_PASSWORD_HOURS"] = 12
+    talent = make_user("talent")
+    auth.login_as("org")
+    assert "12 小时内有效" in client.get(f"/accounts/{talent.id}/password-reset").get_data(as_text=True)
+    assert "12 小时内有效" in client.get("/password/forgot").get_data(as_text=True)
+
+
 def test_api_refuses_an_account_that_must_change_its_password(client, api_token, reset_talent):
     _talent, password = reset_talent
     refused = client.post("/api/v1/auth/token", json={"username": "reset.me", "password": password})

@@ -60,6 +60,23 @@ def test_bad_redemptions_are_refused_and_nothing_recorded(client, auth):
     assert db.session.scalar(db.select(db.func.count(Redemption.id))) == 0
 
 
+def test_redemption_date_is_not_before_the_card_was_issued(client, auth):
+    """Issue 19 item 9: 0001-01-01 was accepted and shown."""
+    auth.login_as("unit", unit=unit_named("县卫健局"))
+    card = _card()
+    token = make_token(card)
+    db.session.commit()
+    for day in ("0001-01-01", (card.issued_on - timedelta(days=1)).isoformat()):
+        page = client.post(f"/window/{token}", data={"kind": "medical", "redeemed_on": day},
+                           follow_redirects=True).get_data(as_text=True)
+        assert "兑现日期不能早于发卡日期" in page
+    assert db.session.scalar(db.select(db.func.count(Redemption.id))) == 0
+    ok = client.post(f"/window/{token}", data={"kind": "medical",
+                                               "redeemed_on": card.issued_on.isoformat()})
+    assert ok.status_code == 302
+    assert db.session.scalar(db.select(db.func.count(Redemption.id))) == 1
+
+
 def test_revoked_card_cannot_be_redeemed(app, make_user):
     clerk = make_user("unit", unit=unit_named("县卫健局"))
     card = _card()

@@ -34,7 +34,8 @@ def test_staff_create_round_commissioner_target_assignment(client, api_token):
     commissioner = response.get_json()
     assert commissioner["three_regions"] is True and commissioner["status"] == "active"
     # unit staff see ID numbers masked
-    assert commissioner["id_number"] != number and commissioner["id_number"].endswith(number[-4:])
+    # the one mask (issue 19 item 5): first three and last two
+    assert commissioner["id_number"] == number[:3] + "*" * 13 + number[-2:]
     again = client.post("/api/v1/commissioners", headers=headers, json={
         "name": "陈立新", "id_number": number, "employer": "x", "field": "other",
         "level": "county"})
@@ -157,7 +158,7 @@ def test_staff_confirm_and_return_logs_through_the_api(client, api_token):
     confirmed = client.post(f"/api/v1/service-logs/{world.other_log.id}/confirm", headers=headers)
     assert confirmed.get_json()["confirmed"] is True
     locked = client.patch(f"/api/v1/service-logs/{world.other_log.id}", headers=headers,
-                          json={"content": "改"})
+                          json={"content": "改", "version": world.other_log.version})
     assert locked.status_code == 409
     listed = client.get("/api/v1/service-logs?confirmed=true", headers=headers).get_json()
     assert [item["id"] for item in listed["items"]] == [world.other_log.id]
@@ -182,3 +183,32 @@ def test_other_units_get_403_and_org_reads_only(client, api_token):
     assert org_user is not None
     full = client.get(f"/api/v1/commissioners/{world.commissioner.id}", headers=org).get_json()
     assert full["id_number"] == world.commissioner.id_number  # org may see ID numbers whole
+
+
+def test_patch_of_a_service_log_without_version_is_422(client):
+    """Issue 19 item 15: a PATCH without version skipped the stale check."""
+    world = make_world()
+    headers = _token_for(client, commissioner_user(world.commissioner))
+    url = f"/api/v1/service-logs/{world.log.id}"
+    missing = client.patch(url, headers=headers, json={"content": "没有版本号的修改"})
+    assert missing.status_code == 422
+    assert "version" in missing.get_json()["error"]["fields"]
+    db.session.refresh(world.log)
+    assert world.log.content != "没有版本号的修改"
+    schema = client.get("/api/v1/openapi.json").get_json()["paths"]["/api/v1/service-logs/{log_id}"]
+    assert "version" in schema["patch"]["requestBody"]["content"]["application/json"]["schema"]["required"]
+
+
+def test_unit_staff_see_commissioner_id_numbers_with_the_one_mask(client, api_token):
+    """Issue 19 item 5: commissioners used the old last-4 mask (431***********1176)."""
+    from talent.auth.units import unit_named
+
+    world = make_world()
+    number = world.commissioner.id_number
+    headers = api_token("unit", unit=unit_named("县科工信局"))
+    shown = client.get(f"/api/v1/commissioners/{world.commissioner.id}", headers=headers).get_json()
+    assert shown["id_number"] == number[:3] + "*" * 13 + number[-2:]
+    listed = client.get("/api/v1/commissioners", headers=headers).get_data(as_text=True)
+    assert number not in listed and "*" * 11 + number[-4:] not in listed
+    page = client.get(f"/commissioners/{world.commissioner.id}", headers=headers)
+    assert number[-4:] not in page.get_data(as_text=True)

@@ -108,13 +108,14 @@ def test_api_patch_with_a_stale_version_is_a_409(client, api_token):
     assert second.get_json()["error"]["code"] == "stale"
     assert client.patch(f"/api/v1/talents/{talent.id}", headers=headers,
                         json={"version": "²"}).status_code == 422
-    # echoing the whole GET back with its version works; leaving version out still works
+    # echoing the whole GET back with its version works; leaving version out is a 422 (issue 19)
     current = client.get(f"/api/v1/talents/{talent.id}", headers=headers).get_json()
     del current["id_number"]  # masked or not, the number is not being changed here
     assert client.patch(f"/api/v1/talents/{talent.id}", headers=headers,
                         json={**current, "title_name": "研究员"}).status_code == 200
-    assert client.patch(f"/api/v1/talents/{talent.id}", headers=headers,
-                        json={"title_name": "正高级工程师"}).get_json()["version"] == 4
+    missing = client.patch(f"/api/v1/talents/{talent.id}", headers=headers,
+                           json={"title_name": "正高级工程师"})
+    assert missing.status_code == 422 and "version" in missing.get_json()["error"]["fields"]
 
 
 def test_version_is_in_the_openapi_schema(client):
@@ -222,7 +223,7 @@ def test_same_instant_save_through_the_api_is_a_409(client, api_token,
     headers = api_token("org")
     talent = TalentFactory()
     db.session.commit()
-    response = client.patch(f"/api/v1/talents/{talent.id}", json={"title_name": "研究员"},
+    response = client.patch(f"/api/v1/talents/{talent.id}", json={"title_name": "研究员", "version": 1},
                             headers=headers)
     assert response.status_code == 409 and response.get_json()["error"]["code"] == "stale"
     assert db.session.execute(text("SELECT 1")).scalar() == 1  # the session is usable again

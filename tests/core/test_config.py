@@ -29,10 +29,14 @@ def test_production_with_secrets_starts_with_secure_cookies(monkeypatch, tmp_pat
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://rc.shuangpai.gov.cn")
     monkeypatch.setenv("DATA_KEY", "3:" + "5d" * 16)
     monkeypatch.setenv("INDEX_KEY", "a7" * 32)
-    app = create_app(instance_path=str(tmp_path))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/t.sqlite"},
+                     instance_path=str(tmp_path))
     assert app.config["CARD_SIGNING_KEY"] == "y" * 48
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.extensions["keyring"].current == 3
+    # Issue 19 item 11: HTTPS only from the first answer on (the README's nginx adds it too).
+    hsts = app.test_client().get("/api/v1/openapi.json").headers["Strict-Transport-Security"]
+    assert hsts == "max-age=31536000; includeSubDomains"
     for generated in ("secret_key", "card_signing_key", "data_key", "index_key"):
         assert not (tmp_path / generated).exists()
 
@@ -40,7 +44,9 @@ def test_production_with_secrets_starts_with_secure_cookies(monkeypatch, tmp_pat
 def test_development_generates_and_keeps_a_secret(monkeypatch, tmp_path):
     monkeypatch.delenv("TALENT_ENV", raising=False)
     monkeypatch.delenv("SECRET_KEY", raising=False)
-    first = create_app(instance_path=str(tmp_path)).config["SECRET_KEY"]
+    first_app = create_app(instance_path=str(tmp_path))
+    assert "Strict-Transport-Security" not in first_app.test_client().get("/api/v1/openapi.json").headers
+    first = first_app.config["SECRET_KEY"]
     second = create_app(instance_path=str(tmp_path)).config["SECRET_KEY"]
     assert first == second and len(first) >= 32
 

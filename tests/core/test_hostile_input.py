@@ -31,16 +31,26 @@ def test_odd_integers_in_page_queries(client, auth, url):
     assert client.get(url).status_code == 200
 
 
-@pytest.mark.parametrize("query", [f"team_id={HUGE}", "team_id=²", f"page={HUGE}"])
-def test_odd_integers_in_api_queries(client, api_token, query):
+@pytest.mark.parametrize("query", [f"team_id={HUGE}", "team_id=²"])
+def test_odd_integers_in_undeclared_api_queries_are_ignored(client, api_token, query):
     response = client.get(f"/api/v1/talents?{query}", headers=api_token("org"))
     assert response.status_code == 200
 
 
-def test_huge_talent_id_in_json_is_a_field_error(client, api_token):
-    response = client.post("/api/v1/cards", json={"talent_id": int(HUGE)}, headers=api_token("org"))
+@pytest.mark.parametrize("query", [f"page={HUGE}", "page=²", "per_page=0", "category=nobody"])
+def test_mistyped_declared_api_queries_are_422(client, api_token, query):
+    """The OpenAPI document is the contract: a declared parameter of the wrong type is refused."""
+    response = client.get(f"/api/v1/talents?{query}", headers=api_token("org"))
     assert response.status_code == 422
-    assert response.get_json()["error"]["fields"] == {"talent_id": ["没有这个人才编号"]}
+    assert query.split("=")[0] in response.get_json()["error"]["fields"]
+
+
+@pytest.mark.parametrize(("talent_id", "message"), [(int(HUGE), "数值超出允许范围"),
+                                                   (DB_INT_MAX + 1, "没有这个人才编号")])
+def test_huge_talent_id_in_json_is_a_field_error(client, api_token, talent_id, message):
+    response = client.post("/api/v1/cards", json={"talent_id": talent_id}, headers=api_token("org"))
+    assert response.status_code == 422
+    assert response.get_json()["error"]["fields"] == {"talent_id": [message]}
 
 
 @pytest.mark.parametrize("talent_id", [HUGE, "²"])

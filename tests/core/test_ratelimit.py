@@ -132,8 +132,10 @@ def test_an_unreachable_store_lets_verification_and_sign_in_work(database_url, t
     ("post", "/login", {"data": {"username": "a\x00b", "password": "x"}}),
     ("get", "/talents?q=%00", {}),
 ])
-def test_a_nul_character_is_a_400_not_a_database_error(client, auth, method, url, kwargs):
-    """Found by the property-based API test: PostgreSQL text cannot hold NUL (it was a 500)."""
+def test_a_nul_character_is_a_422_not_a_database_error(client, auth, method, url, kwargs):
+    """Found by the property-based API test: PostgreSQL text cannot hold NUL (it was a 500).
+    The input boundary (core/inputs.py) refuses it with a clear message."""
     auth.login_as("org")
     response = getattr(client, method)(url, **kwargs)
-    assert response.status_code == 400
+    assert response.status_code == 422
+    assert "U+0000" in response.get_data(as_text=True)

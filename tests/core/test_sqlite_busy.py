@@ -36,7 +36,7 @@ def test_a_write_that_cannot_get_the_lock_is_told_to_retry(client, auth, api_tok
     try:
         page = client.post(f"/talents/{talent.id}/leave",
                            headers={"Referer": f"http://localhost/talents/{talent.id}"})
-        api = client.patch(f"/api/v1/talents/{talent.id}", json={"employer": "县科工信局"},
+        api = client.patch(f"/api/v1/talents/{talent.id}", json={"employer": "县科工信局", "version": 1},
                            headers=headers)
     finally:
         holder.rollback()

@@ -61,7 +61,8 @@ def test_passport():
 
 
 def test_masks():
-    assert mask_id_number("431123198503150017") == "431***********0017"
+    # One mask (issue 19 item 5): the first three and last two characters, never the last four.
+    assert mask_id_number("431123198503150017") == "431*************17"
     assert mask_name("张小三") == "张*三"
     assert mask_name("李明") == "李*"
     assert mask_name("欧阳湘云") == "欧**云"

@@ -85,7 +85,8 @@ def test_patch_changes_only_given_fields(client, api_token):
     db.session.commit()
     headers = api_token("org")
     response = client.patch(f"/api/v1/talents/{talent.id}",
-                            json={"title_level": "vice_senior", "id": 999}, headers=headers)
+                            json={"title_level": "vice_senior", "id": 999, "version": talent.version},
+                            headers=headers)
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     assert body["title_level"] == "vice_senior" and body["employer"] == "双牌县林业局"
@@ -97,7 +98,7 @@ def test_patch_new_id_number_rederives_birth_date(client, api_token):
     db.session.commit()
     headers = api_token("org")
     number = resident_id(birth=__import__("datetime").date(1990, 7, 1), male=False)
-    body = client.patch(f"/api/v1/talents/{talent.id}", json={"id_number": number},
+    body = client.patch(f"/api/v1/talents/{talent.id}", json={"id_number": number, "version": talent.version},
                         headers=headers).get_json()
     assert body["birth_date"] == "1990-07-01" and body["gender"] == "female"
 
@@ -106,7 +107,8 @@ def test_patch_to_someone_elses_id_is_409(client, api_token):
     first, second = TalentFactory(), TalentFactory()
     db.session.commit()
     headers = api_token("org")
-    response = client.patch(f"/api/v1/talents/{second.id}", json={"id_number": first.id_number},
+    response = client.patch(f"/api/v1/talents/{second.id}",
+                            json={"id_number": first.id_number, "version": second.version},
                             headers=headers)
     assert response.status_code == 409
 
@@ -115,8 +117,8 @@ def test_patch_bad_value_is_422_and_changes_nothing(client, api_token):
     talent = TalentFactory(phone="13800000000")
     db.session.commit()
     headers = api_token("org")
-    response = client.patch(f"/api/v1/talents/{talent.id}", json={"phone": "123", "name": "新名字"},
-                            headers=headers)
+    response = client.patch(f"/api/v1/talents/{talent.id}",
+                            json={"phone": "123", "name": "新名字", "version": 1}, headers=headers)
     assert response.status_code == 422
     db.session.refresh(talent)
     assert talent.phone == "13800000000" and talent.name != "新名字"

@@ -1,7 +1,7 @@
 """The service-request API: who sees what, filing, moves with versions, rating, bad input."""
 from talent.extensions import db
 from talent.services.models import ServiceRequest
-from tests.services.conftest import file_housing, in_state, token
+from tests.services.conftest import file_housing, in_state, sign_in, token
 
 NEW = {"type": "housing", "title": "申请人才公寓", "description": "申请入住县人才公寓"}
 
@@ -67,7 +67,15 @@ def test_transition_versions_forbidden_moves_and_other_units(client, people, tod
     no_reason = client.post(url, json={"to": "waiting_materials", "note": " ", "version": 2}, headers=zjj)
     assert no_reason.status_code == 422 and "note" in no_reason.get_json()["error"]["fields"]
     wjj = token(client, people.wjj)
-    assert client.post(url, json={"to": "in_progress", "version": 2}, headers=wjj).status_code == 403
+    # Another unit cannot see the request: 404 on every verb, nothing of it named (issue 19 item 8).
+    hidden = client.post(url, json={"to": "in_progress", "version": 2}, headers=wjj)
+    assert hidden.status_code == 404 and req.number not in hidden.get_data(as_text=True)
+    assert client.get(f"/api/v1/service-requests/{req.id}", headers=wjj).status_code == 404
+    assert client.post(f"/api/v1/service-requests/{req.id}/rating", json={"score": 5},
+                       headers=wjj).status_code == 404
+    sign_in(client, people.wjj)
+    page = client.post(f"/services/{req.id}/transition", data={"to": "start", "version": "2"})
+    assert page.status_code == 404 and req.number not in page.get_data(as_text=True)
     talent = token(client, people.talent_user)
     assert client.post(url, json={"to": "completed", "note": "x", "version": 2},
                        headers=talent).status_code == 403

@@ -90,9 +90,8 @@ def test_someone_elses_request_and_attachment_are_404(client, people, today):
     sign_in(client, people.wjj)
     assert client.get(f"/services/{theirs.id}").status_code == 404
     assert client.get(f"/services/{theirs.id}/attachments/{attachment.id}").status_code == 404
-    refused = client.post(f"/services/{theirs.id}/transition", data={"to": "accept", "version": "1"},
-                          follow_redirects=True)
-    assert "该申请不由您的单位办理" in refused.get_data(as_text=True)
+    refused = client.post(f"/services/{theirs.id}/transition", data={"to": "accept", "version": "1"})
+    assert refused.status_code == 404  # 404 on every verb (issue 19 item 8)
     assert db.session.get(ServiceRequest, theirs.id).status == "submitted"
     # the handling unit and org can
     sign_in(client, people.zjj)

@@ -12,6 +12,7 @@ from talent.commissioners.models import (
     ServiceTarget,
 )
 from talent.core.api import json_body, page_envelope, validated
+from talent.core.formschema import api_body
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, require
 from talent.core.validators import bounded_int
@@ -44,6 +45,7 @@ def assignment_index():
 
 
 @bp.post("/assignments")
+@api_body(AssignmentForm, defaults={"status"})
 @require(Permission.COMMISSIONERS_MANAGE)
 def assignment_create():
     actor = manager()
@@ -60,6 +62,7 @@ def assignment_show(assignment_id: int):
 
 
 @bp.patch("/assignments/<int:assignment_id>")
+@api_body(AssignmentForm, partial=True)
 @require(Permission.COMMISSIONERS_MANAGE)
 def assignment_patch(assignment_id: int):
     actor = manager()

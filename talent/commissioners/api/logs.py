@@ -14,6 +14,7 @@ from talent.commissioners.models import (
 )
 from talent.core.api import json_body, page_envelope, validated
 from talent.core.errors import ApiError
+from talent.core.formschema import api_body
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, require
 from talent.core.validators import bounded_int
@@ -72,6 +73,7 @@ def log_index():
 
 
 @bp.post("/service-logs")
+@api_body(ServiceLogForm)
 @require(Permission.SERVICE_LOGS_WRITE)
 def log_create():
     """201 with the new log; 200 with the first log when its ``client_key`` was seen before."""
@@ -92,6 +94,7 @@ def log_show(log_id: int):
 
 
 @bp.patch("/service-logs/<int:log_id>")
+@api_body(ServiceLogForm, partial=True, version=True, exclude={"client_key"})
 @require(Permission.SERVICE_LOGS_WRITE)
 def log_patch(log_id: int):
     user = _writer()
@@ -130,6 +133,7 @@ def log_confirm(log_id: int):
 
 
 @bp.post("/service-logs/<int:log_id>/return")
+@api_body(ReturnForm)
 @require(Permission.COMMISSIONERS_MANAGE)
 def log_return(log_id: int):
     actor = manager()

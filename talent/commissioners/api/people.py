@@ -18,6 +18,7 @@ from talent.commissioners.models import (
     Commissioner,
 )
 from talent.core.api import json_body, page_envelope, validated
+from talent.core.formschema import api_body
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, require
 from talent.extensions import db
@@ -39,6 +40,7 @@ def commissioner_index():
 
 
 @bp.post("/commissioners")
+@api_body(CommissionerForm, defaults=COMMISSIONER_DEFAULTS)
 @require(Permission.COMMISSIONERS_MANAGE)
 def commissioner_create():
     actor = manager()
@@ -57,6 +59,7 @@ def commissioner_show(commissioner_id: int):
 
 
 @bp.patch("/commissioners/<int:commissioner_id>")
+@api_body(CommissionerForm, partial=True)
 @require(Permission.COMMISSIONERS_MANAGE)
 def commissioner_patch(commissioner_id: int):
     actor = manager()

@@ -21,6 +21,7 @@ from talent.commissioners.models import (
     ServiceTarget,
 )
 from talent.core.api import json_body, page_envelope, validated
+from talent.core.formschema import api_body
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, require
 from talent.extensions import db
@@ -57,6 +58,7 @@ def project_index():
 
 
 @bp.post("/projects")
+@api_body(ProjectForm, defaults={"kind", "status"})
 @require(Permission.COMMISSIONERS_MANAGE)
 def project_create():
     actor = manager()
@@ -73,6 +75,7 @@ def project_show(project_id: int):
 
 
 @bp.patch("/projects/<int:project_id>")
+@api_body(ProjectForm, partial=True)
 @require(Permission.COMMISSIONERS_MANAGE)
 def project_patch(project_id: int):
     actor = manager()

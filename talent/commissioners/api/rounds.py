@@ -18,6 +18,7 @@ from talent.commissioners.models import Commissioner, SelectionRound
 from talent.core import timeutil
 from talent.core.api import json_body, page_envelope, validated
 from talent.core.errors import ApiError
+from talent.core.formschema import api_body
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, require
 from talent.extensions import db
@@ -57,6 +58,7 @@ def round_index():
 
 
 @bp.post("/rounds")
+@api_body(RoundForm)
 @require(Permission.COMMISSIONERS_MANAGE)
 def round_create():
     actor = manager()
@@ -75,6 +77,7 @@ def round_show(round_id: int):
 
 
 @bp.patch("/rounds/<int:round_id>")
+@api_body(RoundForm, partial=True)
 @require(Permission.COMMISSIONERS_MANAGE)
 def round_patch(round_id: int):
     actor = manager()

@@ -11,6 +11,7 @@ from talent.commissioners.models import (
 )
 from talent.core.api import json_body, page_envelope, validated
 from talent.core.errors import ApiError
+from talent.core.formschema import api_body
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, require
 from talent.extensions import db
@@ -46,7 +47,12 @@ def target_index():
     return page_envelope(page, ServiceTarget.to_dict)
 
 
+# ``town`` travels by name in the API (see _target_body); the form itself takes ``town_id``.
+TOWN_PROPERTY = {"town": {"type": "string", "enum": [name for name, _kind in choices.TOWNS]}}
+
+
 @bp.post("/service-targets")
+@api_body(TargetForm, exclude={"town_id"}, extra=TOWN_PROPERTY, require={"town"})
 @require(Permission.COMMISSIONERS_MANAGE)
 def target_create():
     actor = manager()
@@ -63,6 +69,7 @@ def target_show(target_id: int):
 
 
 @bp.patch("/service-targets/<int:target_id>")
+@api_body(TargetForm, partial=True, exclude={"town_id"}, extra=TOWN_PROPERTY)
 @require(Permission.COMMISSIONERS_MANAGE)
 def target_patch(target_id: int):
     actor = manager()

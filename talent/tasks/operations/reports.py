@@ -1,5 +1,4 @@
 """Monthly progress reports: filing, attachments, review."""
-import re
 from collections.abc import Mapping
 from datetime import date
 
@@ -7,6 +6,7 @@ from sqlalchemy import select
 
 from talent.auth.models import Unit
 from talent.core import audit, features
+from talent.core.inputs import clean_filename
 from talent.core.timeutil import utcnow
 from talent.extensions import db
 from talent.notifications import operations as inbox
@@ -98,7 +98,7 @@ def check_uploads(uploads: list[tuple[str, bytes]]) -> list[tuple[str, files.Che
 def attach(actor, report: ProgressReport, checked: list[tuple[str, files.CheckedFile]]) -> list:
     added = []
     for filename, upload in checked:
-        stem = re.sub(r"[\\/\x00-\x1f]", "_", filename.rsplit(".", 1)[0])[:150] or "附件"
+        stem = clean_filename(filename).rsplit(".", 1)[0][:150] or "附件"
         attachment = ReportAttachment(
             report_id=report.id, filename=f"{stem}.{upload.extension}", content_type=upload.content_type,
             size=len(upload.data), sha256=upload.sha256, stored_name=files.store(upload),
