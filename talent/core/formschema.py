@@ -12,6 +12,7 @@ the server may refuse a schema-valid value there with 422, naming the field.
 """
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 from dataclasses import dataclass, field
@@ -99,9 +100,13 @@ def _is_int_coerce(unbound: UnboundField) -> bool:
     return coerce is int or getattr(coerce, "__name__", "") in ("optional_int", "int")
 
 
-def cross_field_rules(form_class) -> set[str]:
+@functools.cache
+def cross_field_rules(form_class) -> frozenset[str]:
     """Fields a form's own methods add errors to (``self.note.errors.append(...)`` in an
-    overridden ``validate``): rules between fields, which JSON Schema cannot state."""
+    overridden ``validate``): rules between fields, which JSON Schema cannot state.
+
+    Read from the source once per form class: ``inspect.getsource`` costs ~6 ms a class, and
+    every app (one per test) builds the whole document for its query checks."""
     names: set[str] = set()
     for klass in form_class.__mro__:
         if not klass.__module__.startswith("talent."):
@@ -111,7 +116,7 @@ def cross_field_rules(form_class) -> set[str]:
         except (OSError, TypeError):
             continue
         names.update(re.findall(r"self\.(\w+)\.errors\.append", source))
-    return names
+    return frozenset(names)
 
 
 def property_schema(form_class, name: str, unbound: UnboundField) -> tuple[dict, bool, bool]:
@@ -189,11 +194,15 @@ def property_schema(form_class, name: str, unbound: UnboundField) -> tuple[dict,
 
 def _dynamic_choices(form_class, name: str) -> bool:
     """Choices replaced in ``__init__`` (``self.x.set_options(...)``) come from the database."""
+    return f"self.{name}." in _init_source(form_class)
+
+
+@functools.cache
+def _init_source(form_class) -> str:
     try:
-        source = inspect.getsource(form_class.__init__)
+        return inspect.getsource(form_class.__init__)
     except (OSError, TypeError):
-        return False
-    return f"self.{name}." in source
+        return ""
 
 
 def field_json_type(form_class, name: str) -> str | None:
