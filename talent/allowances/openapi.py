@@ -11,7 +11,9 @@ MONEY = {
     "example": "1200.00",
     "description": "元，字符串，最多两位小数（不接受 JSON 数字）",
 }
-MONTH = {"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-03"}
+MONTH = {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "example": "2026-03",
+         # Inside the policy's years and in order: rules between fields and rows.
+         "x-server-rule": True}
 
 
 def schemas() -> dict:
@@ -32,7 +34,7 @@ def schemas() -> dict:
                     "description": "享受期限（月），自引进之日起；空为不限",
                 },
                 "budget": {**MONEY, "description": "年度预算（元）"},
-                "year": {"type": "integer", "description": "施行年度"},
+                "year": {"type": "integer", "minimum": 2000, "maximum": 2100, "description": "施行年度"},
                 "eligibility": {
                     "type": "object",
                     "properties": {
@@ -56,8 +58,9 @@ def schemas() -> dict:
             "required": ["policy_id", "period_from", "period_to"],
             "properties": {
                 "id": {"type": "integer", **read_only},
-                "policy_id": {"type": "integer"},
-                "talent_id": {"type": "integer", "description": "组织部代为申请时必填"},
+                "policy_id": {"type": "integer", "x-server-rule": True},
+                "talent_id": {"type": "integer", "description": "组织部代为申请时必填",
+                              "x-server-rule": True},
                 "period_from": MONTH,
                 "period_to": MONTH,
                 "note": {"type": "string", "maxLength": 1000},

@@ -14,10 +14,10 @@ def schemas() -> dict:
             "type": "object",
             "properties": {
                 "id": {"type": "integer", **read_only},
-                "talent_id": {"type": "integer",
+                "talent_id": {"type": "integer", "x-server-rule": True,
                               "description": "用人单位、组织部代为申请时必填；人才本人省略"},
                 "talent_name": {"type": "string", **read_only},
-                "employer_id": {"type": "integer",
+                "employer_id": {"type": "integer", "x-server-rule": True,
                                 "description": "省略时取人才登记的用人单位（用人单位账户为本单位）"},
                 "employer": {"type": "string", **read_only},
                 "note": {"type": "string", "maxLength": 1000},

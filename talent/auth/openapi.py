@@ -24,7 +24,9 @@ def openapi() -> tuple[dict, dict]:
                 "get": {"summary": "单位（管理员）", "parameters": PAGING,
                         "responses": {"200": json_content(list_of("#/components/schemas/Unit")), **ERRORS}},
                 "post": {"summary": "新增单位（管理员）",
-                         "requestBody": json_content({"$ref": "#/components/schemas/UnitInput"}),
+                         "requestBody": json_content({"allOf": [
+                             {"$ref": "#/components/schemas/UnitInput"},
+                             {"type": "object", "required": ["name", "kind"]}]}),
                          "responses": {"201": json_content({"$ref": "#/components/schemas/Unit"}), **ERRORS}},
             },
             "/api/v1/units/{unit_id}": {
@@ -38,8 +40,11 @@ def openapi() -> tuple[dict, dict]:
                                         **ERRORS}},
             },
     }
-    unit_input = {"name": {"type": "string", "maxLength": 60}, "kind": enum(UNIT_KINDS),
-                  "sort_order": {"type": "integer", "minimum": 0}, "active": {"type": "boolean"},
+    unit_input = {"name": {"type": "string", "minLength": 1, "maxLength": 60, "pattern": r"\S",
+                           "x-server-rule": True},  # unique among units
+                  "kind": enum(UNIT_KINDS),
+                  "sort_order": {"type": "integer", "minimum": 0, "maximum": 100000},
+                  "active": {"type": "boolean"},
                   "group_name": {"type": "string", "nullable": True}}
     schemas = {
         "UnitInput": {"type": "object", "properties": unit_input},

@@ -179,7 +179,7 @@ def openapi() -> tuple[dict, dict]:
         "summary": "批量确认服务日志（县科工信局；每条分别留痕，已退回的跳过并说明原因）",
         "requestBody": json_content({"type": "object", "required": ["ids"], "properties": {
             "ids": {"type": "array", "items": {"type": "integer"}, "minItems": 1,
-                    "maxItems": 200}}}),
+                    "maxItems": 200, "x-server-rule": True}}}),  # every id must be a log
         "responses": {"200": json_content({"type": "object", "properties": {
             "confirmed": {"type": "array", "items": {"type": "integer"}},
             "skipped": {"type": "array", "items": {"type": "object", "properties": {

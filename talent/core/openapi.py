@@ -4,6 +4,7 @@ Each feature contributes ``(paths, schemas)`` through its ``Feature.openapi`` ho
 from the same choice tables its forms validate against, so the document cannot drift
 from what the server accepts; a test checks it against the URL map both ways.
 """
+import copy
 import re
 
 from flask import Blueprint, current_app
@@ -133,6 +134,41 @@ def _printable_strings(schema: dict) -> None:
         _printable_strings(schema["items"])
 
 
+def _request_variant(schema: dict, schemas: dict) -> dict:
+    """A request body's own copy of a component (``$ref``, or ``allOf`` of components and
+    additions): read-only properties left out, so ``refine`` can close it and mark its text."""
+    if "$ref" in schema:
+        return _request_variant(schemas[schema["$ref"].rsplit("/", 1)[1]], schemas)
+    if "allOf" in schema:
+        merged: dict = {"type": "object", "properties": {}, "required": []}
+        for part in schema["allOf"]:
+            variant = _request_variant(part, schemas)
+            merged["properties"].update(variant.get("properties", {}))
+            merged["required"] += [r for r in variant.get("required", []) if r not in merged["required"]]
+        schema = merged
+    schema = copy.deepcopy(schema)
+    properties = schema.get("properties")
+    if isinstance(properties, dict):
+        schema["properties"] = {name: prop for name, prop in properties.items() if not prop.get("readOnly")}
+        if "required" in schema:
+            schema["required"] = [r for r in schema["required"] if r in schema["properties"]]
+    if not schema.get("required"):
+        schema.pop("required", None)
+    return schema
+
+
+def inline_request_bodies(paths: dict, schemas: dict) -> None:
+    """Bodies that name a component shared with responses get a closed copy of their own: a
+    client generated from the document must not send fields the forms refuse."""
+    for item in paths.values():
+        for method in METHODS:
+            operation = item.get(method)
+            body = operation.get("requestBody") if isinstance(operation, dict) else None
+            content = (body or {}).get("content", {}).get("application/json")
+            if content and ("$ref" in content.get("schema", {}) or "allOf" in content.get("schema", {})):
+                content["schema"] = _request_variant(content["schema"], schemas)
+
+
 def build_document() -> dict:
     paths: dict = {}
     schemas: dict = {
@@ -146,6 +182,7 @@ def build_document() -> dict:
             feature_paths, feature_schemas = feature.openapi()
             paths.update(feature_paths)
             schemas.update(feature_schemas)
+    inline_request_bodies(paths, schemas)
     refine(paths)
     paths["/api/v1/openapi.json"] = {
         "get": {"summary": "本文档", "security": [],

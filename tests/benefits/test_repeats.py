@@ -17,7 +17,9 @@ from tests.factories import TalentFactory, UserFactory
 
 
 def _card():
-    return cards.issue_card(None, TalentFactory(education="doctorate", name="欧阳湘云"))  # B类
+    # Issued well before the redemptions the tests record: none may predate the card.
+    return cards.issue_card(None, TalentFactory(education="doctorate", name="欧阳湘云"),  # B类
+                            on=date(2025, 1, 2))
 
 
 def _frequency(tier: str, kind: str, frequency: str) -> None:
@@ -59,7 +61,7 @@ def test_once_only_warns_forever_and_unlimited_only_on_the_same_day(hospital, fr
     freeze_today(date(2027, 6, 1))
     card = _card()
     _frequency("B", "medical", "once")
-    operations.redeem(hospital, card, "medical", date(2024, 1, 10))
+    operations.redeem(hospital, card, "medical", date(2025, 1, 10))
     with pytest.raises(operations.RepeatRedemption, match="限兑现一次"):
         operations.redeem(hospital, card, "medical", date(2027, 6, 1))
     _frequency("B", "medical", "unlimited")

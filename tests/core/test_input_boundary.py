@@ -101,7 +101,8 @@ def test_item2_stored_control_characters_cannot_break_exports(client, auth):
     plan = db.session.scalar(select(TaskPlan))
     item = plan.items[0]
     lead = UserFactory(role="unit", unit_id=item.lead_units[0].id)
-    tasks.submit_report(lead, item, lead.unit, f"{today().year}-01", "叙述",
+    # A month inside the seed plan's period (2023–2025), whatever the date today.
+    tasks.submit_report(lead, item, lead.unit, f"{plan.starts_on.year}-01", "叙述",
                         {}, "x\u0001\u000b问题")
     db.session.commit()
     auth.login_as("admin")
