@@ -30,7 +30,7 @@ from tests.factories import TEST_PASSWORD, TalentFactory, UserFactory
 
 EXAMPLES_PER_OPERATION = int(os.environ.get("API_PROPERTY_EXAMPLES", "3"))
 RANDOM = os.environ.get("API_PROPERTY_RANDOM") == "1"
-ROLES = ("admin", "org", "unit", "commissioner", "talent")
+ROLES = ("admin", "org", "unit", "commissioner", "talent", "leader", "employer")
 
 
 def _token(client, user) -> dict:
@@ -51,6 +51,8 @@ def _users() -> dict:
         "unit": UserFactory(role="unit", unit_id=unit_named("县科工信局").id),
         "commissioner": commissioner_user(world.commissioner),
         "talent": UserFactory(role="talent", talent_id=TalentFactory().id),
+        "leader": UserFactory(role="leader"),
+        "employer": UserFactory(role="employer"),  # bound to an employer of its own (factory)
     }
 
 
