@@ -40,8 +40,10 @@ from talent.registry.models import Talent
 CONFIG = {"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "SECRET_KEY": "benchmark-" * 4}
 
 
-def make_app(where: str):
-    """``where``: a SQLite file's path or a PostgreSQL URL."""
+def make_app(where: str | Path):
+    """``where``: a SQLite file's path (text or ``Path``: the other benchmarks pass one) or a
+    PostgreSQL URL."""
+    where = str(where)
     if where.startswith("postgresql"):
         return create_app({**CONFIG, "SQLALCHEMY_DATABASE_URI": where}, instance_path=tempfile.gettempdir())
     path = Path(where)

@@ -106,3 +106,15 @@ def test_reminders_three_working_days_before_an_items_deadline(plan, items, staf
     assert operations.send_deadline_reminders(plan) > 0
     assert any("1.1" in t and "将于 2025-12-31 到期" in t for t in _titles(forestry))
     assert operations.send_deadline_reminders(plan) == 0  # once per deadline
+
+
+def test_a_months_report_is_asked_for_three_working_days_before_the_month_ends(plan, items, staff, frozen):
+    forestry = staff("县林业局")
+    frozen(date(2024, 6, 24))  # Monday: 25–28 June are four working days before the 30th (a Sunday)
+    assert operations.send_report_due_reminders(plan) == 0
+    frozen(date(2024, 6, 25))
+    assert operations.send_report_due_reminders(plan) > 0
+    assert any("1.1" in t and "2024-06 工作进度请于 2024-06-30 前报送" in t for t in _titles(forestry))
+    assert operations.send_report_due_reminders(plan) == 0  # once per unit, item and month
+    frozen(date(2026, 6, 25))  # past the plan's period: nothing is owed
+    assert operations.send_report_due_reminders(plan) == 0

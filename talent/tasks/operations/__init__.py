@@ -96,6 +96,7 @@ from talent.tasks.operations.reminders import (  # noqa: F401
     missing_reports,
     send_deadline_reminders,
     send_reminders,
+    send_report_due_reminders,
     sweep,
 )
 from talent.tasks.operations.reports import (  # noqa: F401

@@ -1,4 +1,5 @@
 """Who owes a report, and the reminders (催报) the daily sweep sends."""
+import calendar as calendar_module
 from dataclasses import dataclass
 from datetime import date
 
@@ -85,11 +86,33 @@ def send_deadline_reminders(plan: TaskPlan, on: date | None = None) -> int:
     return sent
 
 
+def send_report_due_reminders(plan: TaskPlan, on: date | None = None) -> int:
+    """Three working days (or fewer) before a month ends, each unit that has not yet filed that
+    month's report is reminded once per item and month — before the 催报 that follows the month."""
+    on = on or timeutil.today()
+    period = period_of(on)
+    if plan.is_closed or not period_of(plan.starts_on) <= period <= period_of(plan.ends_on):
+        return 0
+    month_end = date(on.year, on.month, calendar_module.monthrange(on.year, on.month)[1])
+    if workdays.load().between(on, month_end) > REMIND_DAYS_BEFORE:
+        return 0
+    sent = 0
+    for missing in missing_reports(plan, period):
+        for item in missing.items:
+            sent += inbox.notify_unit(
+                missing.unit.id, f"{item.code} {item.title} {period} 工作进度请于 {month_end} 前报送",
+                link=f"/tasks/items/{item.id}/report?period={period}", kind="task_reminder",
+                key=f"tasks:report-due:{plan.id}:{item.id}:{missing.unit.id}:{period}")
+    return sent
+
+
 def sweep(on: date | None = None) -> dict:
-    """The daily job: reminders for the last month and for near deadlines, late 督办单 escalated,
+    """The daily job: reminders for the last month, for this month's report and for near deadlines,
+    late 督办单 escalated,
     and the lights of every running plan."""
     result = {"reminders": 0, "lights": 0, "escalations": escalate_late_directives(on)}
     for plan in active_plans():
-        result["reminders"] += send_reminders(plan, on) + send_deadline_reminders(plan, on)
+        result["reminders"] += (send_reminders(plan, on) + send_report_due_reminders(plan, on)
+                                + send_deadline_reminders(plan, on))
         result["lights"] += refresh_lights(plan, on)
     return result
