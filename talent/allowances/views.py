@@ -1,6 +1,5 @@
 """Pages: policies (组织部, admin), claims and their chain, the talent's own, the ledger and export."""
 
-from io import BytesIO
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 
@@ -208,18 +207,7 @@ def claim_file(claim_id: int, material_id: int):
     row = db.session.get(ClaimFile, material_id)
     if row is None or row.claim_id != claim.id:
         abort(404)
-    try:
-        data = documents.load(operations.MATERIAL_KIND, row.key)
-    except FileNotFoundError:
-        abort(404)
-    response = send_file(
-        BytesIO(data),
-        mimetype=row.content_type,
-        download_name=row.filename,
-        as_attachment=row.content_type == "application/pdf",
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return documents.download(operations.MATERIAL_KIND, row.key, row.filename, row.content_type)
 
 
 @bp.post("/allowances/claims/<int:claim_id>/transition")

@@ -1,7 +1,6 @@
 """Pages: the talent applies in the portal; employers and 组织部 work through the queue."""
-from io import BytesIO
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from talent.applications import operations
 from talent.applications.forms import ApplyForForm, ApplyForm, MaterialForm, TransitionForm
@@ -157,11 +156,4 @@ def file(application_id: int, file_id: int):
     row = db.session.get(CardApplicationFile, file_id)
     if row is None or row.application_id != application.id:
         abort(404)
-    try:
-        data = documents.load(operations.MATERIAL_KIND, row.key)
-    except FileNotFoundError:
-        abort(404)
-    response = send_file(BytesIO(data), mimetype=row.content_type, download_name=row.filename,
-                         as_attachment=row.content_type == "application/pdf")
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return documents.download(operations.MATERIAL_KIND, row.key, row.filename, row.content_type)

@@ -7,6 +7,7 @@ route that checks who asks. Each feature names its own ``kind`` (folder)."""
 import os
 import re
 from dataclasses import dataclass
+from io import BytesIO
 
 from talent.core import uploads
 
@@ -59,3 +60,18 @@ def store(kind: str, checked: CheckedFile) -> str:
 
 def load(kind: str, key: str) -> bytes:
     return uploads.load(kind, key)
+
+
+def download(kind: str, key: str, filename: str, content_type: str):
+    """A stored material as a response: 404 when the file is gone, a PDF as an attachment,
+    never kept by the browser (``no-store``). The caller has loaded and checked the row."""
+    from flask import abort, send_file
+
+    try:
+        data = load(kind, key)
+    except FileNotFoundError:
+        abort(404)
+    response = send_file(BytesIO(data), mimetype=content_type, download_name=filename,
+                         as_attachment=content_type == "application/pdf")
+    response.headers["Cache-Control"] = "no-store"
+    return response
