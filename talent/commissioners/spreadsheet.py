@@ -24,7 +24,10 @@ LOG_HEADERS = ["编号", "服务日期", "科技特派员", "选派层级", "服
 LOG_WIDTHS = [8, 12, 10, 8, 28, 12, 10, 50, 10, 10, 30, 20, 10, 8, 12, 18, 20]
 
 
-def export_logs(user, query: operations.LogQuery):
+def export_logs(user, query: operations.LogQuery, progress=None):
+    """The filtered list as ``user`` may see it, streamed a thousand rows at a time; returns the
+    file and how many rows it holds. ``progress(rows)`` is told every thousand rows (a background
+    export's progress bar)."""
     towns = dict(db.session.execute(select(ServiceTarget.id, Town.name).join(Town)).all())
     users = dict(db.session.execute(select(User.id, User.display_name)).all())
     statement = (query.select(user)
@@ -32,8 +35,13 @@ def export_logs(user, query: operations.LogQuery):
                           selectinload(ServiceLog.photos))
                  .execution_options(yield_per=1000))
 
+    written = [0]
+
     def rows():
         for log in db.session.scalars(statement):
+            written[0] += 1
+            if progress is not None and written[0] % 1000 == 0:
+                progress(written[0])
             yield [log.id, log.served_on, text(log.commissioner.name), log.commissioner.level_label,
                    text(log.target.name), towns.get(log.target_id, ""), log.kind_label,
                    text(log.content), float(log.hours or 0), log.trained_count,
@@ -41,7 +49,7 @@ def export_logs(user, query: operations.LogQuery):
                    log.status_label, text(users.get(log.confirmed_by_id, "")),
                    local(log.confirmed_at), text(log.return_comment)]
 
-    return write_xlsx("服务日志", LOG_HEADERS, rows(), LOG_WIDTHS)
+    return write_xlsx("服务日志", LOG_HEADERS, rows(), LOG_WIDTHS), written[0]
 
 
 ASSESSMENT_HEADERS = ["序号", "姓名", "选派层级", "“三区”人才", "派出单位", "专业特长",

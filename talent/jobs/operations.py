@@ -62,6 +62,16 @@ def submit(actor, kind: str, params: dict, total: int = 0) -> Job:
     return job
 
 
+def submit_if_long(actor, kind: str, params: dict, total: int) -> Job | None:
+    """An export of more than ``sync_limit()`` rows becomes a queued job (committed, so the worker
+    sees it at once); a shorter one returns ``None`` and is written inside the request."""
+    if total <= sync_limit():
+        return None
+    job = submit(actor, kind, params, total)
+    db.session.commit()
+    return job
+
+
 def visible_to(user) -> Select:
     """A job and its file are the requester's alone."""
     return select(Job).where(Job.user_id == user.id)

@@ -135,9 +135,9 @@ def talent_export():
     reveal = _reveal_ids()
     query = TalentQuery.from_args(request.args, by_id_number=reveal)
     total = db.session.scalar(query.count()) or 0
-    if total > jobs.sync_limit():  # long work leaves the request: the worker writes it
-        job = jobs.submit(acting_user(), talent_jobs.KIND, {"args": query.args(), "reveal": reveal}, total)
-        db.session.commit()
+    job = jobs.submit_if_long(acting_user(), talent_jobs.KIND, {"args": query.args(), "reveal": reveal},
+                              total)
+    if job is not None:  # long work leaves the request: the worker writes it
         return redirect(url_for("jobs.detail", job_id=job.id))
     output, rows = spreadsheet.export_talents(query, reveal=reveal)
     audit.record_export(acting_user(), "talents", "科技人才信息库", query.filters(), rows, reveal)

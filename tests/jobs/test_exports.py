@@ -134,3 +134,31 @@ def test_a_large_import_runs_in_the_background_and_reports(app, client, auth):
     failed = db.session.scalars(select(Job).order_by(Job.id.desc())).first()
     assert failed.params["result"]["ok"] is False and failed.params["result"]["errors"]
     assert db.session.scalar(select(Talent).where(Talent.name == "王五")) is None
+
+
+def test_a_long_service_log_export_runs_in_the_background(app, client, auth):
+    from tests.commissioners.world import make_world
+
+    world = make_world()
+    app.config["EXPORT_SYNC_LIMIT"] = 1
+    clerk = auth.login_as("org")
+    db.session.commit()
+    short = client.get(f"/commissioners/logs/export.xlsx?commissioner_id={world.commissioner.id}")
+    assert short.status_code == 200 and db.session.scalar(select(Job)) is None  # one row: at once
+    response = client.get("/commissioners/logs/export.xlsx?confirmed=no")
+    job = db.session.scalar(select(Job))
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/jobs/{job.id}")
+    assert (job.kind, job.total, job.user_id) == ("commissioners.logs_export", 2, clerk.id)
+    assert jobs.run_next() == {"done": 1}
+    db.session.expire_all()
+    download = client.get(f"/jobs/{job.id}/download")
+    assert download.status_code == 200 and job.filename.startswith("科技特派员服务日志-")
+    rows = list(load_workbook(BytesIO(download.data), read_only=True).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("编号", "服务日期", "科技特派员")
+    assert sorted(r[0] for r in rows[1:]) == sorted([world.log.id, world.other_log.id])
+    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "export")
+                                 .order_by(AuditEntry.id)).all()
+    assert [e.changes["rows"] for e in entries] == [[None, 1], [None, 2]]
+    assert "后台导出" in entries[1].summary and entries[1].actor_id == clerk.id
+    auth.login_as("org")  # a colleague: not their file
+    assert client.get(f"/jobs/{job.id}/download").status_code == 404

@@ -1,10 +1,10 @@
 """Staff pages: service logs (list, export, confirm, return) and the photo routes."""
-from types import SimpleNamespace
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from sqlalchemy.orm import selectinload
 
 from talent.commissioners import choices, operations, photos, spreadsheet
+from talent.commissioners import jobs as log_jobs
 from talent.commissioners.forms import (
     ReturnForm,
 )
@@ -21,7 +21,6 @@ from talent.commissioners.views.common import (
     manager_page,
     no_store,
     staff_page,
-    stamp,
 )
 from talent.core import audit, features
 from talent.core.errors import Refused
@@ -30,6 +29,7 @@ from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, require
 from talent.core.spreadsheet import XLSX_MIMETYPE
 from talent.extensions import db
+from talent.jobs import operations as jobs
 
 
 # --- service logs -----------------------------------------------------------------------------------
@@ -60,13 +60,14 @@ def log_export():
     user = acting_user()
     query = operations.LogQuery.from_args(request.args)
     total = db.session.scalar(query.count(user)) or 0
-    output = spreadsheet.export_logs(user, query)
-    marker = SimpleNamespace(__tablename__="service_logs", id=0)
-    audit.record(user, "export", marker, {"filters": [None, query.args()], "rows": [None, total]},
-                 summary=f"导出服务日志 {total} 条")
+    job = jobs.submit_if_long(user, log_jobs.KIND, {"args": query.args()}, total)
+    if job is not None:  # long work leaves the request: the worker writes it
+        return redirect(url_for("jobs.detail", job_id=job.id))
+    output, rows = spreadsheet.export_logs(user, query)
+    log_jobs.record_export(user, query, rows)
     db.session.commit()
     return no_store(send_file(output, mimetype=XLSX_MIMETYPE, as_attachment=True,
-                               download_name=f"科技特派员服务日志-{stamp()}.xlsx"))
+                               download_name=log_jobs.filename()))
 
 
 @bp.get("/logs/<int:log_id>")
