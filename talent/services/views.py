@@ -8,8 +8,9 @@ from talent.core import audit, features, timeutil
 from talent.core.permissions import Permission, acting_user, require
 from talent.core.spreadsheet import XLSX_MIMETYPE, write_xlsx
 from talent.extensions import db
+from talent.jobs import operations as jobs
 from talent.registry.models import Talent
-from talent.services import attachments, workdays
+from talent.services import attachments, export, workdays
 from talent.services import operations as services
 from talent.services.forms import MAX_ID, NoteForm, OverrideForm, RequestForm, ServiceTypeForm, TransitionForm
 from talent.services.machine import MOVES
@@ -77,17 +78,30 @@ def type_choices() -> list[tuple[str, str]]:
 def queue():
     user = acting_user()
     today = timeutil.today()
-    args = request.args.to_dict()
-    if "status" not in args:
-        args["status"] = services.RequestQuery.OPEN
-    query = services.RequestQuery.from_args(args)
-    if user.role == "unit" and not request.args.get("unit_id"):
-        query = services.RequestQuery(**{**query.__dict__, "unit_id": user.unit_id})
+    query = export.queue_query(user, request.args)
     page = services.page_of(query, user, today, request.args)
     return render_template("services/queue.html", page=page, query=query, today=today,
                            statuses=STATUSES, types=services.types(), units=services.units(),
                            counts=services.queue_counts(user, today),
                            filtered=bool(set(request.args) - {"page", "per_page"}))
+
+
+@bp.get("/export.xlsx")
+@require(Permission.SERVICES_HANDLE)
+def queue_export():
+    """The queue as filtered, as a 台账; a long list goes to the worker (the jobs page)."""
+    user = acting_user()
+    query = export.queue_query(user, request.args)
+    total = db.session.scalar(query.count(user, timeutil.today())) or 0
+    job = jobs.submit_if_long(user, export.KIND, {"args": query.args()}, total)
+    if job is not None:  # long work leaves the request: the worker writes it
+        return redirect(url_for("jobs.detail", job_id=job.id))
+    output, rows = export.export_requests(user, query)
+    export.record_export(user, query, rows)
+    db.session.commit()
+    response = send_file(output, mimetype=XLSX_MIMETYPE, as_attachment=True, download_name=export.filename())
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/new", methods=["GET", "POST"])

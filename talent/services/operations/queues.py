@@ -50,10 +50,12 @@ class RequestQuery:
                    q=(args.get("q") or "").strip()[:50])
 
     def args(self) -> dict:
-        values = {"status": self.status, "type": self.type, "q": self.q, "unit_id": self.unit_id,
+        """The arguments that ask for this list again (pager, export). ``status`` stays even when
+        empty: 全部状态 is ``status=`` — without it the queue opens on 未办结 again."""
+        values = {"type": self.type, "q": self.q, "unit_id": self.unit_id,
                   "overdue": "1" if self.overdue else "", "soon": "1" if self.soon else "",
                   "priority": "1" if self.priority else ""}
-        return {k: v for k, v in values.items() if v not in ("", None)}
+        return {"status": self.status, **{k: v for k, v in values.items() if v not in ("", None)}}
 
     def where(self, query: Select, today: date) -> Select:
         if self.status == self.OPEN:
