@@ -149,7 +149,3 @@ class ClaimMoveForm(BaseForm):
     voucher_no = StringField("凭证号", validators=[Optional(), Length(max=60, message="不超过60个字符")])
     budget_override = StringField("超预算说明", validators=[Optional(), Length(max=200)])
     version = VersionField("版本")
-
-
-class MaterialForm(BaseForm):
-    files = MultipleFileField("补充材料")

@@ -4,7 +4,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 
 from talent.allowances import ledger, operations
-from talent.allowances.forms import ClaimForm, ClaimMoveForm, MaterialForm, PolicyForm
+from talent.allowances.forms import ClaimForm, ClaimMoveForm, PolicyForm
 from talent.allowances.models import PERIODS, STATUSES, STEPS, AllowanceClaim, AllowancePolicy, ClaimFile
 from talent.core import audit, documents, timeutil
 from talent.core.errors import StaleEdit
@@ -182,7 +182,7 @@ def claim_detail(claim_id: int):
         next_step=operations.next_step(claim),
         periods=PERIODS,
         history=audit.history("allowance_claims", claim.id),
-        material_form=MaterialForm(),
+        material_form=documents.MaterialForm(),
         may_add=claim.status in operations.OPEN_STATUSES and operations.is_submitter_side(user, claim),
     )
 
@@ -190,14 +190,8 @@ def claim_detail(claim_id: int):
 @bp.post("/allowances/claims/<int:claim_id>/files")
 @require(Permission.ALLOWANCES)
 def claim_add_files(claim_id: int):
-    claim = _claim(claim_id)
-    form = MaterialForm()
-    if not form.validate_on_submit():
-        abort(400)
-    count = operations.add_material(acting_user(), claim, request.files.getlist(form.files.name))
-    db.session.commit()
-    flash(f"已上传 {count} 个材料", "success")
-    return redirect(url_for(".claim_detail", claim_id=claim_id))
+    return documents.add_from_form(_claim(claim_id), operations.add_material,
+                                   url_for(".claim_detail", claim_id=claim_id))
 
 
 @bp.get("/allowances/claims/<int:claim_id>/materials/<int:material_id>")

@@ -31,7 +31,3 @@ class TransitionForm(BaseForm):
     to = ChoiceField("操作", choices=[(t, t) for t in TARGETS], validators=[DataRequired("请选择操作")])
     note = TextAreaField("说明", validators=[Optional(), Length(max=500, message="说明不超过500个字")])
     version = VersionField("版本")
-
-
-class MaterialForm(BaseForm):
-    files = MultipleFileField("补充材料")

@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from talent.applications import operations
-from talent.applications.forms import ApplyForForm, ApplyForm, MaterialForm, TransitionForm
+from talent.applications.forms import ApplyForForm, ApplyForm, TransitionForm
 from talent.applications.machine import STEP_TEXT
 from talent.applications.models import STARTED_BY, STATUSES, CardApplication, CardApplicationFile
 from talent.cards import operations as cards
@@ -117,7 +117,7 @@ def detail(application_id: int):
     return render_template(
         "applications/detail.html", application=application,
         moves=operations.available_moves(user, application),
-        form=TransitionForm(data={"version": application.version}), material_form=MaterialForm(),
+        form=TransitionForm(data={"version": application.version}), material_form=documents.MaterialForm(),
         verdict=cards.eligibility(application.talent), step_text=STEP_TEXT, started_by=STARTED_BY,
         may_add=application.is_open and bool(operations.roles_of(user, application)))
 
@@ -139,14 +139,8 @@ def transition(application_id: int):
 @bp.post("/card-applications/<int:application_id>/files")
 @require(Permission.CARD_APPLICATIONS)
 def add_files(application_id: int):
-    application = _load(application_id)
-    form = MaterialForm()
-    if not form.validate_on_submit():
-        abort(400)
-    count = operations.add_material(acting_user(), application, request.files.getlist(form.files.name))
-    db.session.commit()
-    flash(f"已上传 {count} 个材料", "success")
-    return redirect(url_for(".detail", application_id=application_id))
+    return documents.add_from_form(_load(application_id), operations.add_material,
+                                   url_for(".detail", application_id=application_id))
 
 
 @bp.get("/card-applications/<int:application_id>/files/<int:file_id>")

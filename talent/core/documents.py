@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from io import BytesIO
 
 from talent.core import uploads
+from talent.core.forms import MaterialForm
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES = 5  # per upload
@@ -60,6 +61,24 @@ def store(kind: str, checked: CheckedFile) -> str:
 
 def load(kind: str, key: str) -> bytes:
     return uploads.load(kind, key)
+
+
+def add_from_form(record, add, back: str):
+    """The 补充材料 view of any record (the caller has loaded it as the user may see it): the form
+    checked (CSRF), ``add(actor, record, files)`` run — it checks who may add and the files, and
+    refuses with a message — one commit, a flash, and back to the record's page."""
+    from flask import abort, flash, redirect, request
+
+    from talent.core.permissions import acting_user
+    from talent.extensions import db
+
+    form = MaterialForm()
+    if not form.validate_on_submit():
+        abort(400)
+    count = add(acting_user(), record, request.files.getlist(form.files.name))
+    db.session.commit()
+    flash(f"已上传 {count} 个材料", "success")
+    return redirect(back)
 
 
 def download(kind: str, key: str, filename: str, content_type: str):

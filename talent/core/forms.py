@@ -7,6 +7,7 @@ the very form the page uses.
 from datetime import date
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
 from werkzeug.datastructures import MultiDict
 from wtforms import DateField, HiddenField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -29,6 +30,12 @@ class BaseForm(FlaskForm):
 
 class EmptyForm(BaseForm):
     """A POST-only button (disable, mark as left …) still carries a CSRF token."""
+
+
+class MaterialForm(BaseForm):
+    """补充材料 on a record's page (a card application, an allowance claim): files and CSRF."""
+
+    files = MultipleFileField("补充材料")
 
 
 class JsonTypeError(ValueError):
