@@ -28,7 +28,7 @@ from talent.allowances.models import (
     PolicyVersion,
 )
 from talent.auth.models import Unit
-from talent.core import audit, documents, timeutil
+from talent.core import audit, timeutil, uploads
 from talent.core.db import check_version
 from talent.core.errors import Refused
 from talent.employers import operations as employers
@@ -240,7 +240,7 @@ def file_claim(
         raise AllowanceError("不符合该政策的申领条件：" + "；".join(unmet), fields={"policy_id": unmet})
     if _overlapping(policy.id, talent.id, first, last):
         raise AllowanceError("该期间已有同一政策的申请", fields={"period_from": ["与已有申请的期间重叠"]})
-    checked = documents.check_all(files)
+    checked = uploads.check_documents(files)
     computation = compute_for(version, talent, first, last)
     if computation.total <= 0:
         raise AllowanceError(
@@ -301,7 +301,7 @@ def file_claim(
 def _add_file(actor, claim: AllowanceClaim, file) -> None:
     claim.files.append(
         ClaimFile(
-            key=documents.store(MATERIAL_KIND, file),
+            key=uploads.store(MATERIAL_KIND, file.data),
             filename=file.filename,
             content_type=file.content_type,
             size=file.size,
@@ -316,11 +316,11 @@ def add_material(actor, claim: AllowanceClaim, files) -> int:
         raise NotYours("只有申请人或县委组织部可以补充材料")
     if claim.status not in OPEN_STATUSES:
         raise AllowanceError(f"申请已{claim.status_label}，不能再补充材料")
-    checked = documents.check_all(files)
+    checked = uploads.check_documents(files)
     if not checked:
         raise AllowanceError("请选择要上传的材料", fields={"files": ["请选择要上传的材料"]})
-    if len(claim.files) + len(checked) > documents.MAX_FILES_PER_RECORD:
-        raise AllowanceError(f"每份申请最多 {documents.MAX_FILES_PER_RECORD} 个材料")
+    if len(claim.files) + len(checked) > uploads.DOCUMENTS_PER_RECORD:
+        raise AllowanceError(f"每份申请最多 {uploads.DOCUMENTS_PER_RECORD} 个材料")
     for file in checked:
         _add_file(actor, claim, file)
     db.session.flush()

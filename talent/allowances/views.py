@@ -6,8 +6,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from talent.allowances import ledger, operations
 from talent.allowances.forms import ClaimForm, ClaimMoveForm, PolicyForm
 from talent.allowances.models import PERIODS, STATUSES, STEPS, AllowanceClaim, AllowancePolicy, ClaimFile
-from talent.core import audit, documents, timeutil
+from talent.core import audit, timeutil, uploads
 from talent.core.errors import StaleEdit
+from talent.core.forms import MaterialForm
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, require
 from talent.core.spreadsheet import XLSX_MIMETYPE
@@ -182,7 +183,7 @@ def claim_detail(claim_id: int):
         next_step=operations.next_step(claim),
         periods=PERIODS,
         history=audit.history("allowance_claims", claim.id),
-        material_form=documents.MaterialForm(),
+        material_form=MaterialForm(),
         may_add=claim.status in operations.OPEN_STATUSES and operations.is_submitter_side(user, claim),
     )
 
@@ -190,7 +191,7 @@ def claim_detail(claim_id: int):
 @bp.post("/allowances/claims/<int:claim_id>/files")
 @require(Permission.ALLOWANCES)
 def claim_add_files(claim_id: int):
-    return documents.add_from_form(_claim(claim_id), operations.add_material,
+    return uploads.add_from_form(_claim(claim_id), operations.add_material,
                                    url_for(".claim_detail", claim_id=claim_id))
 
 
@@ -201,7 +202,7 @@ def claim_file(claim_id: int, material_id: int):
     row = db.session.get(ClaimFile, material_id)
     if row is None or row.claim_id != claim.id:
         abort(404)
-    return documents.download(operations.MATERIAL_KIND, row.key, row.filename, row.content_type)
+    return uploads.download(operations.MATERIAL_KIND, row.key, row.filename, row.content_type)
 
 
 @bp.post("/allowances/claims/<int:claim_id>/transition")

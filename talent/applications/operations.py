@@ -16,7 +16,7 @@ from talent.applications.models import (
     CardApplicationStep,
 )
 from talent.cards import operations as cards
-from talent.core import audit, documents, timeutil
+from talent.core import audit, timeutil, uploads
 from talent.core.db import check_version, guarded_flush
 from talent.core.errors import Refused
 from talent.employers import operations as employers
@@ -115,7 +115,7 @@ def apply(actor, talent: Talent, employer: Employer, note: str = "", files=()) -
         raise ApplicationError("该用人单位已停用", fields={"employer_id": ["该用人单位已停用"]})
     day = timeutil.today()
     verdict = _check_can_apply(talent, day)
-    checked = documents.check_all(files)
+    checked = uploads.check_documents(files)
     application = CardApplication(
         talent_id=talent.id, employer_id=employer.id,
         status="confirmed" if started_by == "employer" else "submitted",
@@ -148,7 +148,7 @@ STARTED_BY_TEXT = {"employer": "用人单位", "org": "县委组织部"}
 
 
 def _add_file(actor, application: CardApplication, file) -> CardApplicationFile:
-    key = documents.store(MATERIAL_KIND, file)
+    key = uploads.store(MATERIAL_KIND, file.data)
     row = CardApplicationFile(key=key, filename=file.filename, content_type=file.content_type,
                               size=file.size, uploaded_by_id=getattr(actor, "id", None))
     application.files.append(row)
@@ -162,11 +162,11 @@ def add_material(actor, application: CardApplication, files) -> int:
         raise NotYours("无权为这份申请补充材料")
     if not application.is_open:
         raise ApplicationError(f"申请已{application.status_label}，不能再补充材料")
-    checked = documents.check_all(files)
+    checked = uploads.check_documents(files)
     if not checked:
         raise ApplicationError("请选择要上传的材料", fields={"files": ["请选择要上传的材料"]})
-    if len(application.files) + len(checked) > documents.MAX_FILES_PER_RECORD:
-        raise ApplicationError(f"每份申请最多 {documents.MAX_FILES_PER_RECORD} 个材料")
+    if len(application.files) + len(checked) > uploads.DOCUMENTS_PER_RECORD:
+        raise ApplicationError(f"每份申请最多 {uploads.DOCUMENTS_PER_RECORD} 个材料")
     for file in checked:
         _add_file(actor, application, file)
     _step(actor, application, "material", application.status, "、".join(f.filename for f in checked))

@@ -7,7 +7,8 @@ from talent.applications.forms import ApplyForForm, ApplyForm, TransitionForm
 from talent.applications.machine import STEP_TEXT
 from talent.applications.models import STARTED_BY, STATUSES, CardApplication, CardApplicationFile
 from talent.cards import operations as cards
-from talent.core import documents, timeutil
+from talent.core import timeutil, uploads
+from talent.core.forms import MaterialForm
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, require
 from talent.core.validators import bounded_int
@@ -117,7 +118,7 @@ def detail(application_id: int):
     return render_template(
         "applications/detail.html", application=application,
         moves=operations.available_moves(user, application),
-        form=TransitionForm(data={"version": application.version}), material_form=documents.MaterialForm(),
+        form=TransitionForm(data={"version": application.version}), material_form=MaterialForm(),
         verdict=cards.eligibility(application.talent), step_text=STEP_TEXT, started_by=STARTED_BY,
         may_add=application.is_open and bool(operations.roles_of(user, application)))
 
@@ -139,7 +140,7 @@ def transition(application_id: int):
 @bp.post("/card-applications/<int:application_id>/files")
 @require(Permission.CARD_APPLICATIONS)
 def add_files(application_id: int):
-    return documents.add_from_form(_load(application_id), operations.add_material,
+    return uploads.add_from_form(_load(application_id), operations.add_material,
                                    url_for(".detail", application_id=application_id))
 
 
@@ -150,4 +151,4 @@ def file(application_id: int, file_id: int):
     row = db.session.get(CardApplicationFile, file_id)
     if row is None or row.application_id != application.id:
         abort(404)
-    return documents.download(operations.MATERIAL_KIND, row.key, row.filename, row.content_type)
+    return uploads.download(operations.MATERIAL_KIND, row.key, row.filename, row.content_type)

@@ -30,17 +30,29 @@ kind                          limit         why
 
 Files are stored under ``UPLOAD_DIR`` (default ``instance/uploads``) by a random key; the
 database keeps the key.
+
+**Documents** (application and claim material, the last section): PDF, JPEG or PNG, checked by
+:func:`check_document` with the steps above (bytes, type by content, images re-encoded without
+EXIF), stored under ``UPLOAD_DIR/<kind>`` (each feature names its own kind), added from a
+record's page by :func:`add_from_form` and served by :func:`download` — only through a route
+that has loaded the record as the user may see it.
 """
 import contextlib
+import os
+import re
 import secrets
 import zipfile
+from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
-from flask import current_app
+from flask import abort, current_app, flash, redirect, request, send_file
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from talent.core.errors import Refused
+from talent.core.forms import MaterialForm
+from talent.core.permissions import acting_user
+from talent.extensions import db
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 PIXEL_LIMITS = {"photo": 40_000_000, "service-log": 50_000_000, "attachment": 40_000_000}
@@ -202,3 +214,75 @@ def discard(kind: str, key: str | None) -> None:
     if key:
         with contextlib.suppress(FileNotFoundError):
             _path(kind, key).unlink(missing_ok=True)
+
+
+# --- documents: application and claim material -----------------------------------------------------
+
+DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+DOCUMENTS_PER_UPLOAD = 5
+DOCUMENTS_PER_RECORD = 20
+DOCUMENT_EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg"}
+
+
+@dataclass(frozen=True)
+class CheckedDocument:
+    filename: str
+    content_type: str
+    data: bytes
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+def _document_name(filename: str, content_type: str) -> str:
+    stem = re.sub(r"[\\/:*?\"<>|\x00-\x1f\x7f]", "_", os.path.basename(filename or "")).strip() or "材料"
+    stem = stem.rsplit(".", 1)[0][:80] or "材料"
+    return f"{stem}.{DOCUMENT_EXTENSIONS[content_type]}"
+
+
+def check_document(storage) -> CheckedDocument | None:
+    """A werkzeug ``FileStorage`` checked and made safe (a PDF as it is, an image re-encoded as
+    JPEG), or None for an empty file input."""
+    if storage is None or not storage.filename:
+        return None
+    data = read_limited(storage.stream, DOCUMENT_MAX_BYTES)
+    content_type = sniff_document(data[:16])
+    if content_type is None:
+        raise UploadRefused("材料只接受 PDF、JPEG 或 PNG 文件", fields={"files": ["文件类型不符"]})
+    if content_type != "application/pdf":
+        data, content_type = clean_image(data, max_side=2400), "image/jpeg"
+    return CheckedDocument(_document_name(storage.filename, content_type), content_type, data)
+
+
+def check_documents(storages) -> list[CheckedDocument]:
+    checked = [f for f in (check_document(s) for s in storages or []) if f is not None]
+    if len(checked) > DOCUMENTS_PER_UPLOAD:
+        raise UploadRefused(f"每次最多上传 {DOCUMENTS_PER_UPLOAD} 个材料", fields={"files": ["文件过多"]})
+    return checked
+
+
+def add_from_form(record, add, back: str):
+    """The 补充材料 view of any record (the caller has loaded it as the user may see it): the form
+    checked (CSRF), ``add(actor, record, files)`` run — it checks who may add and the files, and
+    refuses with a message — one commit, a flash, and back to the record's page."""
+    form = MaterialForm()
+    if not form.validate_on_submit():
+        abort(400)
+    count = add(acting_user(), record, request.files.getlist(form.files.name))
+    db.session.commit()
+    flash(f"已上传 {count} 个材料", "success")
+    return redirect(back)
+
+
+def download(kind: str, key: str, filename: str, content_type: str):
+    """A stored document as a response: 404 when the file is gone, a PDF as an attachment,
+    never kept by the browser (``no-store``). The caller has loaded and checked the row."""
+    try:
+        data = load(kind, key)
+    except FileNotFoundError:
+        abort(404)
+    response = send_file(BytesIO(data), mimetype=content_type, download_name=filename,
+                         as_attachment=content_type == "application/pdf")
+    response.headers["Cache-Control"] = "no-store"
+    return response

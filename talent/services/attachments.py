@@ -8,7 +8,6 @@ position), and files live outside ``static/`` under ``UPLOAD_DIR`` (default
 import io
 import re
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 
 from talent.core import uploads
@@ -24,15 +23,8 @@ class BadAttachment(Refused):
     status = 422
 
 
-@dataclass(frozen=True)
-class CheckedFile:
-    filename: str
-    content_type: str
-    data: bytes
-
-    @property
-    def size(self) -> int:
-        return len(self.data)
+# A checked file: name, type and bytes, as for application and claim material.
+CheckedFile = uploads.CheckedDocument
 
 
 def _reencoded(data: bytes, content_type: str, name: str) -> bytes:
