@@ -43,3 +43,16 @@ def test_every_declared_audit_object_is_a_table(app):
     # core's own subjects (the data keys) are no table; every feature's are
     assert set(features.audit_objects()) - set(BASE_OBJECT_LABELS) <= set(db.metadata.tables)
     assert "data_keys" in features.audit_objects()
+
+
+def test_every_pager_names_an_endpoint_that_exists(app):
+    """A pager is drawn only from the second page on, so a wrong endpoint in it is a 500 that no
+    one-page test sees (the delivery list's pager named ``notifications.deliveries``)."""
+    import pathlib
+    import re
+
+    templates = pathlib.Path(__file__).parents[2] / "templates"
+    named = {(path.name, m) for path in templates.rglob("*.html")
+             for m in re.findall(r"pager\(page, '([\w.]+)'", path.read_text())}
+    assert len(named) > 10
+    assert sorted(n for n in named if n[1] not in app.view_functions) == []

@@ -1,6 +1,6 @@
 """Contact details and channel choices, the admin's delivery pages, the notifications API and the
 create-user options."""
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from talent.auth.models import User
 from talent.auth.units import unit_named
@@ -87,6 +87,13 @@ def test_admin_reads_the_dead_letters_and_resends(client, auth, smtp):
     db.session.commit()
     page = client.get("/notifications/deliveries").get_data(as_text=True)
     assert "Connection refused" in page and "重新发送" in page
+    operations.notify([clerk], "督办单：1.2", kind="task_directive")
+    db.session.execute(update(Delivery).values(status="dead"))
+    db.session.commit()
+    paged = client.get("/notifications/deliveries?per_page=1")  # a pager: two dead letters
+    assert paged.status_code == 200 and "page=2" in paged.get_data(as_text=True)
+    db.session.execute(update(Delivery).where(Delivery.id != delivery.id).values(status="sent"))
+    db.session.commit()
     client.post(f"/notifications/deliveries/{delivery.id}/resend")
     db.session.expire_all()
     assert delivery.status == "queued"
