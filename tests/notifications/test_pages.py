@@ -13,6 +13,8 @@ from tests.factories import TalentFactory, UserFactory
 
 def test_own_settings_save_a_normalised_mobile_and_the_choices(client, auth):
     user = auth.login_as("unit", unit=unit_named("县住建局"))
+    # The account's own page is in the account menu of every page, not only behind the inbox.
+    assert 'href="/notifications/settings" id="my-contact"' in client.get("/").get_data(as_text=True)
     response = client.post("/notifications/settings", data={
         "phone": "＋86 138-7460 0001", "email": "zjj@example.org", "sms_directive": "1", "email_other": "1"},
         follow_redirects=True)
