@@ -18,7 +18,7 @@ from talent.core import timeutil
 
 GROUPS = {
     "service": "服务申请",
-    "card": "VIP卡、待遇与档案",
+    "card": "VIP卡、待遇、津贴补贴与档案",
     "directive": "督办",
     "overdue": "超期提醒",
     "reminder": "催报",
@@ -32,6 +32,8 @@ KIND_GROUPS = {
     "benefit_redeemed": "card",
     "correction": "card",
     "programmes": "card",
+    "allowance": "card",  # 津贴补贴: filed for them, returned, refused, paid, stopped
+    "card_application": "card",  # the VIP card applied for online
     "task_directive": "directive",
     "service_overdue": "overdue",
     "task_reminder": "reminder",

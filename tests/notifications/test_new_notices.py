@@ -54,3 +54,16 @@ def test_a_completed_request_invites_the_talent_to_rate_it(app):
     invites = [n for n in _notes(account) if n.kind == "rating_invite"]
     assert len(invites) == 1 and req.number in invites[0].title
     assert invites[0].link == f"/me/services/{req.id}"
+
+
+def test_allowance_and_card_application_notices_reach_the_talent_outside(app, smtp):
+    """Their claims and card applications are a talent's own business, like their requests: SMS
+    and e-mail by default (they fell in 其他通知, which a talent gets only in the inbox)."""
+    from talent.notifications.operations import notify_talent
+
+    talent = TalentFactory(email="claims@example.org")
+    UserFactory(role="talent", talent_id=talent.id)
+    notify_talent(talent.id, "您的人才津贴申请被退回修改", link="/me/allowances", kind="allowance")
+    notify_talent(talent.id, "您的VIP卡申请已通过", link="/me/card-application", kind="card_application")
+    mails = db.session.scalars(select(Delivery).where(Delivery.channel == "email")).all()
+    assert sorted(m.address for m in mails) == ["claims@example.org"] * 2
