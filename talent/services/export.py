@@ -55,12 +55,14 @@ def export_requests(user, query: services.RequestQuery, progress=None):
             if progress is not None and written[0] % 1000 == 0:
                 progress(written[0])
             talent = req.talent
+            # A reopened request keeps its last completion's date: shown only while it stands.
+            completed = req.status == "completed"
             yield [req.number, req.type.name, req.title, talent.name, talent.shown_id_number(reveal),
                    talent.phone, talent.employer, req.unit.name, req.status_label,
                    YES if req.priority else "", local(req.created_at), req.accept_due_on,
                    req.accepted_on, req.due_on, YES if req.is_overdue(today) else "",
-                   req.completed_on, _flag(req.on_time) if req.completed_on else "",
-                   req.handling_days, req.reopen_count, req.rating]
+                   req.completed_on if completed else None, _flag(req.on_time) if completed else "",
+                   req.handling_days if completed else None, req.reopen_count, req.rating]
 
     return write_xlsx("服务申请台账", HEADERS, rows(), WIDTHS), written[0]
 
