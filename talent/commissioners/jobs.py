@@ -24,6 +24,13 @@ def record_export(user, query: operations.LogQuery, rows: int, background: bool 
                  summary=f"导出服务日志 {rows} 条" + ("（后台导出）" if background else ""))
 
 
+def write(user, query: operations.LogQuery, progress=None, background: bool = False):
+    """The export written and audited: (file, download name)."""
+    output, rows = spreadsheet.export_logs(user, query, progress=progress)
+    record_export(user, query, rows, background)
+    return output, filename()
+
+
 def run_export(job, progress):
     """Runs in the worker, as the requester: the logs they may read now, audited as their export."""
     user = db.session.get(User, job.user_id)
@@ -32,10 +39,7 @@ def run_export(job, progress):
         raise PermissionError("requester may no longer export service logs")
     query = operations.LogQuery.from_args(MultiDict(job.params.get("args") or {}))
     progress(0, db.session.scalar(query.count(user)) or 0)
-    output, rows = spreadsheet.export_logs(user, query, progress=progress)
-    progress(rows, rows)
-    record_export(user, query, rows, background=True)
-    return output, filename()
+    return write(user, query, progress, background=True)
 
 
 jobs.register(KIND, "科技特派员服务日志导出", run_export)

@@ -5,7 +5,7 @@ from sqlalchemy.orm import selectinload
 from talent.auth.models import User
 from talent.commissioners import choices, operations
 from talent.commissioners.models import ServiceLog, ServiceTarget, Town
-from talent.core.spreadsheet import write_xlsx
+from talent.core.spreadsheet import Counted, write_xlsx
 from talent.core.timeutil import local
 from talent.extensions import db
 
@@ -35,13 +35,10 @@ def export_logs(user, query: operations.LogQuery, progress=None):
                           selectinload(ServiceLog.photos))
                  .execution_options(yield_per=1000))
 
-    written = [0]
+    logs = Counted(db.session.scalars(statement), progress)
 
     def rows():
-        for log in db.session.scalars(statement):
-            written[0] += 1
-            if progress is not None and written[0] % 1000 == 0:
-                progress(written[0])
+        for log in logs:
             yield [log.id, log.served_on, text(log.commissioner.name), log.commissioner.level_label,
                    text(log.target.name), towns.get(log.target_id, ""), log.kind_label,
                    text(log.content), float(log.hours or 0), log.trained_count,
@@ -49,7 +46,7 @@ def export_logs(user, query: operations.LogQuery, progress=None):
                    log.status_label, text(users.get(log.confirmed_by_id, "")),
                    local(log.confirmed_at), text(log.return_comment)]
 
-    return write_xlsx("服务日志", LOG_HEADERS, rows(), LOG_WIDTHS), written[0]
+    return write_xlsx("服务日志", LOG_HEADERS, rows(), LOG_WIDTHS), logs.count
 
 
 ASSESSMENT_HEADERS = ["序号", "姓名", "选派层级", "“三区”人才", "派出单位", "专业特长",

@@ -121,6 +121,33 @@ def write_xlsx(title: str, headers: list[str], rows: Iterable[list], widths: lis
     return output
 
 
+class Counted:
+    """The rows of an export as they are written: ``count`` so far, and ``progress(count)`` told
+    every thousand (a background export's progress bar)."""
+
+    EVERY = 1000
+
+    def __init__(self, items: Iterable, progress=None):
+        self.items, self.progress, self.count = items, progress, 0
+
+    def __iter__(self):
+        for item in self.items:
+            self.count += 1
+            if self.progress is not None and self.count % self.EVERY == 0:
+                self.progress(self.count)
+            yield item
+
+
+def xlsx_download(output, filename: str):
+    """A workbook (an open file or a path) as a download that no browser or proxy keeps: exports
+    hold personal data."""
+    from flask import send_file
+
+    response = send_file(output, mimetype=XLSX_MIMETYPE, as_attachment=True, download_name=filename)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _column_letter(index: int) -> str:
     from openpyxl.utils import get_column_letter
 

@@ -1,8 +1,9 @@
 """A job's page (progress bar, then the download), its JSON status for the bar, and the download:
 every route answers the requester only (another account's job is a 404)."""
-from flask import Blueprint, abort, render_template, send_file
+from flask import Blueprint, abort, redirect, render_template, url_for
 
 from talent.core.permissions import Permission, acting_user, require
+from talent.core.spreadsheet import xlsx_download
 from talent.core.timeutil import iso_utc, local
 from talent.extensions import db
 from talent.jobs import operations
@@ -10,7 +11,17 @@ from talent.jobs.models import Job
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+def export_now_or_later(actor, kind: str, params: dict, total: int, write):
+    """An export view's answer: more than ``EXPORT_SYNC_LIMIT`` rows become a job of ``kind``
+    (``params`` are what the worker needs to write it again) and the answer is its page; a
+    shorter list is written at once by ``write()`` → (file, download name), which audits it."""
+    job = operations.submit_if_long(actor, kind, params, total)
+    if job is not None:  # long work leaves the request: the worker writes it
+        return redirect(url_for("jobs.detail", job_id=job.id))
+    output, filename = write()
+    db.session.commit()
+    return xlsx_download(output, filename)
 
 
 def _own(job_id: int) -> Job:
@@ -41,6 +52,4 @@ def download(job_id: int):
     path = operations.path_of(job) if job.status == "done" and job.stored_name else None
     if path is None or not path.exists():
         abort(404)
-    response = send_file(path, mimetype=XLSX_MIMETYPE, as_attachment=True, download_name=job.filename)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return xlsx_download(path, job.filename)

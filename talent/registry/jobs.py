@@ -15,6 +15,14 @@ from talent.registry.operations import TalentQuery
 KIND = "registry.talents_export"
 
 
+def write(user, query: TalentQuery, reveal: bool, progress=None, background: bool = False):
+    """The export written and audited: (file, download name)."""
+    output, rows = spreadsheet.export_talents(query, reveal=reveal, progress=progress)
+    audit.record_export(user, "talents", "科技人才信息库" + ("（后台导出）" if background else ""),
+                        query.filters(), rows, reveal)
+    return output, f"科技人才信息库-{timeutil.file_stamp()}.xlsx"
+
+
 def run_export(job, progress):
     """Runs in the worker, as the requester: what they may see now (full ID numbers only if they
     still hold the right), audited as their export."""
@@ -24,10 +32,7 @@ def run_export(job, progress):
     reveal = bool(job.params.get("reveal")) and user.can(Permission.ID_NUMBERS_FULL)
     query = TalentQuery.from_args(MultiDict(job.params.get("args") or {}), by_id_number=reveal)
     progress(0, db.session.scalar(query.count()) or 0)
-    output, rows = spreadsheet.export_talents(query, reveal=reveal, progress=progress)
-    progress(rows, rows)
-    audit.record_export(user, "talents", "科技人才信息库（后台导出）", query.filters(), rows, reveal)
-    return output, f"科技人才信息库-{timeutil.file_stamp()}.xlsx"
+    return write(user, query, reveal, progress, background=True)
 
 
 jobs.register(KIND, "科技人才信息库导出", run_export)

@@ -7,7 +7,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from talent.core.spreadsheet import NumberText, SheetRows, iso, write_xlsx
+from talent.core.spreadsheet import Counted, NumberText, SheetRows, iso, write_xlsx
 from talent.core.timeutil import local
 from talent.extensions import db
 from talent.registry import choices
@@ -251,14 +251,6 @@ def export_talents(query: TalentQuery, reveal: bool, progress=None):
     export's progress bar)."""
     teams = dict(db.session.execute(select(Team.id, Team.name)).all())
     statement = query.select().execution_options(yield_per=1000)
-    talents = db.session.scalars(statement)
-    written = [0]
-
-    def rows():
-        for talent in talents:
-            written[0] += 1
-            if progress is not None and written[0] % 1000 == 0:
-                progress(written[0])
-            yield _export_row(talent, reveal, teams)
-
-    return write_xlsx("人才信息", EXPORT_HEADERS, rows(), EXPORT_WIDTHS), written[0]
+    talents = Counted(db.session.scalars(statement), progress)
+    rows = (_export_row(talent, reveal, teams) for talent in talents)
+    return write_xlsx("人才信息", EXPORT_HEADERS, rows, EXPORT_WIDTHS), talents.count

@@ -14,6 +14,7 @@ from talent.core.permissions import Permission, acting_user, require
 from talent.core.spreadsheet import XLSX_MIMETYPE, SpreadsheetError, read_xlsx
 from talent.extensions import db
 from talent.jobs import operations as jobs
+from talent.jobs.views import export_now_or_later
 from talent.registry import choices, operations, spreadsheet
 from talent.registry import jobs as talent_jobs
 from talent.registry.forms import CorrectionReplyForm, TalentForm, TeamForm
@@ -135,15 +136,9 @@ def talent_export():
     reveal = _reveal_ids()
     query = TalentQuery.from_args(request.args, by_id_number=reveal)
     total = db.session.scalar(query.count()) or 0
-    job = jobs.submit_if_long(acting_user(), talent_jobs.KIND, {"args": query.args(), "reveal": reveal},
-                              total)
-    if job is not None:  # long work leaves the request: the worker writes it
-        return redirect(url_for("jobs.detail", job_id=job.id))
-    output, rows = spreadsheet.export_talents(query, reveal=reveal)
-    audit.record_export(acting_user(), "talents", "科技人才信息库", query.filters(), rows, reveal)
-    db.session.commit()
-    return send_file(output, mimetype=XLSX_MIMETYPE, as_attachment=True,
-                     download_name=f"科技人才信息库-{_stamp()}.xlsx")
+    user = acting_user()
+    return export_now_or_later(user, talent_jobs.KIND, {"args": query.args(), "reveal": reveal}, total,
+                               lambda: talent_jobs.write(user, query, reveal))
 
 
 @bp.get("/talents/import/template.xlsx")

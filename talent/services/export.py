@@ -6,7 +6,7 @@ from werkzeug.datastructures import MultiDict
 from talent.auth.models import User
 from talent.core import audit, timeutil
 from talent.core.permissions import Permission
-from talent.core.spreadsheet import write_xlsx
+from talent.core.spreadsheet import Counted, write_xlsx
 from talent.core.timeutil import local
 from talent.extensions import db
 from talent.jobs import operations as jobs
@@ -47,13 +47,10 @@ def export_requests(user, query: services.RequestQuery, progress=None):
     today = timeutil.today()
     reveal = may_see_id_numbers(user)
     statement = services.with_related(query.select(user, today)).execution_options(yield_per=1000)
-    written = [0]
+    requests = Counted(db.session.scalars(statement), progress)
 
     def rows():
-        for req in db.session.scalars(statement):
-            written[0] += 1
-            if progress is not None and written[0] % 1000 == 0:
-                progress(written[0])
+        for req in requests:
             talent = req.talent
             # A reopened request keeps its last completion's date: shown only while it stands.
             completed = req.status == "completed"
@@ -64,7 +61,7 @@ def export_requests(user, query: services.RequestQuery, progress=None):
                    req.completed_on if completed else None, _flag(req.on_time) if completed else "",
                    req.handling_days if completed else None, req.reopen_count, req.rating]
 
-    return write_xlsx("服务申请台账", HEADERS, rows(), WIDTHS), written[0]
+    return write_xlsx("服务申请台账", HEADERS, rows(), WIDTHS), requests.count
 
 
 def record_export(user, query: services.RequestQuery, rows: int, background: bool = False) -> None:
@@ -76,6 +73,13 @@ def filename() -> str:
     return f"服务申请台账-{timeutil.file_stamp()}.xlsx"
 
 
+def write(user, query: services.RequestQuery, progress=None, background: bool = False):
+    """The 台账 written and audited: (file, download name)."""
+    output, rows = export_requests(user, query, progress=progress)
+    record_export(user, query, rows, background)
+    return output, filename()
+
+
 def run_export(job, progress):
     """Runs in the worker, as the requester: the requests they may see now (``visible_to``), ID
     numbers whole only if they still hold the right; audited as their export."""
@@ -84,10 +88,7 @@ def run_export(job, progress):
         raise PermissionError("requester may no longer export service requests")
     query = services.RequestQuery.from_args(MultiDict(job.params.get("args") or {}))
     progress(0, db.session.scalar(query.count(user, timeutil.today())) or 0)
-    output, rows = export_requests(user, query, progress=progress)
-    progress(rows, rows)
-    record_export(user, query, rows, background=True)
-    return output, filename()
+    return write(user, query, progress, background=True)
 
 
 jobs.register(KIND, "服务申请台账导出", run_export)

@@ -8,7 +8,7 @@ from talent.core import audit, features, timeutil
 from talent.core.permissions import Permission, acting_user, require
 from talent.core.spreadsheet import XLSX_MIMETYPE, write_xlsx
 from talent.extensions import db
-from talent.jobs import operations as jobs
+from talent.jobs.views import export_now_or_later
 from talent.registry.models import Talent
 from talent.services import attachments, export, workdays
 from talent.services import operations as services
@@ -93,15 +93,8 @@ def queue_export():
     user = acting_user()
     query = export.queue_query(user, request.args)
     total = db.session.scalar(query.count(user, timeutil.today())) or 0
-    job = jobs.submit_if_long(user, export.KIND, {"args": query.args()}, total)
-    if job is not None:  # long work leaves the request: the worker writes it
-        return redirect(url_for("jobs.detail", job_id=job.id))
-    output, rows = export.export_requests(user, query)
-    export.record_export(user, query, rows)
-    db.session.commit()
-    response = send_file(output, mimetype=XLSX_MIMETYPE, as_attachment=True, download_name=export.filename())
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return export_now_or_later(user, export.KIND, {"args": query.args()}, total,
+                               lambda: export.write(user, query))
 
 
 @bp.route("/new", methods=["GET", "POST"])

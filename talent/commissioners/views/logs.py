@@ -3,7 +3,7 @@
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from sqlalchemy.orm import selectinload
 
-from talent.commissioners import choices, operations, photos, spreadsheet
+from talent.commissioners import choices, operations, photos
 from talent.commissioners import jobs as log_jobs
 from talent.commissioners.forms import (
     ReturnForm,
@@ -19,7 +19,6 @@ from talent.commissioners.views.common import (
     bp,
     load_or_404,
     manager_page,
-    no_store,
     staff_page,
 )
 from talent.core import audit, features
@@ -27,9 +26,8 @@ from talent.core.errors import Refused
 from talent.core.forms import EmptyForm
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, require
-from talent.core.spreadsheet import XLSX_MIMETYPE
 from talent.extensions import db
-from talent.jobs import operations as jobs
+from talent.jobs.views import export_now_or_later
 
 
 # --- service logs -----------------------------------------------------------------------------------
@@ -60,14 +58,8 @@ def log_export():
     user = acting_user()
     query = operations.LogQuery.from_args(request.args)
     total = db.session.scalar(query.count(user)) or 0
-    job = jobs.submit_if_long(user, log_jobs.KIND, {"args": query.args()}, total)
-    if job is not None:  # long work leaves the request: the worker writes it
-        return redirect(url_for("jobs.detail", job_id=job.id))
-    output, rows = spreadsheet.export_logs(user, query)
-    log_jobs.record_export(user, query, rows)
-    db.session.commit()
-    return no_store(send_file(output, mimetype=XLSX_MIMETYPE, as_attachment=True,
-                               download_name=log_jobs.filename()))
+    return export_now_or_later(user, log_jobs.KIND, {"args": query.args()}, total,
+                               lambda: log_jobs.write(user, query))
 
 
 @bp.get("/logs/<int:log_id>")
