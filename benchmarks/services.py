@@ -195,20 +195,22 @@ def exports(path: Path) -> list[tuple[str, float, int]]:
     app = make_app(path)
     app.config["WTF_CSRF_ENABLED"] = False
     results = []
+    # Requests outside an app context of ours: inside one, they would share its ``g`` (and the
+    # signed-in user cached there).
+    zjj, org = app.test_client(), app.test_client()
+    for client, name in ((zjj, "bench_zjj"), (org, "bench_org")):
+        assert client.post("/login", data={"username": name, "password": PASSWORD}).status_code == 302
+    app.config["EXPORT_SYNC_LIMIT"] = 10_000_000
+    started = time.perf_counter()
+    response = zjj.get("/services/export.xlsx?status=")
+    seconds = time.perf_counter() - started
+    assert response.status_code == 200, response.status_code
+    rows = sum(1 for _ in load_workbook(BytesIO(response.data), read_only=True).active.iter_rows()) - 1
+    results.append(("(h) 住建局 台账, all states, in the request", seconds, rows))
+    app.config["EXPORT_SYNC_LIMIT"] = 10_000
+    started = time.perf_counter()
+    assert org.get("/services/export.xlsx?status=").status_code == 302
     with app.app_context():
-        zjj, org = app.test_client(), app.test_client()
-        for client, name in ((zjj, "bench_zjj"), (org, "bench_org")):
-            assert client.post("/login", data={"username": name, "password": PASSWORD}).status_code == 302
-        app.config["EXPORT_SYNC_LIMIT"] = 10_000_000
-        started = time.perf_counter()
-        response = zjj.get("/services/export.xlsx?status=")
-        seconds = time.perf_counter() - started
-        assert response.status_code == 200
-        rows = load_workbook(BytesIO(response.data), read_only=True).active.max_row - 1
-        results.append(("(h) 住建局 台账, all states, in the request", seconds, rows))
-        app.config["EXPORT_SYNC_LIMIT"] = 10_000
-        started = time.perf_counter()
-        assert org.get("/services/export.xlsx?status=").status_code == 302
         assert jobs.run_next() == {"done": 1}
         seconds = time.perf_counter() - started
         job = db.session.scalar(select(Job).order_by(Job.id.desc()))
