@@ -37,7 +37,8 @@ def load_plan(plan_id: int) -> TaskPlan | None:
     plan = db.session.scalar(select(TaskPlan).where(TaskPlan.id == plan_id).options(
         selectinload(TaskPlan.actions).selectinload(TaskAction.items).selectinload(
             TaskItem.unit_links).joinedload(TaskItemUnit.unit),
-        selectinload(TaskPlan.indicators), selectinload(TaskPlan.members).joinedload(TaskPlanMember.unit)))
+        selectinload(TaskPlan.indicators).selectinload(TaskIndicator.named_units),
+        selectinload(TaskPlan.members).joinedload(TaskPlanMember.unit)))
     if plan is not None:
         # Items' indicators are the plan's, grouped: one load instead of a second query of the same rows.
         by_item: dict[int, list[TaskIndicator]] = defaultdict(list)
