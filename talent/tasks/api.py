@@ -266,7 +266,7 @@ def indicator_value_create(task_indicator_id: int):
 
 
 @bp.post("/reports/<int:task_report_id>/review")
-@require(Permission.TASKS_REPORT)
+@require(Permission.TASKS_REVIEW)
 def report_review(task_report_id: int):
     """Confirm or return a report: 403 for the report's own submitter (four eyes) or a unit
     with no say on the item, 409 for a stale ``version``."""

@@ -50,6 +50,15 @@ def load_plan(plan_id: int) -> TaskPlan | None:
     return plan
 
 
+def office_reports_waiting(plan: TaskPlan) -> list[ProgressReport]:
+    """The office's own reports waiting for confirmation: what the 专班 leader may confirm."""
+    return list(db.session.scalars(
+        select(ProgressReport).join(ProgressReport.item).join(TaskItem.action)
+        .where(TaskAction.plan_id == plan.id, ProgressReport.unit_id == plan.office_unit_id,
+               ProgressReport.status == "submitted")
+        .order_by(ProgressReport.period, ProgressReport.id)))
+
+
 def items_query(plan_id: int | None = None, unit_id: int | None = None) -> Select:
     query = (select(TaskItem).join(TaskItem.action)
              .order_by(TaskAction.plan_id, TaskAction.position, TaskItem.position))
