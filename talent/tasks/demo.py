@@ -122,6 +122,8 @@ def _current(plan: TaskPlan, kgxj, admin, clerk, town, on: date, statistician=No
         reports += 1
     if months and statistician is not None:  # 县统计局 is named on the growth rates: its 快报 figure
         growth = next(i for i in copy.indicators if i.name == "全社会研发经费投入增长")
+        # the office's 参数: last year's figure as the base, so the growth rate can be computed
+        operations.update_settings(kgxj, copy, copy.tolerance, {growth.id: 5000.0}, on)
         operations.enter_value(statistician, growth, months[-1], 5650.0, note="统计快报（本年累计，万元）")
     operations.issue_directive(kgxj, items["2.1"], items["2.1"].lead_units[0],
                                "技术合同交易额、科技型中小企业入库数离目标差距较大，请说明原因并提出整改措施。",
