@@ -47,7 +47,8 @@ def _indicator_page(item: TaskItem, indicator: TaskIndicator | None):
         "named_unit_ids": [u.id for u in indicator.named_units]})
     named_now = {u.id for u in indicator.named_units} if named else set()
     form.named_unit_ids.choices = [(u.id, u.name) for u in db.session.scalars(
-        select(Unit).where(Unit.active.is_(True) | Unit.id.in_(named_now)).order_by(Unit.sort_order, Unit.id))]
+        select(Unit).where(Unit.active.is_(True) | Unit.id.in_(named_now))
+        .order_by(Unit.sort_order, Unit.id))]
     if form.validate_on_submit():
         values = {name: getattr(form, name).data for name in operations.INDICATOR_FIELDS}
         if indicator is None:
