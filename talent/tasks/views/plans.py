@@ -74,8 +74,9 @@ def missing(task_plan_id: int):
     period = request.args.get("period") or default
     if operations.check_period(plan, period) is not None:
         period = max(default, period_of(plan.starts_on))
+    # a closed plan is history: nobody owes it a report any more, and there is no 催报
     return render_template("tasks/missing.html", plan=plan, period=period,
-                           missing=operations.missing_reports(plan, period),
+                           missing=[] if plan.is_closed else operations.missing_reports(plan, period),
                            office=operations.is_office(acting_user(), plan))
 
 
