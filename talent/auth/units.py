@@ -32,6 +32,7 @@ UNITS = [
     ("县卫健局", "county"),
     ("县市场监管局", "county"),
     ("县住建局", "county"),
+    ("县统计局", "county"),  # reports the work plan's growth rates (named on those indicators)
     ("县科协", "county"),
     ("国家税务局双牌分局", "other"),
     ("人民银行双牌支行", "finance"),

@@ -59,6 +59,9 @@ class Permission(StrEnum):
     TASKS_REPORT = "tasks_report"  # report progress, confirm, reply to 督办 (own unit's items)
     TASKS_SUPERVISE = "tasks_supervise"  # the 专班 office (县科工信局): 督办, acceptance, settings
     TASKS_EXPORT = "tasks_export"  # the 调度 report (.docx/.xlsx)
+    # Confirm or return a progress report: lead units and the office (tasks.operations checks the
+    # item); the 专班 leader only the office's own reports (four eyes on the office).
+    TASKS_REVIEW = "tasks_review"
     # 科技特派员: rows are scoped by commissioners.operations.visible_to; a unit other than
     # 县科工信局 is refused (403) by the feature's own check.
     COMMISSIONERS_READ = "commissioners_read"  # API reads and photos: staff all, a commissioner own
@@ -106,6 +109,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.SERVICES_FIGURES,
             Permission.TASKS_READ,
             Permission.TASKS_REPORT,
+            Permission.TASKS_REVIEW,
             Permission.TASKS_EXPORT,
             Permission.COMMISSIONERS_READ,
             Permission.COMMISSIONERS_STAFF,
@@ -125,7 +129,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.UNIT: frozenset(
         {Permission.SIGNED_IN, Permission.TALENTS_READ, Permission.TALENTS_EXPORT,
          Permission.BENEFITS_REDEEM, Permission.SERVICE_REQUESTS, Permission.SERVICES_HANDLE,
-         Permission.SERVICES_FIGURES, Permission.TASKS_READ, Permission.TASKS_REPORT,
+         Permission.SERVICES_FIGURES, Permission.TASKS_READ, Permission.TASKS_REPORT, Permission.TASKS_REVIEW,
          Permission.TASKS_SUPERVISE, Permission.TASKS_EXPORT, Permission.COMMISSIONERS_READ,
          Permission.COMMISSIONERS_STAFF, Permission.COMMISSIONERS_MANAGE, Permission.SERVICE_LOGS_WRITE,
          Permission.ALLOWANCES, Permission.ALLOWANCES_LEDGER}
@@ -136,8 +140,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                             Permission.RECOMMENDATIONS_READ, Permission.SERVICE_REQUESTS,
                             Permission.CARD_APPLICATIONS, Permission.ALLOWANCES, Permission.ALLOWANCES_FILE}),
     # Read-only across the tracker (lights, reports, 督办, the 调度 view and its report); no
-    # report, confirmation or 督办 of their own.
-    Role.LEADER: frozenset({Permission.SIGNED_IN, Permission.TASKS_READ, Permission.TASKS_EXPORT}),
+    # report or 督办 of their own. One action: confirm or return a report the office itself
+    # submitted (TASKS_REVIEW; any other report is refused by the tasks feature).
+    Role.LEADER: frozenset({Permission.SIGNED_IN, Permission.TASKS_READ, Permission.TASKS_EXPORT,
+                            Permission.TASKS_REVIEW}),
     # An enterprise's or institution's HR account: its own staff only (rows scoped by the
     # applications feature's visible_to).
     Role.EMPLOYER: frozenset({Permission.SIGNED_IN, Permission.EMPLOYER_DESK, Permission.CARD_APPLICATIONS,

@@ -44,6 +44,7 @@ def indicator_body(indicator: TaskIndicator, judge: Evaluator) -> dict:
         "actual": figure.value, "level": figure.level, "actual_period": indicator.actual_period,
         "progress": verdict.progress, "light": verdict.light, "light_reason": verdict.reason,
         "aggregation": indicator.aggregation, "cumulative": indicator.cumulative, "year": judge.year,
+        "named_units": [u.name for u in indicator.named_units],
     }
 
 
@@ -245,7 +246,7 @@ def indicator_value_create(task_indicator_id: int):
         raise ApiError(422, "工作事项的指标随月度进度报送，请在该事项报送进度",
                        fields={"indicator": ["请在事项页报送进度"]})
     if not operations.value_units(user, indicator):
-        raise ApiError(403, "只有专班办公室（或该工作任务的牵头单位）可以填报该指标")
+        raise ApiError(403, "只有专班办公室、该工作任务的牵头单位或指标上指定的单位可以填报该指标")
     form = validated(IndicatorValueForm, json_body())
     unit = None
     if form.unit_id.data is not None:
@@ -265,7 +266,7 @@ def indicator_value_create(task_indicator_id: int):
 
 
 @bp.post("/reports/<int:task_report_id>/review")
-@require(Permission.TASKS_REPORT)
+@require(Permission.TASKS_REVIEW)
 def report_review(task_report_id: int):
     """Confirm or return a report: 403 for the report's own submitter (four eyes) or a unit
     with no say on the item, 409 for a stale ``version``."""

@@ -4,9 +4,10 @@
   period is over it is closed with a final evaluation, its items done or missed.
 - A current plan for this year, copied from it (named as such, deadlines within the year), with
   reports for the months so far: the office's own figures, a 乡镇's part of 4.1, one waiting for
-  confirmation, one returned, and a 督办单.
+  confirmation, one returned, a 督办单, and 县统计局's figure of a growth rate.
+- Accounts ``lyj`` (县林业局), ``lbz`` (泷泊镇), ``tjj`` (县统计局) and the convener ``zxz`` (leader).
 """
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -63,7 +64,19 @@ FINAL_EVALUATION = (
 )
 
 
-def _current(plan: TaskPlan, kgxj, admin, clerk, town, on: date) -> int:
+def _filed_in_time(report, period: str) -> None:
+    """A demo report arrives on the 3rd of the following month (09:00 in 双牌), not at load time,
+    so the 按时报送 ranking reads as the units' habits would make it."""
+    year, month = int(period[:4]), int(period[5:])
+    arrived = datetime(year + (month == 12), month % 12 + 1, 3, 1, 0)  # UTC
+    report.submitted_at = min(arrived, timeutil.utcnow())
+
+
+# Items whose lead unit files last month's report too (1.3 and 2.3 stay unreported: red lights).
+LAST_MONTH_ONLY = ("1.1", "1.2", "2.2", "3.1", "4.2", "4.3")
+
+
+def _current(plan: TaskPlan, kgxj, admin, clerk, town, on: date, statistician=None) -> int:
     """This year's plan, copied from the seed plan, with the months so far."""
     year = on.year
     copy = operations.copy_plan(kgxj, plan, f"{seed_plan.PLAN_NAME}（{year}年）", year,
@@ -81,6 +94,7 @@ def _current(plan: TaskPlan, kgxj, admin, clerk, town, on: date) -> int:
             report = operations.submit_report(admin, item, unit, period,
                                               f"{unit.name}{period}推进{item.title}。",
                                               _values(item, share * 0.9))
+            _filed_in_time(report, period)
             if period != months[-1]:
                 operations.review_report(kgxj, report, True)  # the last month waits for confirmation
             reports += 1
@@ -88,14 +102,29 @@ def _current(plan: TaskPlan, kgxj, admin, clerk, town, on: date) -> int:
         report = operations.submit_report(clerk, items["4.1"], town, period,
                                           f"{town.name}{period}走访辖区企业，挖掘科技人才。",
                                           {talent_finding.id: float(min(n // 4, 2))})
+        _filed_in_time(report, period)
         if period != months[-1]:
             operations.review_report(kgxj, report, True)
+        reports += 1
+    for code in LAST_MONTH_ONLY if months else ():
+        item = items[code]
+        unit = item.lead_units[0]
+        report = operations.submit_report(admin, item, unit, months[-1],
+                                          f"{unit.name}{months[-1]}推进{item.title}。",
+                                          _values(item, len(months) / 12 * 0.85))
+        _filed_in_time(report, months[-1])
+        operations.review_report(kgxj, report, True)
         reports += 1
     if months:
         returned = operations.submit_report(admin, items["3.2"], items["3.2"].responsible_units[0],
                                             months[-1], "开展星创天地申报辅导。", _values(items["3.2"], 0.3))
         operations.review_report(kgxj, returned, False, "请补充众创空间申报进展和佐证材料")
         reports += 1
+    if months and statistician is not None:  # 县统计局 is named on the growth rates: its 快报 figure
+        growth = next(i for i in copy.indicators if i.name == "全社会研发经费投入增长")
+        # the office's 参数: last year's figure as the base, so the growth rate can be computed
+        operations.update_settings(kgxj, copy, copy.tolerance, {growth.id: 5000.0}, on)
+        operations.enter_value(statistician, growth, months[-1], 5650.0, note="统计快报（本年累计，万元）")
     operations.issue_directive(kgxj, items["2.1"], items["2.1"].lead_units[0],
                                "技术合同交易额、科技型中小企业入库数离目标差距较大，请说明原因并提出整改措施。",
                                on + timedelta(days=7))
@@ -116,10 +145,16 @@ def load(ctx: DemoContext) -> dict:
     town = accounts.unit_by_name("泷泊镇")
     lbz = accounts.create_user(admin, "lbz", "Demo2026!", "unit", unit_id=town.id,
                                display_name="泷泊镇 欧阳秀英", is_demo=True)
-    ctx.accounts.update({"lyj": lyj, "lbz": lbz})
+    statistics = accounts.unit_by_name("县统计局")
+    tjj = accounts.create_user(admin, "tjj", "Demo2026!", "unit", unit_id=statistics.id,
+                               display_name="统计局 蒋文华", is_demo=True)
+    # The 专班 convener: reads everything, confirms the office's own reports.
+    zxz = accounts.create_user(admin, "zxz", "Demo2026!", "leader", display_name="专班召集人 周卫东",
+                               is_demo=True)
+    ctx.accounts.update({"lyj": lyj, "lbz": lbz, "tjj": tjj, "zxz": zxz})
     reports = _history(plan, admin, kgxj, lyj, forestry) if on >= date(2024, 1, 1) else 0
     operations.refresh_lights(plan, on)
     if on > plan.ends_on:
         operations.close_plan(kgxj, plan, FINAL_EVALUATION, on=on)
-        reports += _current(plan, kgxj, admin, lbz, town, on)
+        reports += _current(plan, kgxj, admin, lbz, town, on, tjj)
     return {"reports": reports}

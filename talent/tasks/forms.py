@@ -171,3 +171,5 @@ class IndicatorForm(BaseForm):
         Optional(), NumberRange(min=0, max=1e12, message="应为不小于0的数")])
     baseline_value = FloatField("基数（增长目标）", validators=[
         Optional(), NumberRange(min=0.000001, message="基数应大于0")])
+    # goal and 工作任务 indicators only: units that report it besides the office and lead units
+    named_unit_ids = UnitsField("另行指定的报送单位", coerce=int)

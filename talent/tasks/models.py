@@ -25,6 +25,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from talent.auth.models import Unit
 from talent.core.timeutil import utcnow
 from talent.extensions import db
+from talent.tasks.directive_models import (  # noqa: F401 (the 督办 models live in their own module)
+    DIRECTIVE_GRADES,
+    DIRECTIVE_STATUSES,
+    NEXT_GRADE,
+    Directive,
+    DirectiveCounter,
+)
 
 ITEM_STATUSES = {"not_started": "未启动", "in_progress": "推进中", "done": "已完成"}
 LIGHTS = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "done": "已完成"}
@@ -36,10 +43,6 @@ COMPARISONS = {"at_least": "≥", "about": "≈"}
 SOURCES = {"reported": "单位填报", "computed": "系统数据"}
 SCOPES = {"goal": "总体目标", "action": "工作任务", "item": "工作事项"}
 REPORT_STATUSES = {"submitted": "待确认", "confirmed": "已确认", "returned": "已退回"}
-DIRECTIVE_STATUSES = {"open": "待回复", "replied": "已回复", "closed": "已办结"}
-# 三色督办: 蓝 a reminder before a deadline, 黄 behind 序时进度, 红 overdue; a late reply escalates.
-DIRECTIVE_GRADES = {"blue": "蓝色督办（提醒）", "yellow": "黄色督办（滞后）", "red": "红色督办（逾期）"}
-NEXT_GRADE = {"blue": "yellow", "yellow": "red", "red": "red"}
 UNIT_ROLES = {"lead": "牵头单位", "responsible": "责任单位"}
 PLAN_STATUSES = {"active": "实施中", "closed": "已结束"}
 # A closed plan's items carry a final outcome instead of a live light.
@@ -269,6 +272,10 @@ class TaskIndicator(db.Model):
     plan: Mapped[TaskPlan] = relationship(back_populates="indicators")
     item: Mapped[TaskItem | None] = relationship(back_populates="indicators")
     action: Mapped[TaskAction | None] = relationship()
+    # Units the office names as reporters of a goal or 工作任务 indicator besides itself and the
+    # lead units (县统计局 for the growth rates); their figure counts as an official one.
+    named_units: Mapped[list[Unit]] = relationship(
+        secondary="task_indicator_units", order_by="Unit.sort_order, Unit.id")
 
     @property
     def aggregation_label(self) -> str:
@@ -283,6 +290,16 @@ class TaskIndicator(db.Model):
         if self.target is None:
             return "（监测，无量化目标）"
         return f"{COMPARISONS[self.comparison]} {_number(self.target)} {self.measure}"
+
+
+class TaskIndicatorUnit(db.Model):
+    """A unit named on a goal or 工作任务 indicator as one that may report it."""
+
+    __tablename__ = "task_indicator_units"
+
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("task_indicators.id", ondelete="CASCADE"),
+                                              primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True, index=True)
 
 
 def _number(value: float) -> str:
@@ -403,60 +420,3 @@ class LightChange(db.Model):
     previous: Mapped[str | None] = mapped_column(String(10))
     reason: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class DirectiveCounter(db.Model):
-    """The last 督办〔YYYY〕N号 number handed out per year; incremented atomically."""
-
-    __tablename__ = "task_directive_counters"
-
-    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    last: Mapped[int] = mapped_column(default=0)
-
-
-class Directive(db.Model):
-    """A 督办单 (督办〔2026〕3号): the office asks a lead or responsible unit of an item for
-    something by a date, graded blue/yellow/red; the unit 签收 (acknowledges) within one working
-    day, then replies; a reply that is late escalates the grade once."""
-
-    __tablename__ = "task_directives"
-    __table_args__ = (_in("status", DIRECTIVE_STATUSES), _in("grade", DIRECTIVE_GRADES))
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("task_items.id", ondelete="CASCADE"), index=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
-    number: Mapped[str | None] = mapped_column(String(30), unique=True)
-    grade: Mapped[str] = mapped_column(String(10), default="yellow", server_default="yellow")
-    responsible_person: Mapped[str] = mapped_column(String(40), default="", server_default="")
-    request: Mapped[str] = mapped_column(Text)
-    reply_by: Mapped[date] = mapped_column(Date)
-    acknowledge_by: Mapped[date | None] = mapped_column(Date)
-    acknowledged_at: Mapped[datetime | None] = mapped_column()
-    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    escalated_on: Mapped[date | None] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(10), default="open")
-    reply: Mapped[str] = mapped_column(Text, default="")
-    replied_at: Mapped[datetime | None] = mapped_column()
-    replied_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    item: Mapped[TaskItem] = relationship()
-    unit: Mapped[Unit] = relationship()
-
-    @property
-    def status_label(self) -> str:
-        return DIRECTIVE_STATUSES[self.status]
-
-    @property
-    def grade_label(self) -> str:
-        return DIRECTIVE_GRADES[self.grade]
-
-    def overdue(self, on: date) -> bool:
-        """Unanswered by the reply date."""
-        return self.status == "open" and on > self.reply_by
-
-    def unacknowledged_late(self, on: date) -> bool:
-        """Not 签收 within one working day of issue."""
-        return (self.status == "open" and self.acknowledged_at is None
-                and self.acknowledge_by is not None and on > self.acknowledge_by)

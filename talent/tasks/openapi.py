@@ -32,6 +32,8 @@ def openapi() -> tuple[dict, dict]:
             "actual_period": {"type": "string", "nullable": True}, "progress": NULLABLE_NUMBER,
             "light": light, "light_reason": {"type": "string"},
             "aggregation": enum(AGGREGATIONS), "cumulative": {"type": "boolean"},
+            "named_units": {"type": "array", "items": {"type": "string"},
+                            "description": "另行指定可报送该指标的单位（如增长率由县统计局报送）"},
             "year": {"type": "integer", "description": "计算口径年度（系统数据指标按年计算）"}}},
         "Contribution": {"type": "object", "properties": {
             "unit": {"type": "string"}, "unit_id": {"type": "integer"}, "value": {"type": "number"},
@@ -119,14 +121,16 @@ def openapi() -> tuple[dict, dict]:
                     "type": "array", "items": {"$ref": "#/components/schemas/Contribution"}}}}]}),
                 **ERRORS}}},
         "/api/v1/indicators/{task_indicator_id}/values": {"parameters": [indicator_id], "post": {
-            "summary": "填报总体目标或工作任务指标（专班办公室；工作任务的牵头单位；其他 403）",
+            "summary": ("填报总体目标或工作任务指标（专班办公室；工作任务的牵头单位；指标上指定的单位；"
+                        "其他 403）"),
             "requestBody": json_content({"type": "object", "required": ["period", "value"], "properties": {
                 "period": {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$"},
                 "value": {"type": "number"}, "unit_id": {"type": "integer", "description": "代填单位"},
                 "note": {"type": "string", "maxLength": 500}}}),
             "responses": {"201": json_content({"$ref": "#/components/schemas/Indicator"}), **ERRORS}}},
         "/api/v1/reports/{task_report_id}/review": {"parameters": [path_id("task_report_id")], "post": {
-            "summary": "确认或退回进度报告（四眼原则：报送人本人 403；版本过期 409）",
+            "summary": ("确认或退回进度报告（四眼原则：报送人本人 403；专班办公室自己的报告由办公室其他人员"
+                        "或专班召集人确认；版本过期 409）"),
             "requestBody": json_content({"type": "object", "required": ["decision", "version"],
                                          "properties": {
                 "decision": {"type": "string", "enum": ["confirm", "return"]},

@@ -168,24 +168,30 @@ ITEMS = [
 BASELINE_YEAR = PLAN_YEAR - 1  # growth targets compare with the year before the plan's
 
 
-def _ind(name, measure, target, comparison="at_least", *, metric=None, level="", aggregation="single"):
+def _ind(name, measure, target, comparison="at_least", *, metric=None, level="", aggregation="single",
+         named=()):
     """An indicator of the text. ``aggregation``: ``sum`` where each unit brings its own part of
     the count (enterprises it registers, talents it finds), ``single`` where the figure is one
     county statistic or one facility that the lead unit or the office reports. A computed
-    target counts from the plan's start (cumulative); a rate or a monitored yearly count does not."""
+    target counts from the plan's start (cumulative); a rate or a monitored yearly count does not.
+    ``named``: units that may report it besides the office (and lead units)."""
     return {"name": name, "measure": measure, "target": target, "comparison": comparison,
             "source": "computed" if metric else "reported", "metric_key": metric,
             "level_measure": level, "baseline_year": BASELINE_YEAR if level else None,
-            "aggregation": aggregation, "cumulative": target is not None and measure != "%"}
+            "aggregation": aggregation, "cumulative": target is not None and measure != "%",
+            "named_units": list(named)}
 
 
 # 一、总体目标: county-wide; the growth ones carry a baseline (the value of 2022, entered by the
 # office — the text names no figure) and are reported as the year's level in ``level``.
+# The growth rates are county statistics: 县统计局 reports them (as the office may).
+STATISTICS = ("县统计局",)
+
 GOAL_INDICATORS = [
-    _ind("全社会研发经费投入增长", "%", 13, level="万元"),
-    _ind("技术合同交易成交额增长", "%", 15, level="万元"),
+    _ind("全社会研发经费投入增长", "%", 13, level="万元", named=STATISTICS),
+    _ind("技术合同交易成交额增长", "%", 15, level="万元", named=STATISTICS),
     _ind("新增高价值发明专利", "件", 4),
-    _ind("高新技术产业增加值增长", "%", 15, "about", level="亿元"),
+    _ind("高新技术产业增加值增长", "%", 15, "about", level="亿元", named=STATISTICS),
 ]
 
 # 二、工作任务: targets named in the action paragraphs, by action numeral.

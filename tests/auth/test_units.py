@@ -25,11 +25,11 @@ def test_admin_manages_units_through_the_api(client, api_token):
     listing = client.get("/api/v1/units?per_page=100", headers=headers).get_json()
     assert "泷泊镇" in [u["name"] for u in listing["items"]]
     created = client.post("/api/v1/units", headers=headers,
-                          json={"name": "县统计局", "kind": "county", "sort_order": 18})
+                          json={"name": "县审计局", "kind": "county", "sort_order": 18})
     assert created.status_code == 201
     body = created.get_json()
-    assert (body["name"], body["active"], body["version"]) == ("县统计局", True, 1)
-    assert client.post("/api/v1/units", headers=headers, json={"name": "县统计局", "kind": "county"}
+    assert (body["name"], body["active"], body["version"]) == ("县审计局", True, 1)
+    assert client.post("/api/v1/units", headers=headers, json={"name": "县审计局", "kind": "county"}
                        ).status_code == 409
     assert client.post("/api/v1/units", headers=headers, json={"name": "x", "kind": "village"}
                        ).status_code == 422
@@ -64,5 +64,5 @@ def test_unit_pages_edit_and_retire_with_audit_trail(client, auth):
     stale = client.post(f"/admin/units/{unit.id}/edit", follow_redirects=True, data={
         "name": "科协", "kind": "county", "version": "1"})
     assert "请刷新" in stale.get_data(as_text=True) or "已被" in stale.get_data(as_text=True)
-    created = client.post("/admin/units", data={"name": "县统计局", "kind": "county", "active": "y"})
-    assert created.status_code == 302 and _unit("县统计局").active
+    created = client.post("/admin/units", data={"name": "县审计局", "kind": "county", "active": "y"})
+    assert created.status_code == 302 and _unit("县审计局").active

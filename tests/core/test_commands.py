@@ -16,7 +16,7 @@ def test_demo_loads_once_with_an_account_per_role(runner):
     assert first.exit_code == 0, first.output
     assert db.session.scalar(select(func.count(Talent.id))) == 12
     roles = set(db.session.scalars(select(User.role)))
-    assert roles == {"admin", "org", "unit", "commissioner", "talent", "employer"}
+    assert roles == {"admin", "org", "unit", "commissioner", "talent", "employer", "leader"}
     assert "跳过" in runner.invoke(args=["demo"]).output
     assert db.session.scalar(select(func.count(Talent.id))) == 12
 

@@ -13,9 +13,11 @@ def route_ids(user, role, ids):
     own = user.unit_id if user is not None and user.unit_id else None
     if role == "org":
         own = db.session.scalar(select(Unit.id).where(Unit.name == "县委组织部"))
-    # A responsible unit's report: both lead units (县委组织部, 县科工信局) may review it.
+    # A responsible unit's report: both lead units (县委组织部, 县科工信局) may review it. For the
+    # 专班 leader, the office's own report (the one kind they confirm).
     education = db.session.scalar(select(Unit).where(Unit.name == "县教育局"))
-    report = ProgressReport(item_id=item.id, unit_id=education.id, period="2023-05", narrative="进展")
+    reporter = kgxj if role == "leader" else education
+    report = ProgressReport(item_id=item.id, unit_id=reporter.id, period="2023-05", narrative="进展")
     directive = Directive(item_id=item.id, unit_id=own or kgxj.id, request="请说明进度",
                           reply_by=item.deadline)
     db.session.add_all([report, directive])

@@ -36,3 +36,7 @@ def test_demo_closes_the_2023_plan_and_runs_this_years(app, frozen, day):
     if months_so_far:
         judge = operations.evaluator(operations.load_plan(current.id))
         assert judge.item(next(i for i in current.items if i.code == "2.1")).light != "red"
+        growth = next(i for i in current.indicators if i.name == "全社会研发经费投入增长")
+        assert growth.actual == 5650.0  # 县统计局, named on the growth rates, reported it
+        office = next(d for d in operations.reporting_discipline(current, day) if d.unit.name == "县科工信局")
+        assert office.on_time > 0 and office.late == 0  # demo reports arrive by the 5th, not at load time

@@ -101,6 +101,8 @@ def test_closing_gives_final_outcomes_and_drops_the_plan_from_current_work(
     # history stays readable: the 调度 view and its exports of a closed plan
     for path in ("dashboard", "dashboard.json", "report.docx", "report.xlsx", "missing"):
         assert client.get(f"/tasks/plans/{plan.id}/{path}").status_code == 200, path
+    missing = client.get(f"/tasks/plans/{plan.id}/missing").get_data(as_text=True)
+    assert 'id="plan-closed"' in missing and "/remind" not in missing and 'id="missing-list"' not in missing
     item_page = client.get(f"/tasks/items/{items['3.2'].id}").get_data(as_text=True)
     assert 'data-light="done"' in item_page and "方案已结束" in item_page
 

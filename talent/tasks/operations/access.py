@@ -49,6 +49,12 @@ def is_office(user, plan: TaskPlan) -> bool:
                               and user.unit_id == plan.office_unit_id)
 
 
+def is_convener(user) -> bool:
+    """The 专班 leader (召集人/副召集人): read-only, except that they confirm or return the
+    office's own reports (four eyes on the office)."""
+    return user is not None and user.role == "leader"
+
+
 def is_lead(user, item: TaskItem) -> bool:
     return is_admin(user) or item.unit_role(_unit_id(user)) == "lead"
 

@@ -39,8 +39,9 @@ class Contribution:
 
 
 def official_unit_ids(indicator: TaskIndicator) -> set[int]:
-    """Units whose figure is the official one of a ``single`` indicator."""
-    ids = {indicator.plan.office_unit_id}
+    """Units whose figure is the official one of a ``single`` indicator: the office, the lead
+    units (of the item, or of a 工作任务's items) and the units named on the indicator."""
+    ids = {indicator.plan.office_unit_id} | {u.id for u in indicator.named_units}
     if indicator.item is not None:
         ids |= {u.id for u in indicator.item.lead_units}
     elif indicator.action is not None:
@@ -135,14 +136,16 @@ def record_figure(indicator: TaskIndicator, unit_id: int, period: str, value: fl
 
 
 def value_units(user, indicator: TaskIndicator) -> list[Unit]:
-    """Units this user may enter a goal or 工作任务 figure for: the office for any member unit of
-    the plan (and itself); a lead unit of the 工作任务's items for itself; the admin for any."""
+    """Units this user may enter a goal or 工作任务 figure for: the office (and the admin) for
+    itself, any member unit of the plan and any unit named on the indicator; a unit named on the
+    indicator, or a lead unit of the 工作任务's items, for itself only."""
     plan = indicator.plan
     members = [plan.office_unit] + [u for u in plan.member_units if u.id != plan.office_unit_id]
+    members += [u for u in indicator.named_units if u not in members]
     if is_admin(user) or is_office(user, plan):
         return members
     unit = acting_unit(user)
-    if unit is not None and indicator.scope == "action" and unit.id in official_unit_ids(indicator):
+    if unit is not None and unit.id in official_unit_ids(indicator):
         return [unit]
     return []
 

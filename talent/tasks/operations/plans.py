@@ -4,6 +4,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from talent.auth.models import Unit
 from talent.core import audit
 from talent.extensions import db
 from talent.tasks.models import (
@@ -15,6 +16,7 @@ from talent.tasks.models import (
     TaskPlanMember,
 )
 from talent.tasks.operations.access import TaskRefused, require_office
+from talent.tasks.operations.figures import refresh_actual
 from talent.tasks.operations.lighting import refresh_lights
 
 
@@ -61,12 +63,24 @@ def update_item(actor, item: TaskItem, values: Mapping, lead_ids: list[int],
 INDICATOR_FIELDS = ("name", "measure", "comparison", "target", "baseline_value")
 
 
-def update_indicator(actor, indicator: TaskIndicator, values: Mapping, on: date | None = None) -> dict:
+def update_indicator(actor, indicator: TaskIndicator, values: Mapping, on: date | None = None,
+                     named_unit_ids: list[int] | None = None) -> dict:
+    """The office edits an indicator; on a goal or 工作任务 indicator it may also name the units
+    that report it besides itself and the lead units (``named_unit_ids``; None leaves them)."""
     require_office(actor, indicator.plan)
     values = {k: values[k] for k in INDICATOR_FIELDS if k in values}
     if not indicator.is_growth:
         values.pop("baseline_value", None)
     changes = audit.apply_changes(indicator, values)
+    if named_unit_ids is not None and indicator.scope != "item":
+        before = [u.name for u in indicator.named_units]
+        wanted = set(named_unit_ids)
+        if wanted != {u.id for u in indicator.named_units}:
+            indicator.named_units = list(db.session.scalars(select(Unit).where(Unit.id.in_(wanted))))
+            db.session.flush()
+            db.session.expire(indicator, ["named_units"])
+            changes["named_units"] = [before, [u.name for u in indicator.named_units]]
+            refresh_actual(indicator)  # a named unit's figure may now be (or no longer be) the official one
     db.session.flush()
     if changes:
         audit.record(actor, "update", indicator.item or indicator.plan,
@@ -167,6 +181,7 @@ def copy_plan(actor, plan: TaskPlan, name: str, year: int, starts_on: date | Non
             level_measure=indicator.level_measure, source=indicator.source,
             metric_key=indicator.metric_key, aggregation=indicator.aggregation,
             cumulative=indicator.cumulative,
+            named_units=list(indicator.named_units),
             deadline=(proposed_deadline(plan, indicator.deadline, starts_on, ends_on)
                       if indicator.deadline else None)))
     db.session.flush()

@@ -37,7 +37,8 @@ def load_plan(plan_id: int) -> TaskPlan | None:
     plan = db.session.scalar(select(TaskPlan).where(TaskPlan.id == plan_id).options(
         selectinload(TaskPlan.actions).selectinload(TaskAction.items).selectinload(
             TaskItem.unit_links).joinedload(TaskItemUnit.unit),
-        selectinload(TaskPlan.indicators), selectinload(TaskPlan.members).joinedload(TaskPlanMember.unit)))
+        selectinload(TaskPlan.indicators).selectinload(TaskIndicator.named_units),
+        selectinload(TaskPlan.members).joinedload(TaskPlanMember.unit)))
     if plan is not None:
         # Items' indicators are the plan's, grouped: one load instead of a second query of the same rows.
         by_item: dict[int, list[TaskIndicator]] = defaultdict(list)
@@ -47,6 +48,15 @@ def load_plan(plan_id: int) -> TaskPlan | None:
         for item in plan.items:
             set_committed_value(item, "indicators", by_item.get(item.id, []))
     return plan
+
+
+def office_reports_waiting(plan: TaskPlan) -> list[ProgressReport]:
+    """The office's own reports waiting for confirmation: what the 专班 leader may confirm."""
+    return list(db.session.scalars(
+        select(ProgressReport).join(ProgressReport.item).join(TaskItem.action)
+        .where(TaskAction.plan_id == plan.id, ProgressReport.unit_id == plan.office_unit_id,
+               ProgressReport.status == "submitted")
+        .order_by(ProgressReport.period, ProgressReport.id)))
 
 
 def items_query(plan_id: int | None = None, unit_id: int | None = None) -> Select:

@@ -22,6 +22,7 @@ from talent.tasks.operations.access import (
     NotYourItem,
     TaskRefused,
     is_admin,
+    is_convener,
     is_lead,
     is_office,
     reporting_units,
@@ -117,13 +118,18 @@ def reviewer_refusal(actor, report: ProgressReport) -> str | None:
 
     Nobody reviews a report they submitted. A responsible unit's report is reviewed by a lead unit
     (or the office); a lead unit's own report by the 专班 office; the office's own report by
-    another office account (or the admin).
+    another office account, the 专班 召集人/副召集人 (``leader``) or the admin. The leader
+    reviews nothing else.
     """
     item = report.item
     if actor is not None and report.submitted_by_id == actor.id:
         return "不能确认或退回自己报送的报告（四眼原则），请由其他人员审核"
     if is_admin(actor):
         return None
+    if is_convener(actor):
+        if report.unit_id == item.plan.office_unit_id:
+            return None
+        return "专班召集人只确认或退回专班办公室自己报送的报告，其他单位的报告由牵头单位或专班办公室审核"
     office = is_office(actor, item.plan)
     if item.unit_role(report.unit_id) == "lead":
         if not office:
@@ -141,7 +147,7 @@ def may_review(actor, report: ProgressReport) -> bool:
 def require_reviewer(actor, report: ProgressReport) -> None:
     """Load → check: a user with no say on the item is a 403 without detail; one who has a say
     but is barred by the four-eyes rule gets the reason (still 403)."""
-    if not (is_lead(actor, report.item) or is_office(actor, report.item.plan)):
+    if not (is_lead(actor, report.item) or is_office(actor, report.item.plan) or is_convener(actor)):
         raise NotYourItem()
     refusal = reviewer_refusal(actor, report)
     if refusal:

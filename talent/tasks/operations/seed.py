@@ -77,7 +77,10 @@ def seed_work_plan() -> int:
         nonlocal position
         for spec in specs:
             position += 1
-            db.session.add(TaskIndicator(plan_id=plan.id, position=position, **where, **spec))
+            spec = dict(spec)
+            named = [_unit(name, units) for name in spec.pop("named_units", [])]
+            db.session.add(TaskIndicator(plan_id=plan.id, position=position, named_units=named,
+                                         **where, **spec))
 
     add_indicators(seed_plan.GOAL_INDICATORS, scope="goal", deadline=seed_plan.GOALS_BY)
     by_code = {}

@@ -42,18 +42,26 @@ def item_edit(task_item_id: int):
 
 
 def _indicator_page(item: TaskItem, indicator: TaskIndicator | None):
-    form = IndicatorForm(obj=indicator)
+    named = indicator is not None and indicator.scope != "item"  # goal and 工作任务 indicators
+    form = IndicatorForm(obj=indicator, data=None if request.method == "POST" or not named else {
+        "named_unit_ids": [u.id for u in indicator.named_units]})
+    named_now = {u.id for u in indicator.named_units} if named else set()
+    form.named_unit_ids.choices = [(u.id, u.name) for u in db.session.scalars(
+        select(Unit).where(Unit.active.is_(True) | Unit.id.in_(named_now))
+        .order_by(Unit.sort_order, Unit.id))]
     if form.validate_on_submit():
         values = {name: getattr(form, name).data for name in operations.INDICATOR_FIELDS}
         if indicator is None:
             operations.add_indicator(acting_user(), item, values)
         else:
-            operations.update_indicator(acting_user(), indicator, values)
+            operations.update_indicator(acting_user(), indicator, values,
+                                        named_unit_ids=form.named_unit_ids.data or [] if named else None)
         db.session.commit()
         flash("指标已保存", "success")
         return redirect(url_for(".item_detail", task_item_id=item.id) if item else
                         url_for(".plan_detail", task_plan_id=indicator.plan_id))
-    return render_template("tasks/indicator_form.html", item=item, indicator=indicator, form=form)
+    return render_template("tasks/indicator_form.html", item=item, indicator=indicator, form=form,
+                           named=named)
 
 
 @bp.route("/items/<int:task_item_id>/indicators/new", methods=["GET", "POST"])

@@ -36,6 +36,7 @@ def item_detail(task_item_id: int):
         directives=operations.directives_of(item), today=timeutil.today(),
         can_report=bool(operations.reporting_units(user, item)),
         lead=operations.is_lead(user, item), office=operations.is_office(user, plan),
+        convener=operations.is_convener(user),
         my_unit=operations.acting_unit(user), review_form=ReviewForm(), completion_form=CompletionForm(),
         accept_form=AcceptForm(), directive_form=directive_form, reply_form=ReplyForm(),
         audit_history=audit.history("task_items", item.id), action_labels=features.audit_actions(),
@@ -104,7 +105,7 @@ def attachment(task_attachment_id: int):
 
 
 @bp.post("/reports/<int:task_report_id>/review")
-@require(Permission.TASKS_REPORT)
+@require(Permission.TASKS_REVIEW)
 @forbidden_when_not_theirs
 def review(task_report_id: int):
     report = db.session.get(ProgressReport, task_report_id) or abort(404)

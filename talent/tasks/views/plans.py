@@ -51,8 +51,11 @@ def dashboard(task_plan_id: int):
     plan = _plan(task_plan_id)
     unit_id = request.args.get("unit", type=int)
     data = dashboard_data(plan, unit_id=unit_id)
+    user = acting_user()
+    waiting = operations.office_reports_waiting(plan) if operations.is_convener(user) else []
     return render_template("tasks/dashboard.html", plan=plan, data=data, unit_id=unit_id,
-                           plans=operations.plans(), office=operations.is_office(acting_user(), plan))
+                           plans=operations.plans(), office=operations.is_office(user, plan),
+                           waiting=waiting)
 
 
 @bp.get("/plans/<int:task_plan_id>/dashboard.json")
@@ -71,8 +74,9 @@ def missing(task_plan_id: int):
     period = request.args.get("period") or default
     if operations.check_period(plan, period) is not None:
         period = max(default, period_of(plan.starts_on))
+    # a closed plan is history: nobody owes it a report any more, and there is no 催报
     return render_template("tasks/missing.html", plan=plan, period=period,
-                           missing=operations.missing_reports(plan, period),
+                           missing=[] if plan.is_closed else operations.missing_reports(plan, period),
                            office=operations.is_office(acting_user(), plan))
 
 
