@@ -20,7 +20,7 @@ from talent.commissioners import choices
 from talent.commissioners.choices import sql_in
 from talent.core.crypto import EncryptedString, keep_blind_index
 from talent.core.masking import mask_id_number
-from talent.core.timeutil import iso_utc, utcnow
+from talent.core.timeutil import iso_utc, to_local, utcnow
 from talent.extensions import db
 from talent.registry.models import Talent
 
@@ -243,6 +243,10 @@ class ServiceLog(db.Model):
     lat: Mapped[float | None] = mapped_column()
     lng: Mapped[float | None] = mapped_column()
     accuracy_m: Mapped[float | None] = mapped_column()
+    # The target's 技术需求 this service answered; ``need_done``: it settles the need, which
+    # closes when the log is confirmed.
+    need_id: Mapped[int | None] = mapped_column(ForeignKey("target_needs.id"), index=True)
+    need_done: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -291,6 +295,7 @@ class ServiceLog(db.Model):
             "target_rating": self.rating.to_dict() if self.rating else None,
             "position": {"lat": self.lat, "lng": self.lng, "accuracy_m": self.accuracy_m}
             if self.lat is not None else None,
+            "need_id": self.need_id, "need_done": bool(self.need_done),
             "created_at": iso_utc(self.created_at), "updated_at": iso_utc(self.updated_at),
         }
 
@@ -307,9 +312,28 @@ class LogPhoto(db.Model):
     width: Mapped[int] = mapped_column()
     height: Mapped[int] = mapped_column()
     size: Mapped[int] = mapped_column()
+    # When and where the phone took it, as the field app read them at the time (EXIF is
+    # stripped on upload and never read): shown as a caption, never drawn on the picture.
+    taken_at: Mapped[datetime | None] = mapped_column()
+    lat: Mapped[float | None] = mapped_column()
+    lng: Mapped[float | None] = mapped_column()
+    accuracy_m: Mapped[float | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     log: Mapped[ServiceLog] = relationship(back_populates="photos")
+
+    @property
+    def caption(self) -> str:
+        """"拍摄于 2026-12-05 10:42 · 25.9613, 111.6598（±12 m）", from what the phone said."""
+        parts = []
+        if self.taken_at is not None:
+            parts.append(f"拍摄于 {to_local(self.taken_at):%Y-%m-%d %H:%M}")
+        if self.lat is not None and self.lng is not None:
+            place = f"{self.lat:.4f}, {self.lng:.4f}"
+            if self.accuracy_m is not None:
+                place += f"（±{self.accuracy_m:.0f} m）"
+            parts.append(place)
+        return " · ".join(parts)
 
 
 class TargetRating(db.Model):

@@ -64,6 +64,22 @@ from talent.commissioners.operations.logs import (  # noqa: F401
     return_log,
     update_log,
 )
+from talent.commissioners.operations.needs import (  # noqa: F401
+    SUGGESTION_RULE,
+    NeedQuery,
+    answering_logs,
+    check_log_need,
+    check_poster,
+    close_by_log,
+    create_need,
+    load_need,
+    need_choices,
+    needs_of_targets,
+    needs_visible_to,
+    suggestions,
+    target_for_needs,
+    update_need,
+)
 from talent.commissioners.operations.people import (  # noqa: F401
     IDLE_DAYS,
     CommissionerQuery,

@@ -16,6 +16,7 @@ from talent.commissioners.models import (
 )
 from talent.commissioners.operations.access import visible_to
 from talent.commissioners.operations.base import Conflict, RuleBroken, choice_arg, date_arg, int_arg
+from talent.commissioners.operations.needs import check_log_need, close_by_log
 from talent.core import audit
 from talent.core.timeutil import utcnow
 from talent.extensions import db
@@ -44,6 +45,7 @@ def create_log(actor, assignment: Assignment, values: Mapping,
         if existing is not None:
             return existing, False
     _check_period(assignment, values["served_on"])
+    check_log_need(assignment, values.get("need_id"))
     values = {k: v for k, v in values.items() if k != "assignment_id"}
     log = ServiceLog(assignment_id=assignment.id, commissioner_id=assignment.commissioner_id,
                      target_id=assignment.target_id, client_key=client_key,
@@ -76,6 +78,7 @@ def update_log(actor, log: ServiceLog, values: Mapping, version: int | None = No
         raise RuleBroken("只能改为同一科技特派员的派驻",
                          fields={"assignment_id": ["只能改为同一科技特派员的派驻"]})
     _check_period(assignment, values["served_on"])
+    check_log_need(assignment, values.get("need_id", log.need_id), current=log.need_id)
     values.update(assignment_id=assignment.id, target_id=assignment.target_id)
     changes = audit.apply_changes(log, values)
     if changes:
@@ -107,6 +110,7 @@ def confirm_log(actor, log: ServiceLog) -> None:
     log.version += 1
     db.session.flush()
     audit.record(actor, "confirm", log, changes, summary=_log_summary(log))
+    close_by_log(actor, log)
 
 
 MAX_BULK = 200
