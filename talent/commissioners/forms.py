@@ -331,3 +331,15 @@ class RatingForm(BaseForm):
                        validators=[InputRequired("请选择 1 至 5 分")])
     comment = TextAreaField("意见建议（可不填）", render_kw={"rows": 3},
                             validators=[Length(max=500, message="意见建议不超过500个字")])
+
+
+class MatchForm(BaseForm):
+    """对接: the clerk picks a commissioner for a need (from the ranked same-field list)."""
+
+    commissioner_id = ChoiceField("对接的科技特派员", coerce=optional_int, choices=[(None, "请选择")],
+                                  validators=[DataRequired("请选择科技特派员")])
+    version = IntegerField("版本", validators=[Optional()])
+
+    def __init__(self, *args, commissioner_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.commissioner_id.set_options([(None, "请选择"), *(commissioner_choices or [])])

@@ -258,6 +258,7 @@ class ServiceLog(db.Model):
     photos: Mapped[list["LogPhoto"]] = relationship(back_populates="log", order_by="LogPhoto.id",
                                                     cascade="all, delete-orphan")
     rating: Mapped["TargetRating | None"] = relationship(back_populates="log", uselist=False)
+    need: Mapped["TargetNeed | None"] = relationship("TargetNeed")  # noqa: F821 (need_models.py)
 
     @property
     def confirmed(self) -> bool:

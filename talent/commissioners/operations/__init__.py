@@ -66,6 +66,7 @@ from talent.commissioners.operations.logs import (  # noqa: F401
 )
 from talent.commissioners.operations.needs import (  # noqa: F401
     SUGGESTION_RULE,
+    SUGGESTIONS,
     NeedQuery,
     answering_logs,
     check_log_need,
@@ -108,6 +109,7 @@ from talent.commissioners.operations.reference import (  # noqa: F401
     round_choices,
     seed_towns,
     target_choices,
+    target_id_by_name,
     town_by_name,
     town_choices,
     towns,

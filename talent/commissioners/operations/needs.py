@@ -71,11 +71,14 @@ def check_poster(user, target: ServiceTarget) -> str:
 
 
 def _settle(need: TargetNeed, values: dict) -> None:
-    """Status follows the match: a commissioner named on an open need matches it; ``matched``
-    needs one; ``closed`` stamps the time (reopening clears it)."""
+    """Status follows the match: naming a commissioner on an open need matches it, setting a
+    need back to ``open`` undoes its match; ``matched`` needs a commissioner; ``closed`` stamps
+    the time (reopening clears it)."""
     commissioner_id = values.get("commissioner_id", need.commissioner_id)
     status = values.get("status", need.status)
-    if commissioner_id is not None and status == "open" and "status" not in values:
+    if status == "open" and need.status not in (None, "open"):
+        commissioner_id = None
+    elif status == "open" and commissioner_id is not None:
         status = "matched"
     if status == "matched" and commissioner_id is None:
         message = "已对接的需求须指定科技特派员"
@@ -85,7 +88,7 @@ def _settle(need: TargetNeed, values: dict) -> None:
         if commissioner is None or commissioner.status != "active":
             message = "只能对接在岗的科技特派员"
             raise RuleBroken(message, fields={"commissioner_id": [message]})
-    values["status"] = status
+    values["status"], values["commissioner_id"] = status, commissioner_id
     if status == "closed" and need.status != "closed":
         values["closed_at"] = utcnow()
     elif status != "closed":
@@ -143,7 +146,7 @@ def close_by_log(actor, log: ServiceLog) -> None:
                                          "commissioner_id": need.commissioner_id
                                          or log.commissioner_id})
     db.session.flush()
-    audit.record(actor, "close", need, changes,
+    audit.record(actor, "close_need", need, changes,
                  summary=f"{need.label} · 由服务日志 {log.id}（{log.served_on}）解决")
 
 

@@ -101,6 +101,8 @@ def target_detail(target_id: int):
                                    .order_by(ServiceLog.served_on.desc()).limit(20)))
     return render_template("commissioners/target_detail.html", target=target,
                            assignments=assignments, logs=logs,
+                           needs=list(db.session.scalars(operations.NeedQuery(target_id=target.id)
+                                                         .select(acting_user()))),
                            manage=operations.can_manage(acting_user()),
                            history=audit.history("service_targets", target.id),
                            action_labels=features.audit_actions(),
