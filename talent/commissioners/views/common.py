@@ -14,7 +14,7 @@ from talent.commissioners.forms import (
     RoundForm,
     TargetForm,
 )
-from talent.core import timeutil
+from talent.core import audit, features, timeutil
 from talent.core.errors import Refused
 from talent.core.forms import form_labels
 from talent.core.permissions import acting_user
@@ -37,6 +37,12 @@ FIELD_LABELS = {
     "target_needs": {**form_labels(NeedForm), "closed_at": "解决时间", "posted_via": "登记方式"},
     "commissioner_assessments": {"grade": "考核等次", "note": "考核意见", "year": "年度"},
 }
+
+
+def history_of(table: str, object_id: int) -> dict:
+    """What a record's page needs for its 变更记录 panel."""
+    return {"history": audit.history(table, object_id), "action_labels": features.audit_actions(),
+            "field_labels": FIELD_LABELS[table]}
 
 
 def staff_page(view):

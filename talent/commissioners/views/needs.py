@@ -8,15 +8,14 @@ from talent.commissioners.forms import MatchForm, NeedForm
 from talent.commissioners.models import ServiceTarget
 from talent.commissioners.need_models import TargetNeed
 from talent.commissioners.views.common import (
-    FIELD_LABELS,
     attempt,
     bp,
     form_page,
+    history_of,
     load_or_404,
     manager_page,
     staff_page,
 )
-from talent.core import audit, features
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, require
 
@@ -89,9 +88,7 @@ def need_detail(need_id: int):
                            suggested=ranked[:operations.SUGGESTIONS], match=match,
                            rule=operations.SUGGESTION_RULE, logs=operations.answering_logs(need),
                            manage=operations.can_manage(acting_user()),
-                           history=audit.history("target_needs", need.id),
-                           action_labels=features.audit_actions(),
-                           field_labels=FIELD_LABELS["target_needs"])
+                           **history_of("target_needs", need.id))
 
 
 @bp.post("/needs/<int:need_id>/match")

@@ -14,15 +14,15 @@ from talent.commissioners.models import (
     Project,
 )
 from talent.commissioners.views.common import (
-    FIELD_LABELS,
     attempt,
     bp,
     form_page,
+    history_of,
     load_or_404,
     manager_page,
     staff_page,
 )
-from talent.core import audit, features, timeutil
+from talent.core import timeutil
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, require
 from talent.extensions import db
@@ -107,5 +107,4 @@ def commissioner_detail(commissioner_id: int):
         "commissioners/detail.html", commissioner=commissioner, assignments=assignments,
         projects=projects, figures=figures, year=year, account=operations.account_of(commissioner),
         reveal=user.can(Permission.ID_NUMBERS_FULL), manage=operations.can_manage(user),
-        history=audit.history("commissioners", commissioner.id),
-        action_labels=features.audit_actions(), field_labels=FIELD_LABELS["commissioners"])
+        **history_of("commissioners", commissioner.id))
