@@ -6,6 +6,7 @@ from talent.commissioners import operations
 from talent.commissioners.need_models import TargetNeed
 from talent.core.audit import AuditEntry
 from talent.extensions import db
+from talent.notifications.models import Notification
 from tests.commissioners.test_api import _token_for
 from tests.commissioners.world import (
     commissioner_user,
@@ -129,9 +130,14 @@ def test_a_confirmed_log_that_settles_a_need_closes_it(client, auth):
     assert "已解决" in page and "标记需求已解决" in page and "需求已解决" in page
 
 
+def _notices(user) -> list[str]:
+    return list(db.session.scalars(select(Notification.title).where(Notification.user_id == user.id)))
+
+
 def test_clerk_records_matches_and_the_target_posts(client, auth):
     world = make_world()
-    auth.login_as("unit")
+    field_account = commissioner_user(world.commissioner)
+    clerk = auth.login_as("unit")
     created = client.post(f"/commissioners/targets/{world.target.id}/needs/new", data=NEED)
     assert created.status_code == 302, created.get_data(as_text=True)[:2000]
     need = db.session.scalar(select(TargetNeed))
@@ -142,6 +148,7 @@ def test_clerk_records_matches_and_the_target_posts(client, auth):
     assert matched.status_code == 302
     db.session.refresh(need)
     assert need.status == "matched" and need.commissioner_id == world.commissioner.id
+    assert _notices(field_account) == [f"县科工信局为您对接了技术需求：脐橙黄龙病防控（{world.target.name}）"]
     listed = client.get("/commissioners/needs?status=matched").get_data(as_text=True)
     assert "脐橙黄龙病防控" in listed
 
@@ -152,6 +159,7 @@ def test_clerk_records_matches_and_the_target_posts(client, auth):
     assert posted.status_code == 302
     page = client.get("/my-needs").get_data(as_text=True)
     assert "竹笋保鲜" in page and "脐橙黄龙病防控" in page and world.commissioner.name in page
+    assert _notices(clerk) == [f"服务对象提交了技术需求：竹笋保鲜（{world.target.name}）"]
     unlinked = EmployerFactory()
     login_session(client, UserFactory(role="employer", employer_id=unlinked.id))
     assert "尚未登记为科技特派员的服务对象" in client.get("/my-needs").get_data(as_text=True)

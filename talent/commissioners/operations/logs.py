@@ -6,7 +6,6 @@ from datetime import date
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 
-from talent.auth.models import User
 from talent.commissioners import choices
 from talent.commissioners.models import (
     Assignment,
@@ -14,6 +13,7 @@ from talent.commissioners.models import (
     ServiceLog,
     ServiceTarget,
 )
+from talent.commissioners.operations.access import accounts_of as _accounts_of
 from talent.commissioners.operations.access import visible_to
 from talent.commissioners.operations.base import Conflict, RuleBroken, choice_arg, date_arg, int_arg
 from talent.commissioners.operations.needs import check_log_need, close_by_log
@@ -93,11 +93,6 @@ def update_log(actor, log: ServiceLog, values: Mapping, version: int | None = No
 
 def _log_summary(log: ServiceLog) -> str:
     return f"{log.commissioner.name} · {log.target.name} · {log.served_on}"
-
-
-def _accounts_of(commissioner_id: int) -> list[User]:
-    return list(db.session.scalars(select(User).where(User.commissioner_id == commissioner_id,
-                                                      User.active.is_(True))))
 
 
 def confirm_log(actor, log: ServiceLog) -> None:

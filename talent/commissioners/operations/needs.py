@@ -9,6 +9,8 @@ from werkzeug.exceptions import Forbidden
 from talent.commissioners.models import Assignment, Commissioner, ServiceLog, ServiceTarget
 from talent.commissioners.need_models import TargetNeed
 from talent.commissioners.operations.access import (
+    accounts_of,
+    bureau_staff,
     can_manage,
     can_read_all,
     load_visible,
@@ -20,6 +22,7 @@ from talent.core.db import check_version
 from talent.core.timeutil import utcnow
 from talent.employers.operations import service_target_of
 from talent.extensions import db
+from talent.notifications.operations import notify
 
 # What a target's own account (an employer linked to it) may change on its needs.
 TARGET_SIDE_FIELDS = frozenset({"title", "field", "description", "urgency", "status"})
@@ -110,7 +113,20 @@ def create_need(actor, target: ServiceTarget, values: Mapping) -> TargetNeed:
     db.session.flush()
     audit.record(actor, "create", need, audit.snapshot({**values, "posted_via": via}),
                  summary=f"{target.name} · {need.title}")
+    if via == "target":
+        notify(bureau_staff(), f"服务对象提交了技术需求：{need.title}（{target.name}）",
+               link=f"/commissioners/needs/{need.id}", body=need.description, kind="commissioners")
+    _tell_matched(need, None)
     return need
+
+
+def _tell_matched(need: TargetNeed, before: int | None) -> None:
+    """The commissioner a need was just matched to hears of it (and finds it in 我的派驻)."""
+    if need.commissioner_id is not None and need.commissioner_id != before \
+            and need.status == "matched":
+        notify(accounts_of(need.commissioner_id),
+               f"县科工信局为您对接了技术需求：{need.title}（{need.target.name}）",
+               link="/field", body=need.description, kind="commissioners")
 
 
 def update_need(actor, need: TargetNeed, values: Mapping, version: int | None) -> dict:
@@ -122,6 +138,7 @@ def update_need(actor, need: TargetNeed, values: Mapping, version: int | None) -
         if refused or values.get("status", need.status) not in (need.status, "closed"):
             raise Forbidden("对接科技特派员由县科工信局办理；服务对象只能修改需求内容或标记已解决")
     check_version(need, version)
+    before = need.commissioner_id
     if need.status == "closed" and values.get("status", "closed") == "closed":
         changed = [k for k in values if values[k] != getattr(need, k)]
         if changed:
@@ -132,6 +149,7 @@ def update_need(actor, need: TargetNeed, values: Mapping, version: int | None) -
     if changes:
         db.session.flush()
         audit.record(actor, "update", need, changes, summary=need.label)
+        _tell_matched(need, before)
     return changes
 
 
