@@ -12,14 +12,11 @@ from talent.commissioners.api.common import (
     patch_record,
     reader,
 )
+from talent.commissioners.assessment_models import Project
 from talent.commissioners.forms import (
     ProjectForm,
 )
-from talent.commissioners.models import (
-    Commissioner,
-    Project,
-    ServiceTarget,
-)
+from talent.commissioners.models import Commissioner, ServiceTarget
 from talent.core.api import page_envelope, validated
 from talent.core.formschema import api_body
 from talent.core.pagination import paginate

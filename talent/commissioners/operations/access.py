@@ -6,11 +6,11 @@ from werkzeug.exceptions import Forbidden
 
 from talent.auth.models import Unit, User
 from talent.commissioners import choices
+from talent.commissioners.assessment_models import Project
 from talent.commissioners.models import (
     Assignment,
     Commissioner,
     LogPhoto,
-    Project,
     SelectionRound,
     ServiceLog,
     ServiceTarget,

@@ -5,14 +5,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from talent.commissioners import choices, operations
+from talent.commissioners.assessment_models import Project
 from talent.commissioners.forms import (
     CommissionerPageForm,
 )
-from talent.commissioners.models import (
-    Assignment,
-    Commissioner,
-    Project,
-)
+from talent.commissioners.models import Assignment, Commissioner
 from talent.commissioners.views.common import (
     attempt,
     bp,
