@@ -92,10 +92,10 @@ def test_suggestions_follow_the_published_rule(app):
     make_assignment(serving, target)
     make_commissioner("戊其他领域", field="bamboo_wood", expertise="黄龙病")
     make_commissioner("己已期满", status="ended", id_number=None)
-    names = [s.commissioner.name for s in operations.suggestions(need)]
+    names = [s.name for s in operations.suggestions(need)]
     # Serving the target first, then expertise sharing words with the title, then by load.
     assert names == ["丁已派驻", "丙专长", "乙空闲", "甲忙碌"]
-    loads = {s.commissioner.name: s.load for s in operations.suggestions(need)}
+    loads = {s.name: s.load for s in operations.suggestions(need)}
     assert loads == {"丁已派驻": 4, "丙专长": 1, "乙空闲": 0, "甲忙碌": 2}
 
 

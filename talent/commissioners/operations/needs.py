@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, case, false, func, or_, select
 from werkzeug.exceptions import Forbidden
 
+from talent.commissioners import choices
 from talent.commissioners.models import Assignment, Commissioner, ServiceLog, ServiceTarget
 from talent.commissioners.need_models import TargetNeed
 from talent.commissioners.operations.access import (
@@ -215,10 +216,17 @@ def answering_logs(need: TargetNeed) -> list[ServiceLog]:
 
 @dataclass(frozen=True)
 class Suggestion:
-    commissioner: Commissioner
+    id: int
+    name: str
+    level: str
+    expertise: str
     serves_target: bool
     expertise_match: bool
     load: int
+
+    @property
+    def level_label(self) -> str:
+        return choices.LEVELS.get(self.level, self.level)
 
 
 def _grams(text: str) -> set[str]:
@@ -227,8 +235,9 @@ def _grams(text: str) -> set[str]:
     return {text[i:i + 2] for i in range(len(text) - 1)}
 
 
-def suggestions(need: TargetNeed, limit: int = SUGGESTIONS) -> list[Suggestion]:
-    """Suggested commissioners for a need, by ``SUGGESTION_RULE``."""
+def suggestions(need: TargetNeed, limit: int | None = SUGGESTIONS) -> list[Suggestion]:
+    """Commissioners for a need ranked by ``SUGGESTION_RULE`` (the first ``limit``). Plain columns,
+    not records: a field may hold a thousand commissioners, and the ranking reads four values."""
     load_assignments = (select(Assignment.commissioner_id, func.count().label("n"))
                         .where(Assignment.status == "active")
                         .group_by(Assignment.commissioner_id).subquery())
@@ -236,18 +245,18 @@ def suggestions(need: TargetNeed, limit: int = SUGGESTIONS) -> list[Suggestion]:
                   .where(TargetNeed.status == "matched")
                   .group_by(TargetNeed.commissioner_id).subquery())
     rows = db.session.execute(
-        select(Commissioner, func.coalesce(load_assignments.c.n, 0),
-               func.coalesce(load_needs.c.n, 0))
+        select(Commissioner.id, Commissioner.name, Commissioner.level, Commissioner.expertise,
+               func.coalesce(load_assignments.c.n, 0) + func.coalesce(load_needs.c.n, 0))
         .outerjoin(load_assignments, load_assignments.c.commissioner_id == Commissioner.id)
         .outerjoin(load_needs, load_needs.c.commissioner_id == Commissioner.id)
         .where(Commissioner.status == "active", Commissioner.field == need.field)).all()
     serving = set(db.session.scalars(select(Assignment.commissioner_id).where(
         Assignment.target_id == need.target_id, Assignment.status == "active")))
     wanted = _grams(need.title)
-    found = [Suggestion(c, c.id in serving, bool(wanted & _grams(c.expertise or "")), a + n)
-             for c, a, n in rows]
-    found.sort(key=lambda s: (not s.serves_target, not s.expertise_match, s.load, s.commissioner.name,
-                              s.commissioner.id))
+    found = [Suggestion(cid, name, level, expertise or "", cid in serving,
+                        bool(wanted & _grams(expertise or "")), load)
+             for cid, name, level, expertise, load in rows]
+    found.sort(key=lambda s: (not s.serves_target, not s.expertise_match, s.load, s.name, s.id))
     return found[:limit]
 
 

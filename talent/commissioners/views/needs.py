@@ -19,6 +19,8 @@ from talent.commissioners.views.common import (
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, require
 
+# The drop-down beside the five suggestions: the best-ranked of the field, not all of them.
+MATCH_CHOICES = 100
 NEED_LAYOUT = [("title", "col-md-8"), ("field", "col-md-4"), ("description", "col-12"),
                ("urgency", "col-md-4"), ("status", "col-md-4")]
 
@@ -81,9 +83,9 @@ def need_edit(need_id: int):
 @staff_page
 def need_detail(need_id: int):
     need = _need_or_404(need_id)
-    ranked = operations.suggestions(need, limit=None) if need.status != "closed" else []
+    ranked = operations.suggestions(need, limit=MATCH_CHOICES) if need.status != "closed" else []
     match = MatchForm(version=need.version,
-                      commissioner_choices=[(s.commissioner.id, s.commissioner.name) for s in ranked])
+                      commissioner_choices=[(s.id, f"{s.name}（负荷 {s.load}）") for s in ranked])
     return render_template("commissioners/need_detail.html", need=need,
                            suggested=ranked[:operations.SUGGESTIONS], match=match,
                            rule=operations.SUGGESTION_RULE, logs=operations.answering_logs(need),
@@ -97,7 +99,7 @@ def need_detail(need_id: int):
 def need_match(need_id: int):
     need = _need_or_404(need_id)
     form = MatchForm(commissioner_choices=[
-        (s.commissioner.id, s.commissioner.name) for s in operations.suggestions(need, limit=None)])
+        (s.id, s.name) for s in operations.suggestions(need, limit=None)])
     if form.validate_on_submit():
         saved = attempt(form, lambda: operations.update_need(
             acting_user(), need, {"commissioner_id": form.commissioner_id.data, "status": "matched"},
