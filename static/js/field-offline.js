@@ -357,7 +357,7 @@
           form.elements.served_on.value = served;
           target.value = chosen;
           form.elements.client_key.value = newKey();
-          ["lat", "lng", "accuracy_m"].forEach(function (name) {
+          ["lat", "lng", "accuracy_m", "photo_meta"].forEach(function (name) {
             if (form.elements[name]) form.elements[name].value = "";
           });
           return render().then(noteSaved);
@@ -396,6 +396,34 @@
         status.textContent = "已记录位置（精度约 " + Math.round(position.coords.accuracy) + " 米）";
       }, function (error) {
         status.textContent = "定位失败：" + (error.code === 1 ? "未允许使用位置" : "请到开阔处重试");
+      }, {enableHighAccuracy: true, timeout: 15000, maximumAge: 60000});
+    });
+  }
+
+  // Each photo's time and place of taking, from the phone (EXIF is stripped on the server and
+  // never read): the file's time, and the position now if the photo was just taken and the
+  // commissioner agreed to 服务打卡 on this phone. Sent beside the files, shown as a caption.
+  const photoInput = form ? form.elements.photos : null;
+  const photoMeta = form ? form.elements.photo_meta : null;
+  if (photoInput && photoMeta) {
+    const metaStatus = document.getElementById("photo-meta-status");
+    photoInput.addEventListener("change", function () {
+      const files = Array.from(photoInput.files);
+      const meta = files.map(function (file) { return {taken_at: file.lastModified || Date.now()}; });
+      photoMeta.value = JSON.stringify(meta);
+      const fresh = meta.filter(function (entry) { return Date.now() - entry.taken_at < 10 * 60 * 1000; });
+      if (!fresh.length || localStorage.getItem("field-checkin-consent") !== "yes" || !navigator.geolocation) return;
+      if (metaStatus) metaStatus.textContent = "正在记录拍摄地点…";
+      navigator.geolocation.getCurrentPosition(function (position) {
+        fresh.forEach(function (entry) {
+          entry.lat = Number(position.coords.latitude.toFixed(6));
+          entry.lng = Number(position.coords.longitude.toFixed(6));
+          entry.accuracy_m = Math.round(position.coords.accuracy);
+        });
+        photoMeta.value = JSON.stringify(meta);
+        if (metaStatus) metaStatus.textContent = "已记录拍摄时间和地点（精度约 " + Math.round(position.coords.accuracy) + " 米）。";
+      }, function () {
+        if (metaStatus) metaStatus.textContent = "已记录拍摄时间；未能定位，照片不带地点。";
       }, {enableHighAccuracy: true, timeout: 15000, maximumAge: 60000});
     });
   }

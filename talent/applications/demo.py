@@ -6,6 +6,7 @@ from sqlalchemy import select
 from talent.applications import operations
 from talent.auth import operations as accounts
 from talent.cards import operations as cards
+from talent.commissioners import operations as service_targets
 from talent.core.features import DemoContext
 from talent.employers import operations as employers
 from talent.registry.models import Talent
@@ -26,6 +27,8 @@ def load(context: DemoContext) -> dict:
             "contact": "人事部 王芳",
             "phone": "0746-7721234",
             "active": True,
+            # The commissioners demo registered the company as a service target.
+            "service_target_id": service_targets.target_id_by_name(EMPLOYER),
         },
     )
     context.accounts["qiye"] = accounts.create_user(
@@ -52,6 +55,14 @@ def load(context: DemoContext) -> dict:
     )
     if waiting is not None:
         operations.apply(org, waiting, employer, "演示：人才办代为提交，待单位确认")
+    if employer.service_target_id is not None:
+        # Its HR account posts a 技术需求 as the target itself.
+        service_targets.create_need(
+            context.accounts["qiye"], service_targets.target_for_needs(context.accounts["qiye"],
+                                                                       employer.service_target_id),
+            {"title": "竹木复合地板甲醛释放检测与降低", "field": "bamboo_wood", "urgency": "normal",
+             "description": "新产品需达到E0级，希望得到胶黏剂替代与检测方面的指导。",
+             "status": "open", "commissioner_id": None})
     return {"employer": employer.id, "staff": len(staff), "applications": int(waiting is not None)}
 
 

@@ -23,6 +23,8 @@ PROJECT_KINDS = {
 }
 PROJECT_STATUSES = {"applied": "申报中", "approved": "已立项", "completed": "已结题",
                     "rejected": "未立项"}
+NEED_STATUSES = {"open": "待对接", "matched": "已对接", "closed": "已解决"}
+URGENCIES = {"low": "不急", "normal": "一般", "high": "紧急"}
 WON_PROJECT_STATUSES = ("approved", "completed")
 GRADES = {"excellent": "优秀", "pass": "合格", "basic_pass": "基本合格", "fail": "不合格"}
 
@@ -47,6 +49,8 @@ CHOICE_SETS = {
     "project_kind": PROJECT_KINDS,
     "project_status": PROJECT_STATUSES,
     "grade": GRADES,
+    "need_status": NEED_STATUSES,
+    "urgency": URGENCIES,
 }
 
 

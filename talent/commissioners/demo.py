@@ -6,12 +6,15 @@ checksums but belong to no one.
 """
 from datetime import date, timedelta
 
+from sqlalchemy import select
 from stdnum.cn import ric
 from stdnum.cn import uscc as uscc_number
 
 from talent.commissioners import operations
+from talent.commissioners.models import Assignment
 from talent.core.features import DemoContext
 from talent.core.timeutil import today
+from talent.extensions import db
 
 COMMISSIONERS = [
     # name, level, three_regions, employer, expertise, field, account?
@@ -36,6 +39,24 @@ TARGETS = [
     ("上梧江瑶族乡中药材种植专业合作社", "cooperative", "上梧江瑶族乡", "赵静", "黄精、玉竹林下仿野生栽培"),
     ("打鼓坪乡楠竹专业合作社", "cooperative", "打鼓坪乡", "郭磊", "低产竹林改造"),
     ("理家坪乡香芋专业合作社", "cooperative", "理家坪乡", "马娟", ""),
+    # The 竹木 company whose HR account (``qiye``, applications demo) also posts its needs.
+    ("湖南双牌竹木科技有限公司", "enterprise", "泷泊镇", "王芳", ""),
+]
+
+NEEDS = [
+    # target index, title, field, urgency, description, commissioner index, state
+    (0, "脐橙黄龙病防控", "modern_agriculture", "high",
+     "合作社约300亩脐橙园今年发现黄龙病疑似病株，需要识别、清除病株和木虱统防的技术指导。", 0, "matched"),
+    (1, "竹材防霉处理", "bamboo_wood", "normal",
+     "梅雨季节竹片、竹板霉变，影响出口订单，希望找到低成本的防霉工艺。", 6, "closed"),
+    (2, "红茶发酵工艺提升", "modern_agriculture", "normal",
+     "野生茶制红茶发酵程度不稳定，希望建立发酵温湿度控制标准。", None, "open"),
+    (7, "低产楠竹林改造", "bamboo_wood", "high",
+     "全乡约2000亩楠竹林密度过大、出笋少，需要制定改造方案并现场示范。", None, "open"),
+    (8, "香芋种苗脱毒与连作障碍", "modern_agriculture", "normal",
+     "香芋连作三年后减产明显，想了解脱毒种苗和轮作办法。", None, "open"),
+    (5, "虎杖白藜芦醇提取得率偏低", "biomedicine", "low",
+     "现有提取线得率低于行业水平，希望科研院所帮助优化工艺参数。", None, "open"),
 ]
 
 # target index → commissioner index (some targets have two commissioners)
@@ -95,7 +116,7 @@ def load(ctx: DemoContext) -> dict:
             operations.link_account(admin, commissioner, ctx.accounts[account])
         commissioners.append(commissioner)
     targets = []
-    for name, kind, town, contact, _needs in TARGETS:
+    for name, kind, town, contact, _wanted in TARGETS:
         targets.append(operations.create_target(admin, {
             "name": name, "kind": kind,
             "uscc": _uscc(rng, kind) if kind in ("enterprise", "cooperative") else None,
@@ -123,6 +144,7 @@ def load(ctx: DemoContext) -> dict:
                 operations.confirm_log(ctx.accounts.get("kgxj", admin), log)
             logs += 1
             day += timedelta(days=rng.randrange(7, 16))
+    needs = _needs(ctx, admin, commissioners, targets)
     operations.create_project(admin, {
         "name": "双牌县竹笋保鲜加工关键技术示范与推广", "level": "provincial",
         "kind": "rural_revitalization", "year": year, "funding": 30.0,
@@ -131,4 +153,31 @@ def load(ctx: DemoContext) -> dict:
         "name": "双牌野生茶标准化采制技术集成示范", "level": "municipal", "kind": "other",
         "year": year, "funding": 10.0, "commissioner_id": commissioners[7].id,
         "target_id": targets[2].id, "status": "applied"})
-    return {"commissioners": len(commissioners), "targets": len(targets), "logs": logs}
+    return {"commissioners": len(commissioners), "targets": len(targets), "logs": logs,
+            "needs": needs}
+
+
+def _needs(ctx: DemoContext, admin, commissioners, targets) -> int:
+    """Needs in each state: open ones waiting for a match (with suggestions), a matched one a
+    log is answering, and one closed by the confirmed log that settled it."""
+    clerk = ctx.accounts.get("kgxj", admin)
+    for target_index, title, field, urgency, description, who, state in NEEDS:
+        need = operations.create_need(clerk, targets[target_index], {
+            "title": title, "field": field, "urgency": urgency, "description": description,
+            "status": "open", "commissioner_id": None})
+        if who is None:
+            continue
+        commissioner = commissioners[who]
+        operations.update_need(clerk, need, {"commissioner_id": commissioner.id}, None)
+        assignment = next(a for a in db.session.scalars(select(Assignment).where(
+            Assignment.commissioner_id == commissioner.id,
+            Assignment.target_id == targets[target_index].id)))
+        done = state == "closed"
+        log, _created = operations.create_log(admin, assignment, {
+            "served_on": today() - timedelta(days=20 if done else 3), "kind": "guidance",
+            "content": f"针对“{title}”现场查看并提出处理方案", "hours": 4,
+            "trained_count": 0, "technologies": [], "location": targets[target_index].name,
+            "need_id": need.id, "need_done": done})
+        if done:
+            operations.confirm_log(clerk, log)
+    return len(NEEDS)

@@ -1,6 +1,6 @@
 from flask import url_for
 
-from talent.commissioners import api, choices, demo, field, openapi, operations, rating, views
+from talent.commissioners import api, choices, demo, field, openapi, operations, rating, target_side, views
 from talent.commissioners.models import Assignment
 from talent.core.features import Feature, MenuEntry, Metric, Panel
 from talent.core.permissions import Permission, acting_user
@@ -52,7 +52,7 @@ def _assignment_name(value):
 
 feature = Feature(
     name="commissioners",
-    blueprints=(views.bp, field.bp, rating.bp),
+    blueprints=(views.bp, field.bp, rating.bp, target_side.bp),
     api_blueprints=(api.bp,),
     menu=(
         MenuEntry("commissioners.commissioner_list", "科技特派员", "person-badge",
@@ -61,6 +61,10 @@ feature = Feature(
         MenuEntry("commissioners.log_list", "服务日志", "journal-check",
                   Permission.COMMISSIONERS_STAFF, order=36, visible=_staff,
                   group="科技特派员"),
+        MenuEntry("commissioners.need_list", "技术需求", "lightbulb",
+                  Permission.COMMISSIONERS_STAFF, order=37, visible=_staff,
+                  group="科技特派员"),
+        MenuEntry("target_needs.mine", "技术需求", "lightbulb", Permission.EMPLOYER_DESK, order=40),
         MenuEntry("field.home", "我的派驻", "geo-alt", Permission.COMMISSIONER_SELF, order=30,
                   visible=_commissioner),
         MenuEntry("field.log_new", "记录服务", "plus-circle", Permission.COMMISSIONER_SELF,
@@ -75,10 +79,10 @@ feature = Feature(
     audit_objects={"commissioners": "科技特派员", "selection_rounds": "选派批次",
                    "service_targets": "服务对象", "assignments": "派驻",
                    "service_logs": "服务日志", "commissioner_projects": "科技特派员项目",
-                   "commissioner_assessments": "特派员年度考核"},
+                   "commissioner_assessments": "特派员年度考核", "target_needs": "技术需求"},
     audit_actions={"confirm": "确认", "return": "退回", "grade": "考核评定",
                    "add_photos": "上传照片", "remove_photo": "删除照片",
-                   "rate": "服务对象评价"},
+                   "rate": "服务对象评价", "close_need": "需求已解决"},
     audit_fields=lambda: views.FIELD_LABELS,
     audit_references={("*", "assignment_id"): _assignment_name},
     audit_values={
@@ -92,6 +96,9 @@ feature = Feature(
         ("commissioner_projects", "kind"): choices.PROJECT_KINDS,
         ("commissioner_projects", "status"): choices.PROJECT_STATUSES,
         ("commissioner_assessments", "grade"): choices.GRADES,
+        ("target_needs", "status"): choices.NEED_STATUSES,
+        ("target_needs", "urgency"): choices.URGENCIES,
+        ("target_needs", "field"): choices.FIELDS,
     },
     openapi=openapi.openapi,
     seed=operations.seed_towns,

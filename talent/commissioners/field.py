@@ -50,8 +50,9 @@ def home():
             select(Assignment).where(Assignment.commissioner_id == me.id)
             .options(selectinload(Assignment.target)).order_by(Assignment.status,
                                                                Assignment.starts_on.desc())))
+    needs = operations.needs_of_targets({a.target_id for a in assignments if a.status == "active"})
     return _offline_page("commissioners/field/home.html", me=me, assignments=assignments,
-                         summary=operations.my_summary(me.id) if me else None)
+                         needs=needs, summary=operations.my_summary(me.id) if me else None)
 
 
 def _offline_page(template: str, **context):
@@ -78,6 +79,7 @@ def _log_form_page(log: ServiceLog | None):
             form.version.data = log.version
     if form.validate_on_submit():
         uploads = request.files.getlist("photos")
+        photo_meta = photos.read_meta(request.form.get("photo_meta", ""), len(uploads))
         if log is None:
             assignment = operations.load_visible(user, Assignment, form.assignment_id.data) \
                 or abort(404)
@@ -86,14 +88,14 @@ def _log_form_page(log: ServiceLog | None):
                 created_log, created = operations.create_log(user, assignment, form.values(),
                                                              form.client_key.data)
                 if created:
-                    photos.add_photos(user, created_log, uploads)
+                    photos.add_photos(user, created_log, uploads, photo_meta)
                 return created_log
 
             saved = attempt(form, create)
         else:
             def update():
                 operations.update_log(user, log, form.values(), form.version.data)
-                photos.add_photos(user, log, uploads)
+                photos.add_photos(user, log, uploads, photo_meta)
                 return log
 
             saved = attempt(form, update)
@@ -108,6 +110,7 @@ def _log_form_page(log: ServiceLog | None):
         return _refused_answer(form)
     page = "commissioners/field/log_form.html"
     context = {"form": form, "log": log, "max_photos": photos.MAX_PHOTOS, "me": _me(),
+               "needs": operations.need_choices(user),
                "rating": rating_link(log) if log is not None else None}
     if log is None and request.method == "GET" and not request.args:
         return _offline_page(page, **context)
@@ -217,7 +220,7 @@ def service_worker():
         "vendor/bootstrap/bootstrap.min.css", "vendor/bootstrap-icons/bootstrap-icons.min.css",
         "css/app.css", "vendor/bootstrap/bootstrap.bundle.min.js", "js/app.js",
         "js/field-offline.js", "favicon.svg", "vendor/bootstrap-icons/fonts/bootstrap-icons.woff2")]
-    body = render_template("commissioners/field/sw.js", shell_cache="field-shell-v2",
+    body = render_template("commissioners/field/sw.js", shell_cache="field-shell-v3",
                            shell_files=shell, pages=[url_for(e) for e in OFFLINE_PAGES],
                            home=url_for(".home"), static_prefix=url_for("static", filename=""),
                            navigation_timeout_ms=NAVIGATION_TIMEOUT_MS)

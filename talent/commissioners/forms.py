@@ -231,6 +231,8 @@ class ServiceLogForm(BaseForm):
     accuracy_m = FloatField("定位精度（米）",
                             validators=[Optional(),
                                         NumberRange(0, 100000, "定位精度应在 0 至 100000 米之间")])
+    need_id = IntegerField("回应的技术需求", validators=[Optional()])
+    need_done = BooleanField("该需求已解决（日志确认后关闭需求）")
     version = IntegerField("版本", validators=[Optional()])
 
     LIST_FIELDS = frozenset({"technologies"})
@@ -255,7 +257,30 @@ class ServiceLogForm(BaseForm):
                 "technologies": self.technologies.data or [], "location": _text(self.location),
                 **_place(self.lat.data, self.lng.data),
                 "accuracy_m": round(self.accuracy_m.data, 1)
-                if self.lat.data is not None and self.accuracy_m.data is not None else None}
+                if self.lat.data is not None and self.accuracy_m.data is not None else None,
+                "need_id": self.need_id.data,
+                "need_done": bool(self.need_done.data) and self.need_id.data is not None}
+
+
+class NeedForm(BaseForm):
+    """技术需求: the clerk's page, the target's own page and the API."""
+
+    title = StringField("需求标题", validators=[DataRequired("请填写需求标题"),
+                                              Length(max=100, message="需求标题不超过100个字")])
+    field = ChoiceField("所属领域", choices=options(choices.FIELDS, "请选择"),
+                        validators=[DataRequired("请选择所属领域")])
+    description = TextAreaField("需求描述", render_kw={"rows": 4},
+                                validators=[Length(max=2000, message="需求描述不超过2000个字")])
+    urgency = ChoiceField("紧急程度", choices=options(choices.URGENCIES), default="normal")
+    status = ChoiceField("状态", choices=options(choices.NEED_STATUSES), default="open")
+    commissioner_id = IntegerField("对接的科技特派员", validators=[Optional()])
+    version = IntegerField("版本", validators=[Optional()])
+
+    def values(self) -> dict:
+        return {"title": _text(self.title), "field": self.field.data,
+                "description": _text(self.description).replace("\r\n", "\n"),
+                "urgency": self.urgency.data or "normal", "status": self.status.data or "open",
+                "commissioner_id": self.commissioner_id.data}
 
 
 class ProjectForm(BaseForm):
@@ -306,3 +331,15 @@ class RatingForm(BaseForm):
                        validators=[InputRequired("请选择 1 至 5 分")])
     comment = TextAreaField("意见建议（可不填）", render_kw={"rows": 3},
                             validators=[Length(max=500, message="意见建议不超过500个字")])
+
+
+class MatchForm(BaseForm):
+    """对接: the clerk picks a commissioner for a need (from the ranked same-field list)."""
+
+    commissioner_id = ChoiceField("对接的科技特派员", coerce=optional_int, choices=[(None, "请选择")],
+                                  validators=[DataRequired("请选择科技特派员")])
+    version = IntegerField("版本", validators=[Optional()])
+
+    def __init__(self, *args, commissioner_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.commissioner_id.set_options([(None, "请选择"), *(commissioner_choices or [])])

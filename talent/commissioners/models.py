@@ -20,7 +20,7 @@ from talent.commissioners import choices
 from talent.commissioners.choices import sql_in
 from talent.core.crypto import EncryptedString, keep_blind_index
 from talent.core.masking import mask_id_number
-from talent.core.timeutil import iso_utc, utcnow
+from talent.core.timeutil import iso_utc, to_local, utcnow
 from talent.extensions import db
 from talent.registry.models import Talent
 
@@ -243,6 +243,10 @@ class ServiceLog(db.Model):
     lat: Mapped[float | None] = mapped_column()
     lng: Mapped[float | None] = mapped_column()
     accuracy_m: Mapped[float | None] = mapped_column()
+    # The target's 技术需求 this service answered; ``need_done``: it settles the need, which
+    # closes when the log is confirmed.
+    need_id: Mapped[int | None] = mapped_column(ForeignKey("target_needs.id"), index=True)
+    need_done: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -254,6 +258,7 @@ class ServiceLog(db.Model):
     photos: Mapped[list["LogPhoto"]] = relationship(back_populates="log", order_by="LogPhoto.id",
                                                     cascade="all, delete-orphan")
     rating: Mapped["TargetRating | None"] = relationship(back_populates="log", uselist=False)
+    need: Mapped["TargetNeed | None"] = relationship("TargetNeed")  # noqa: F821 (need_models.py)
 
     @property
     def confirmed(self) -> bool:
@@ -291,6 +296,7 @@ class ServiceLog(db.Model):
             "target_rating": self.rating.to_dict() if self.rating else None,
             "position": {"lat": self.lat, "lng": self.lng, "accuracy_m": self.accuracy_m}
             if self.lat is not None else None,
+            "need_id": self.need_id, "need_done": bool(self.need_done),
             "created_at": iso_utc(self.created_at), "updated_at": iso_utc(self.updated_at),
         }
 
@@ -307,9 +313,28 @@ class LogPhoto(db.Model):
     width: Mapped[int] = mapped_column()
     height: Mapped[int] = mapped_column()
     size: Mapped[int] = mapped_column()
+    # When and where the phone took it, as the field app read them at the time (EXIF is
+    # stripped on upload and never read): shown as a caption, never drawn on the picture.
+    taken_at: Mapped[datetime | None] = mapped_column()
+    lat: Mapped[float | None] = mapped_column()
+    lng: Mapped[float | None] = mapped_column()
+    accuracy_m: Mapped[float | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     log: Mapped[ServiceLog] = relationship(back_populates="photos")
+
+    @property
+    def caption(self) -> str:
+        """"拍摄于 2026-12-05 10:42 · 25.9613, 111.6598（±12 m）", from what the phone said."""
+        parts = []
+        if self.taken_at is not None:
+            parts.append(f"拍摄于 {to_local(self.taken_at):%Y-%m-%d %H:%M}")
+        if self.lat is not None and self.lng is not None:
+            place = f"{self.lat:.4f}, {self.lng:.4f}"
+            if self.accuracy_m is not None:
+                place += f"（±{self.accuracy_m:.0f} m）"
+            parts.append(place)
+        return " · ".join(parts)
 
 
 class TargetRating(db.Model):
@@ -332,79 +357,3 @@ class TargetRating(db.Model):
     def to_dict(self) -> dict:
         return {"score": self.score, "comment": self.comment,
                 "confirmed_at": iso_utc(self.confirmed_at)}
-
-
-class Project(db.Model):
-    """科技项目 a commissioner leads, e.g. 省级科技特派员服务乡村振兴科技项目."""
-
-    __tablename__ = "commissioner_projects"
-    __table_args__ = (
-        CheckConstraint(f"level IN ({sql_in(choices.PROJECT_LEVELS)})", name="level"),
-        CheckConstraint(f"kind IN ({sql_in(choices.PROJECT_KINDS)})", name="kind"),
-        CheckConstraint(f"status IN ({sql_in(choices.PROJECT_STATUSES)})", name="status"),
-        CheckConstraint("funding >= 0", name="funding"),
-        Index("ix_commissioner_projects_year_level", "year", "level"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    level: Mapped[str] = mapped_column(String(20))
-    kind: Mapped[str] = mapped_column(String(30), default="rural_revitalization")
-    year: Mapped[int] = mapped_column()
-    funding: Mapped[float] = mapped_column(Numeric(10, 2, asdecimal=False), default=0)
-    commissioner_id: Mapped[int] = mapped_column(ForeignKey("commissioners.id"), index=True)
-    target_id: Mapped[int | None] = mapped_column(ForeignKey("service_targets.id"))
-    status: Mapped[str] = mapped_column(String(20), default="approved")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    commissioner: Mapped[Commissioner] = relationship()
-    target: Mapped[ServiceTarget | None] = relationship()
-
-    def to_dict(self) -> dict:
-        return {"id": self.id, "name": self.name, "level": self.level, "kind": self.kind,
-                "year": self.year, "funding": float(self.funding or 0),
-                "commissioner_id": self.commissioner_id, "target_id": self.target_id,
-                "status": self.status}
-
-
-class Assessment(db.Model):
-    """年度考核: the grade staff give a commissioner for a year (the figures are computed)."""
-
-    __tablename__ = "commissioner_assessments"
-    __table_args__ = (
-        UniqueConstraint("commissioner_id", "year", name="uq_commissioner_assessments_year"),
-        CheckConstraint(f"grade IN ({sql_in(choices.GRADES)})", name="grade"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    commissioner_id: Mapped[int] = mapped_column(ForeignKey("commissioners.id"))
-    year: Mapped[int] = mapped_column(index=True)
-    grade: Mapped[str] = mapped_column(String(20))
-    note: Mapped[str] = mapped_column(String(500), default="")
-    graded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    graded_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # What the published rules said when the grade was given: kept when the rules change.
-    points: Mapped[float | None] = mapped_column(Numeric(8, 2, asdecimal=False))
-    suggested_grade: Mapped[str | None] = mapped_column(String(20))
-    rules_id: Mapped[int | None] = mapped_column(ForeignKey("commissioner_scoring_rules.id"))
-    rules_version: Mapped[int] = mapped_column(default=0)
-
-    commissioner: Mapped[Commissioner] = relationship()
-
-
-class ScoringRules(db.Model):
-    """考核积分规则 of a selection round, as data; every change is a new version (the old ones
-    stay, and the assessments graded under them keep pointing at them)."""
-
-    __tablename__ = "commissioner_scoring_rules"
-    __table_args__ = (UniqueConstraint("round_id", "version", name="uq_commissioner_scoring_rules_version"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("selection_rounds.id"), index=True)
-    version: Mapped[int] = mapped_column()
-    rules: Mapped[dict] = mapped_column(JSON)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    def to_dict(self) -> dict:
-        return {"version": self.version, **self.rules, "created_at": iso_utc(self.created_at)}

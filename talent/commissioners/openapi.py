@@ -82,6 +82,10 @@ def schemas() -> dict:
                            "return_comment": {"type": "string", "readOnly": True},
                            "photos": {"type": "array", "items": {"type": "integer"},
                                       "readOnly": True},
+                           "need_id": {"type": "integer", "nullable": True,
+                                       "description": "本次服务回应的服务对象技术需求"},
+                           "need_done": {"type": "boolean",
+                                         "description": "该需求已解决：日志确认后需求关闭"},
                            "target_rating": {
                                "type": "object", "nullable": True, "readOnly": True,
                                "description": "服务对象扫码确认并评价（每条日志一次）",
@@ -89,6 +93,24 @@ def schemas() -> dict:
                                    "score": {"type": "integer", "minimum": 1, "maximum": 5},
                                    "comment": {"type": "string"},
                                    "confirmed_at": {"type": "string", "format": "date-time"}}}}},
+        "TargetNeed": {"type": "object", "required": ["title", "field"],
+                       "properties": {
+                           "id": READ_ONLY_ID, "target_id": {"type": "integer", "readOnly": True},
+                           "title": {"type": "string", "maxLength": 100},
+                           "field": enum(choices.FIELDS),
+                           "description": {"type": "string", "maxLength": 2000},
+                           "urgency": enum(choices.URGENCIES),
+                           "status": {**enum(choices.NEED_STATUSES),
+                                      "description": "open 待对接 / matched 已对接（须有 "
+                                                     "commissioner_id）/ closed 已解决"},
+                           "commissioner_id": {"type": "integer", "nullable": True,
+                                               "description": "对接的科技特派员（仅县科工信局可改）"},
+                           "posted_via": {"type": "string", "enum": ["clerk", "target"],
+                                          "readOnly": True},
+                           "closed_at": {"type": "string", "format": "date-time",
+                                         "nullable": True, "readOnly": True},
+                           "version": {"type": "integer",
+                                       "description": "PATCH 时带上读取时的版本，过期返回 409"}}},
         "CommissionerProject": {"type": "object",
                                 "required": ["name", "level", "year", "commissioner_id"],
                                 "properties": {
@@ -189,4 +211,19 @@ def openapi() -> tuple[dict, dict]:
         "requestBody": json_content({"type": "object", "required": ["comment"],
                                      "properties": {"comment": {"type": "string"}}}),
         "responses": {"200": json_content(_ref("ServiceLog")), **ERRORS}}}
+    need = _ref("TargetNeed")
+    paths["/api/v1/service-targets/{target_id}/needs"] = {
+        "parameters": [path_id("target_id")],
+        "get": {"summary": "服务对象的技术需求（县科工信局、组织部；服务该对象的特派员；服务对象本单位账号）",
+                "parameters": [query_param("status", enum(choices.NEED_STATUSES)), *PAGING],
+                "responses": {"200": json_content(list_of("#/components/schemas/TargetNeed")),
+                              **ERRORS}},
+        "post": {"summary": "登记技术需求（县科工信局，或服务对象本单位账号）",
+                 "requestBody": json_content(need),
+                 "responses": {"201": json_content(need), **ERRORS}}}
+    paths["/api/v1/needs/{need_id}"] = {
+        "parameters": [path_id("need_id")],
+        "patch": {"summary": "修改技术需求、对接特派员或关闭（只需提交要改的字段和 version）",
+                  "requestBody": json_content(need),
+                  "responses": {"200": json_content(need), **ERRORS}}}
     return paths, schemas()

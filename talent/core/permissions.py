@@ -69,6 +69,8 @@ class Permission(StrEnum):
     COMMISSIONERS_MANAGE = "commissioners_manage"  # rounds, commissioners, targets, confirm, grade
     SERVICE_LOGS_WRITE = "service_logs_write"  # write service logs (own, or any for staff)
     COMMISSIONER_SELF = "commissioner_self"  # a commissioner's own field pages
+    TARGET_NEEDS = "target_needs"  # read 服务对象's 技术需求: staff all, a commissioner or target its own
+    TARGET_NEEDS_POST = "target_needs_post"  # post and change needs: 县科工信局, or the target's account
     # Give an account a one-time password: an admin any account, 组织部 talents' and
     # commissioners' accounts only (auth.operations.may_reset answers 403 for the rest).
     PASSWORDS_RESET = "passwords_reset"
@@ -113,6 +115,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.TASKS_EXPORT,
             Permission.COMMISSIONERS_READ,
             Permission.COMMISSIONERS_STAFF,
+            Permission.TARGET_NEEDS,
             Permission.PASSWORDS_RESET,
             Permission.EMPLOYERS_MANAGE,
             Permission.CARD_APPLICATIONS,
@@ -132,10 +135,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
          Permission.SERVICES_FIGURES, Permission.TASKS_READ, Permission.TASKS_REPORT, Permission.TASKS_REVIEW,
          Permission.TASKS_SUPERVISE, Permission.TASKS_EXPORT, Permission.COMMISSIONERS_READ,
          Permission.COMMISSIONERS_STAFF, Permission.COMMISSIONERS_MANAGE, Permission.SERVICE_LOGS_WRITE,
+         Permission.TARGET_NEEDS, Permission.TARGET_NEEDS_POST,
          Permission.ALLOWANCES, Permission.ALLOWANCES_LEDGER}
     ),
     Role.COMMISSIONER: frozenset({Permission.SIGNED_IN, Permission.COMMISSIONERS_READ,
-                                  Permission.SERVICE_LOGS_WRITE, Permission.COMMISSIONER_SELF}),
+                                  Permission.SERVICE_LOGS_WRITE, Permission.COMMISSIONER_SELF,
+                                  Permission.TARGET_NEEDS}),
     Role.TALENT: frozenset({Permission.SIGNED_IN, Permission.PORTAL, Permission.ELIGIBILITY_READ,
                             Permission.RECOMMENDATIONS_READ, Permission.SERVICE_REQUESTS,
                             Permission.CARD_APPLICATIONS, Permission.ALLOWANCES, Permission.ALLOWANCES_FILE}),
@@ -147,7 +152,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     # An enterprise's or institution's HR account: its own staff only (rows scoped by the
     # applications feature's visible_to).
     Role.EMPLOYER: frozenset({Permission.SIGNED_IN, Permission.EMPLOYER_DESK, Permission.CARD_APPLICATIONS,
-                              Permission.CARD_APPLICATIONS_DESK, Permission.ALLOWANCES}),
+                              Permission.CARD_APPLICATIONS_DESK, Permission.ALLOWANCES,
+                              Permission.TARGET_NEEDS, Permission.TARGET_NEEDS_POST}),
 }
 
 

@@ -2,7 +2,7 @@
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from talent.core.forms import BaseForm, ChoiceField, DayField, VersionField
+from talent.core.forms import BaseForm, ChoiceField, DayField, VersionField, optional_int
 from talent.employers.models import KINDS
 
 
@@ -15,12 +15,20 @@ class EmployerForm(BaseForm):
     contact = StringField("联系人", validators=[Length(max=40, message="联系人不超过40个字")])
     phone = StringField("联系电话", validators=[Length(max=20, message="联系电话不超过20个字符")])
     active = BooleanField("启用", default=True)
+    # Its account then posts the target's 技术需求 for commissioners.
+    service_target_id = ChoiceField("对应的科技特派员服务对象", coerce=optional_int,
+                                    choices=[(None, "（不是服务对象）")])
     version = VersionField("版本")
+
+    def __init__(self, *args, target_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.service_target_id.set_options([(None, "（不是服务对象）"), *(target_choices or [])])
 
     def values(self) -> dict:
         return {"name": self.name.data.strip(), "kind": self.kind.data,
                 "uscc": (self.uscc.data or "").strip(), "contact": (self.contact.data or "").strip(),
-                "phone": (self.phone.data or "").strip(), "active": bool(self.active.data)}
+                "phone": (self.phone.data or "").strip(), "active": bool(self.active.data),
+                "service_target_id": self.service_target_id.data}
 
 
 class StaffForm(BaseForm):

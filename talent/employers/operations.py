@@ -50,6 +50,15 @@ def update_employer(actor, employer: Employer, values: Mapping, version: int | N
     return changes
 
 
+def service_target_of(user) -> int | None:
+    """The commissioners' service target an employer's account speaks for (its 技术需求), if its
+    employer is one."""
+    if user is None or user.role != "employer" or user.employer_id is None:
+        return None
+    return db.session.scalar(select(Employer.service_target_id).where(
+        Employer.id == user.employer_id, Employer.active.is_(True)))
+
+
 def employer_of(talent_id: int) -> Employer | None:
     return db.session.scalar(select(Employer).join(Employment, Employment.employer_id == Employer.id)
                              .where(Employment.talent_id == talent_id))

@@ -2,6 +2,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
 from talent.auth.operations import AccountError
+from talent.commissioners import operations as service_targets
 from talent.core.errors import StaleEdit
 from talent.core.forms import EmptyForm
 from talent.core.permissions import Permission, acting_user, require
@@ -32,7 +33,7 @@ def employer_list():
 @bp.route("/employers/new", methods=["GET", "POST"])
 @require(Permission.EMPLOYERS_MANAGE)
 def employer_new():
-    form = EmployerForm()
+    form = _employer_form()
     if form.validate_on_submit():
         employer = operations.create_employer(acting_user(), form.values())
         db.session.commit()
@@ -41,9 +42,13 @@ def employer_new():
     return render_template("employers/form.html", form=form, employer=None)
 
 
+def _employer_form(**kwargs) -> EmployerForm:
+    return EmployerForm(target_choices=service_targets.target_choices(), **kwargs)
+
+
 def _detail(employer: Employer, form=None, staff_form=None, account_form=None):
     return render_template(
-        "employers/detail.html", employer=employer, form=form or EmployerForm(obj=employer),
+        "employers/detail.html", employer=employer, form=form or _employer_form(obj=employer),
         staff=list(db.session.scalars(operations.staff_query(employer.id))),
         accounts=operations.accounts_of(employer), staff_form=staff_form or StaffForm(),
         account_form=account_form or AccountForm(), button=EmptyForm())
@@ -53,7 +58,7 @@ def _detail(employer: Employer, form=None, staff_form=None, account_form=None):
 @require(Permission.EMPLOYERS_MANAGE)
 def employer_detail(employer_id: int):
     employer = _load(employer_id)
-    form = EmployerForm(obj=employer)
+    form = _employer_form(obj=employer)
     if form.validate_on_submit():
         try:
             operations.update_employer(acting_user(), employer, form.values(), form.version.data)

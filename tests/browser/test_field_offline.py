@@ -4,6 +4,7 @@ import contextlib
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
+from talent.extensions import db
 from tests.browser.conftest import logs_with, sign_in
 
 pytestmark = pytest.mark.browser
@@ -153,3 +154,57 @@ def test_after_sign_out_nothing_of_the_commissioner_shows_offline(phone, live_ap
     phone.context.set_offline(False)
     phone.console_errors[:] = [e for e in phone.console_errors if "ERR_INTERNET_DISCONNECTED" not in e]
     assert logs_with(live_app, "离线记录：退出前未上传") == 0
+
+
+def test_a_targets_need_offline_then_a_log_that_settles_it_with_a_captioned_photo(
+        phone, live_app, commissioner):
+    from io import BytesIO
+
+    from PIL import Image
+
+    from talent.commissioners import operations
+    from talent.commissioners.models import ServiceLog, ServiceTarget
+    from tests.factories import UserFactory
+
+    username, target_name, _phone_number = commissioner
+    with live_app.app_context():
+        target = db.session.scalar(db.select(ServiceTarget).where(ServiceTarget.name == target_name))
+        operations.create_need(UserFactory(role="admin"), target, {
+            "title": "稻田养鱼鱼苗死亡", "field": "modern_agriculture", "urgency": "high",
+            "description": "投放一周后鱼苗大量死亡", "status": "open", "commissioner_id": None})
+        db.session.commit()
+        db.session.remove()
+    sign_in(phone, username)
+    _visit_online(phone, "/field")
+    phone.context.set_offline(True)
+    phone.goto("/field")
+    assert "稻田养鱼鱼苗死亡" in phone.locator("main").inner_text()
+    assert "投放一周后鱼苗大量死亡" in phone.locator("main").inner_text()
+    phone.context.set_offline(False)
+
+    phone.context.grant_permissions(["geolocation"])
+    phone.context.set_geolocation({"latitude": 25.8712, "longitude": 111.7033, "accuracy": 18})
+    phone.goto("/field/log")
+    phone.evaluate("localStorage.setItem('field-checkin-consent', 'yes')")
+    phone.get_by_label("服务类型").select_option(label="技术指导")
+    phone.get_by_label("服务内容").fill("检查水质，调整投苗密度")
+    phone.get_by_label("回应的技术需求（可选）").select_option(label=f"稻田养鱼鱼苗死亡（{target_name}）")
+    phone.get_by_label("该需求已解决（日志确认后关闭需求）").check()
+    picture = BytesIO()
+    Image.new("RGB", (64, 48), (30, 90, 160)).save(picture, format="JPEG")
+    phone.locator("#photos").set_input_files(
+        {"name": "pond.jpg", "mimeType": "image/jpeg", "buffer": picture.getvalue()})
+    phone.locator("#photo-meta-status").get_by_text("已记录拍摄时间和地点").wait_for()
+    phone.get_by_role("button", name="保存").click()
+    phone.wait_for_url("**/field/logs")
+    with live_app.app_context():
+        log = db.session.scalar(db.select(ServiceLog).where(
+            ServiceLog.content == "检查水质，调整投苗密度"))
+        assert log.need is not None and log.need.title == "稻田养鱼鱼苗死亡" and log.need_done
+        photo = log.photos[0]
+        assert (photo.lat, photo.lng, photo.accuracy_m) == (25.8712, 111.7033, 18)
+        assert photo.caption.startswith("拍摄于 ") and "25.8712, 111.7033（±18 m）" in photo.caption
+        log_id = log.id
+        db.session.remove()
+    phone.goto(f"/field/logs/{log_id}/edit")
+    assert "25.8712, 111.7033（±18 m）" in phone.locator("#log-photos").inner_text()

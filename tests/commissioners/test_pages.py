@@ -1,4 +1,6 @@
 """Commissioner pages: staff forms and lists, the field pages, photos, exports, CLI, demo."""
+import json
+from datetime import UTC, datetime
 from io import BytesIO
 
 import pytest
@@ -81,12 +83,19 @@ def test_commissioner_logs_a_service_with_a_photo_exif_is_stripped(client, uploa
     login_session(client, commissioner_user(world.commissioner))
     form_page = client.get("/field/log").get_data(as_text=True)
     assert world.target.name in form_page and today().isoformat() in form_page
+    # The phone's time and place of taking travel beside the file (the field app's script);
+    # the caption shows them, never the stripped EXIF (which says 26° N).
+    taken = datetime(2026, 5, 4, 2, 42, tzinfo=UTC)  # 10:42 in 双牌
+    meta = json.dumps([{"taken_at": taken.timestamp() * 1000, "lat": 25.961312,
+                        "lng": 111.659801, "accuracy_m": 12}])
     response = client.post("/field/log", data={
-        **_log_form(world), "photos": [(BytesIO(_jpeg_with_gps()), "IMG_0001.HEIC.jpg")]},
-        content_type="multipart/form-data")
+        **_log_form(world), "photos": [(BytesIO(_jpeg_with_gps()), "IMG_0001.HEIC.jpg")],
+        "photo_meta": meta}, content_type="multipart/form-data")
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     log = db.session.scalar(select(ServiceLog).where(ServiceLog.client_key == "page-key-1"))
     assert log.technologies == ["水肥一体化", "绿色防控"] and len(log.photos) == 1
+    assert log.photos[0].caption == "拍摄于 2026-05-04 10:42 · 25.9613, 111.6598（±12 m）"
+    assert log.photos[0].caption in client.get(f"/field/logs/{log.id}/edit").get_data(as_text=True)
     stored = photos.photo_path(log.photos[0])
     with Image.open(stored) as image:
         assert image.format == "JPEG" and not image.getexif()

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from talent.commissioners import operations
-from talent.commissioners.models import Assessment
+from talent.commissioners.assessment_models import Assessment
 from talent.core.audit import AuditEntry
 from talent.extensions import db
 from tests.commissioners.world import make_assignment, make_commissioner, make_log, make_target, make_world

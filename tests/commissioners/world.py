@@ -5,14 +5,8 @@ from datetime import date, timedelta
 from stdnum.cn import uscc as uscc_number
 
 from talent.commissioners import operations
-from talent.commissioners.models import (
-    Assignment,
-    Commissioner,
-    Project,
-    SelectionRound,
-    ServiceLog,
-    ServiceTarget,
-)
+from talent.commissioners.assessment_models import Project
+from talent.commissioners.models import Assignment, Commissioner, SelectionRound, ServiceLog, ServiceTarget
 from talent.core.timeutil import today
 from talent.extensions import db
 from tests.factories import UserFactory, resident_id

@@ -4,5 +4,5 @@ service logs and projects — GET list with filters, POST, ``/<id>`` GET and PAT
 Staff (县科工信局, admin) write; ``org`` reads; a commissioner reads their own rows and writes
 their own service logs — anyone else's row is a 404.
 """
-from talent.commissioners.api import assignments, logs, people, projects, rounds, targets  # noqa: F401
+from talent.commissioners.api import assignments, logs, needs, people, projects, rounds, targets  # noqa: F401
 from talent.commissioners.api.common import bp  # noqa: F401

@@ -2,7 +2,14 @@
 from flask import request
 
 from talent.commissioners import operations
-from talent.commissioners.api.common import bp, created_response, current_fields, load_or_404, manager, reader
+from talent.commissioners.api.common import (
+    bp,
+    create_record,
+    created_response,
+    load_or_404,
+    patch_record,
+    reader,
+)
 from talent.commissioners.forms import (
     AssignmentForm,
 )
@@ -11,7 +18,7 @@ from talent.commissioners.models import (
     Commissioner,
     ServiceTarget,
 )
-from talent.core.api import json_body, page_envelope, validated
+from talent.core.api import page_envelope, validated
 from talent.core.formschema import api_body
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, require
@@ -22,7 +29,7 @@ from talent.extensions import db
 ASSIGNMENT_FIELDS = ("commissioner_id", "target_id", "starts_on", "ends_on", "needs", "status")
 
 
-def _assignment_form(body: dict, base: dict | None = None) -> AssignmentForm:
+def _assignment_form(body: dict, base: dict) -> AssignmentForm:
     merged = {**(base or {}), **body}
     ids = {k: bounded_int(merged.get(k)) for k in ("commissioner_id", "target_id")}
     # Only the ids named are offered as choices: no need to load every commissioner and target.
@@ -48,10 +55,7 @@ def assignment_index():
 @api_body(AssignmentForm, defaults={"status"})
 @require(Permission.COMMISSIONERS_MANAGE)
 def assignment_create():
-    actor = manager()
-    form = _assignment_form(json_body(), base={"status": "active"})
-    assignment = operations.create_assignment(actor, form.values())
-    db.session.commit()
+    assignment = create_record(_assignment_form, operations.create_assignment, {"status": "active"})
     return created_response(assignment.to_dict(), ".assignment_show", assignment_id=assignment.id)
 
 
@@ -65,9 +69,5 @@ def assignment_show(assignment_id: int):
 @api_body(AssignmentForm, partial=True)
 @require(Permission.COMMISSIONERS_MANAGE)
 def assignment_patch(assignment_id: int):
-    actor = manager()
-    assignment = load_or_404(Assignment, assignment_id)
-    form = _assignment_form(json_body(), base=current_fields(assignment, ASSIGNMENT_FIELDS))
-    operations.update_assignment(actor, assignment, form.values())
-    db.session.commit()
-    return assignment.to_dict()
+    return patch_record(Assignment, assignment_id, ASSIGNMENT_FIELDS, _assignment_form,
+                        operations.update_assignment).to_dict()

@@ -2,7 +2,9 @@
 from flask import Blueprint, abort, request, url_for
 
 from talent.commissioners import operations
+from talent.core.api import json_body
 from talent.core.permissions import Permission, acting_user
+from talent.extensions import db
 
 bp = Blueprint("commissioners_api", __name__, url_prefix="/api/v1")
 
@@ -43,3 +45,24 @@ def current_fields(obj, names) -> dict:
 
 def created_response(body: dict, endpoint: str, **ids):
     return body, 201, {"Location": url_for(endpoint, **ids)}
+
+
+def create_record(make_form, create, defaults: dict | None = None):
+    """The staff POST: validate the body (over ``defaults``) with ``make_form(body, base)``, run
+    the ``create(actor, values)`` operation, commit; returns the new record."""
+    actor = manager()
+    form = make_form(json_body(), defaults or {})
+    record = create(actor, form.values())
+    db.session.commit()
+    return record
+
+
+def patch_record(model, object_id: int, fields, make_form, update):
+    """The staff PATCH: load (404), validate the body over the record's current ``fields``, run
+    the ``update(actor, record, values)`` operation, commit; returns the record."""
+    actor = manager()
+    record = load_or_404(model, object_id)
+    form = make_form(json_body(), current_fields(record, fields))
+    update(actor, record, form.values())
+    db.session.commit()
+    return record

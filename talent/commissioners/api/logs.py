@@ -22,7 +22,7 @@ from talent.extensions import db
 
 # --- service logs -----------------------------------------------------------------------------------
 LOG_FIELDS = ("assignment_id", "served_on", "kind", "content", "hours", "trained_count",
-              "technologies", "location", "lat", "lng", "accuracy_m")
+              "technologies", "location", "lat", "lng", "accuracy_m", "need_id", "need_done")
 
 
 def with_position(body: dict) -> dict:

@@ -4,10 +4,10 @@ from flask import request
 from talent.commissioners import operations
 from talent.commissioners.api.common import (
     bp,
+    create_record,
     created_response,
-    current_fields,
     load_or_404,
-    manager,
+    patch_record,
     reader,
     reveal,
 )
@@ -17,11 +17,10 @@ from talent.commissioners.forms import (
 from talent.commissioners.models import (
     Commissioner,
 )
-from talent.core.api import json_body, page_envelope, validated
+from talent.core.api import page_envelope, validated
 from talent.core.formschema import api_body
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, require
-from talent.extensions import db
 
 # --- commissioners ----------------------------------------------------------------------------------
 COMMISSIONER_FIELDS = ("name", "id_number", "phone", "employer", "expertise", "field", "level",
@@ -39,17 +38,18 @@ def commissioner_index():
     return page_envelope(page, lambda c: c.to_dict(full))
 
 
+def _commissioner_form(body: dict, base: dict) -> CommissionerForm:
+    return validated(CommissionerForm, body, base=base, round_choices=operations.round_choices())
+
+
 @bp.post("/commissioners")
 @api_body(CommissionerForm, defaults=COMMISSIONER_DEFAULTS)
 @require(Permission.COMMISSIONERS_MANAGE)
 def commissioner_create():
-    actor = manager()
-    form = validated(CommissionerForm, json_body(), base=COMMISSIONER_DEFAULTS,
-                     round_choices=operations.round_choices())
-    commissioner = operations.create_commissioner(actor, form.values())
-    db.session.commit()
+    commissioner = create_record(_commissioner_form, operations.create_commissioner,
+                                 COMMISSIONER_DEFAULTS)
     return created_response(commissioner.to_dict(reveal()), ".commissioner_show",
-                    commissioner_id=commissioner.id)
+                            commissioner_id=commissioner.id)
 
 
 @bp.get("/commissioners/<int:commissioner_id>")
@@ -62,11 +62,5 @@ def commissioner_show(commissioner_id: int):
 @api_body(CommissionerForm, partial=True)
 @require(Permission.COMMISSIONERS_MANAGE)
 def commissioner_patch(commissioner_id: int):
-    actor = manager()
-    commissioner = load_or_404(Commissioner, commissioner_id)
-    form = validated(CommissionerForm, json_body(),
-                     base=current_fields(commissioner, COMMISSIONER_FIELDS),
-                     round_choices=operations.round_choices())
-    operations.update_commissioner(actor, commissioner, form.values())
-    db.session.commit()
-    return commissioner.to_dict(reveal())
+    return patch_record(Commissioner, commissioner_id, COMMISSIONER_FIELDS, _commissioner_form,
+                        operations.update_commissioner).to_dict(reveal())

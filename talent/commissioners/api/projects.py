@@ -5,22 +5,19 @@ from sqlalchemy import select
 from talent.commissioners import choices, operations
 from talent.commissioners.api.common import (
     bp,
+    create_record,
     created_response,
-    current_fields,
     int_arg,
     load_or_404,
-    manager,
+    patch_record,
     reader,
 )
+from talent.commissioners.assessment_models import Project
 from talent.commissioners.forms import (
     ProjectForm,
 )
-from talent.commissioners.models import (
-    Commissioner,
-    Project,
-    ServiceTarget,
-)
-from talent.core.api import json_body, page_envelope, validated
+from talent.commissioners.models import Commissioner, ServiceTarget
+from talent.core.api import page_envelope, validated
 from talent.core.formschema import api_body
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, require
@@ -31,7 +28,7 @@ PROJECT_FIELDS = ("name", "level", "kind", "year", "funding", "commissioner_id",
                   "status")
 
 
-def _project_form(body: dict, base: dict | None = None) -> ProjectForm:
+def _project_form(body: dict, base: dict) -> ProjectForm:
     merged = {**(base or {}), **body}
     commissioner, target = merged.get("commissioner_id"), merged.get("target_id")
     commissioners = [(c.id, c.name) for c in db.session.scalars(
@@ -61,10 +58,8 @@ def project_index():
 @api_body(ProjectForm, defaults={"kind", "status"})
 @require(Permission.COMMISSIONERS_MANAGE)
 def project_create():
-    actor = manager()
-    form = _project_form(json_body(), base={"kind": "rural_revitalization", "status": "approved"})
-    project = operations.create_project(actor, form.values())
-    db.session.commit()
+    project = create_record(_project_form, operations.create_project,
+                            {"kind": "rural_revitalization", "status": "approved"})
     return created_response(project.to_dict(), ".project_show", project_id=project.id)
 
 
@@ -78,9 +73,5 @@ def project_show(project_id: int):
 @api_body(ProjectForm, partial=True)
 @require(Permission.COMMISSIONERS_MANAGE)
 def project_patch(project_id: int):
-    actor = manager()
-    project = load_or_404(Project, project_id)
-    form = _project_form(json_body(), base=current_fields(project, PROJECT_FIELDS))
-    operations.update_project(actor, project, form.values())
-    db.session.commit()
-    return project.to_dict()
+    return patch_record(Project, project_id, PROJECT_FIELDS, _project_form,
+                        operations.update_project).to_dict()

@@ -64,6 +64,23 @@ from talent.commissioners.operations.logs import (  # noqa: F401
     return_log,
     update_log,
 )
+from talent.commissioners.operations.needs import (  # noqa: F401
+    SUGGESTION_RULE,
+    SUGGESTIONS,
+    NeedQuery,
+    answering_logs,
+    check_log_need,
+    check_poster,
+    close_by_log,
+    create_need,
+    load_need,
+    need_choices,
+    needs_of_targets,
+    needs_visible_to,
+    suggestions,
+    target_for_needs,
+    update_need,
+)
 from talent.commissioners.operations.people import (  # noqa: F401
     IDLE_DAYS,
     CommissionerQuery,
@@ -92,6 +109,7 @@ from talent.commissioners.operations.reference import (  # noqa: F401
     round_choices,
     seed_towns,
     target_choices,
+    target_id_by_name,
     town_by_name,
     town_choices,
     towns,

@@ -4,12 +4,13 @@ but not this module."""
 from sqlalchemy import Select, false, select
 from werkzeug.exceptions import Forbidden
 
+from talent.auth.models import Unit, User
 from talent.commissioners import choices
+from talent.commissioners.assessment_models import Project
 from talent.commissioners.models import (
     Assignment,
     Commissioner,
     LogPhoto,
-    Project,
     SelectionRound,
     ServiceLog,
     ServiceTarget,
@@ -64,6 +65,17 @@ def visible_to(user, model) -> Select:
     if model is LogPhoto:
         return query.join(ServiceLog).where(ServiceLog.commissioner_id == mine)
     raise ValueError(model)
+
+
+def accounts_of(commissioner_id: int) -> list[User]:
+    return list(db.session.scalars(select(User).where(User.commissioner_id == commissioner_id,
+                                                      User.active.is_(True))))
+
+
+def bureau_staff() -> list[User]:
+    """The 县科工信局 accounts (who match needs to commissioners)."""
+    return list(db.session.scalars(select(User).join(Unit, Unit.id == User.unit_id).where(
+        User.role == "unit", Unit.name == choices.BUREAU, User.active.is_(True))))
 
 
 def load_visible(user, model, object_id: int):

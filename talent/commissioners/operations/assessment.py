@@ -6,14 +6,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import Select, and_, case, exists, func, or_, select
 
 from talent.commissioners import choices
-from talent.commissioners.models import (
-    Assessment,
-    Commissioner,
-    Project,
-    ScoringRules,
-    ServiceLog,
-    TargetRating,
-)
+from talent.commissioners.assessment_models import Assessment, Project, ScoringRules
+from talent.commissioners.models import Commissioner, ServiceLog, TargetRating
 from talent.commissioners.operations import scoring
 from talent.commissioners.operations.base import RuleBroken, create_audited, update_audited, year_bounds
 from talent.core import audit

@@ -2,10 +2,10 @@
 from sqlalchemy import and_, func, select
 
 from talent.commissioners import choices
+from talent.commissioners.assessment_models import Project
 from talent.commissioners.models import (
     Assignment,
     Commissioner,
-    Project,
     SelectionRound,
     ServiceLog,
     ServiceTarget,

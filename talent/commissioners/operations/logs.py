@@ -6,7 +6,6 @@ from datetime import date
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 
-from talent.auth.models import User
 from talent.commissioners import choices
 from talent.commissioners.models import (
     Assignment,
@@ -14,8 +13,10 @@ from talent.commissioners.models import (
     ServiceLog,
     ServiceTarget,
 )
+from talent.commissioners.operations.access import accounts_of as _accounts_of
 from talent.commissioners.operations.access import visible_to
 from talent.commissioners.operations.base import Conflict, RuleBroken, choice_arg, date_arg, int_arg
+from talent.commissioners.operations.needs import check_log_need, close_by_log
 from talent.core import audit
 from talent.core.timeutil import utcnow
 from talent.extensions import db
@@ -44,6 +45,7 @@ def create_log(actor, assignment: Assignment, values: Mapping,
         if existing is not None:
             return existing, False
     _check_period(assignment, values["served_on"])
+    check_log_need(assignment, values.get("need_id"))
     values = {k: v for k, v in values.items() if k != "assignment_id"}
     log = ServiceLog(assignment_id=assignment.id, commissioner_id=assignment.commissioner_id,
                      target_id=assignment.target_id, client_key=client_key,
@@ -76,6 +78,7 @@ def update_log(actor, log: ServiceLog, values: Mapping, version: int | None = No
         raise RuleBroken("只能改为同一科技特派员的派驻",
                          fields={"assignment_id": ["只能改为同一科技特派员的派驻"]})
     _check_period(assignment, values["served_on"])
+    check_log_need(assignment, values.get("need_id", log.need_id), current=log.need_id)
     values.update(assignment_id=assignment.id, target_id=assignment.target_id)
     changes = audit.apply_changes(log, values)
     if changes:
@@ -92,11 +95,6 @@ def _log_summary(log: ServiceLog) -> str:
     return f"{log.commissioner.name} · {log.target.name} · {log.served_on}"
 
 
-def _accounts_of(commissioner_id: int) -> list[User]:
-    return list(db.session.scalars(select(User).where(User.commissioner_id == commissioner_id,
-                                                      User.active.is_(True))))
-
-
 def confirm_log(actor, log: ServiceLog) -> None:
     if log.status == "confirmed":
         return
@@ -107,6 +105,7 @@ def confirm_log(actor, log: ServiceLog) -> None:
     log.version += 1
     db.session.flush()
     audit.record(actor, "confirm", log, changes, summary=_log_summary(log))
+    close_by_log(actor, log)
 
 
 MAX_BULK = 200

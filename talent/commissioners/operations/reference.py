@@ -60,6 +60,10 @@ def target_choices() -> list[tuple[int, str]]:
     return [(r.id, r.name) for r in rows]
 
 
+def target_id_by_name(name: str) -> int | None:
+    return db.session.scalar(select(ServiceTarget.id).where(ServiceTarget.name == name))
+
+
 def assignment_choices(user, include_id: int | None = None) -> list[tuple[int, str]]:
     """What a log may be written against: a commissioner's own active assignments (and the one
     a log already has); staff may name any assignment."""

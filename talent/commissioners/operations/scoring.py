@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from talent.commissioners.models import ScoringRules, SelectionRound
+from talent.commissioners.assessment_models import ScoringRules
+from talent.commissioners.models import SelectionRound
 from talent.commissioners.operations.base import RuleBroken
 from talent.core import audit
 from talent.extensions import db

@@ -5,14 +5,12 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from sqlalchemy.orm import selectinload
 
 from talent.commissioners import choices, operations, spreadsheet
+from talent.commissioners.assessment_models import Project
 from talent.commissioners.forms import (
     GradeForm,
     ProjectForm,
 )
-from talent.commissioners.models import (
-    Commissioner,
-    Project,
-)
+from talent.commissioners.models import Commissioner
 from talent.commissioners.views.common import (
     attempt,
     bp,

@@ -9,11 +9,12 @@ from talent.commissioners import operations
 from talent.commissioners.forms import (
     AssignmentForm,
     CommissionerPageForm,
+    NeedForm,
     ProjectForm,
     RoundForm,
     TargetForm,
 )
-from talent.core import timeutil
+from talent.core import audit, features, timeutil
 from talent.core.errors import Refused
 from talent.core.forms import form_labels
 from talent.core.permissions import acting_user
@@ -31,10 +32,17 @@ FIELD_LABELS = {
         "hours": "服务时长", "trained_count": "培训人数", "technologies": "推广技术/品种",
         "location": "服务地点", "status": "状态", "confirmed_at": "确认时间",
         "confirmed_by_id": "确认人", "return_comment": "退回意见", "photos": "照片",
-        "target_id": "服务对象"},
+        "target_id": "服务对象", "need_id": "回应的技术需求", "need_done": "需求已解决"},
     "commissioner_projects": form_labels(ProjectForm),
+    "target_needs": {**form_labels(NeedForm), "closed_at": "解决时间", "posted_via": "登记方式"},
     "commissioner_assessments": {"grade": "考核等次", "note": "考核意见", "year": "年度"},
 }
+
+
+def history_of(table: str, object_id: int) -> dict:
+    """What a record's page needs for its 变更记录 panel."""
+    return {"history": audit.history(table, object_id), "action_labels": features.audit_actions(),
+            "field_labels": FIELD_LABELS[table]}
 
 
 def staff_page(view):

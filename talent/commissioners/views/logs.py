@@ -15,13 +15,13 @@ from talent.commissioners.models import (
     ServiceTarget,
 )
 from talent.commissioners.views.common import (
-    FIELD_LABELS,
     bp,
+    history_of,
     load_or_404,
     manager_page,
     staff_page,
 )
-from talent.core import audit, features
+from talent.core import audit
 from talent.core.errors import Refused
 from talent.core.forms import EmptyForm
 from talent.core.pagination import paginate
@@ -69,9 +69,7 @@ def log_detail(log_id: int):
     log = load_or_404(ServiceLog, log_id)
     return render_template("commissioners/log_detail.html", log=log, return_form=ReturnForm(),
                            manage=operations.can_manage(acting_user()),
-                           history=audit.history("service_logs", log.id),
-                           action_labels=features.audit_actions(),
-                           field_labels=FIELD_LABELS["service_logs"])
+                           **history_of("service_logs", log.id))
 
 
 @bp.post("/logs/<int:log_id>/confirm")

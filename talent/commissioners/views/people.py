@@ -5,24 +5,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from talent.commissioners import choices, operations
+from talent.commissioners.assessment_models import Project
 from talent.commissioners.forms import (
     CommissionerPageForm,
 )
-from talent.commissioners.models import (
-    Assignment,
-    Commissioner,
-    Project,
-)
+from talent.commissioners.models import Assignment, Commissioner
 from talent.commissioners.views.common import (
-    FIELD_LABELS,
     attempt,
     bp,
     form_page,
+    history_of,
     load_or_404,
     manager_page,
     staff_page,
 )
-from talent.core import audit, features, timeutil
+from talent.core import timeutil
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, require
 from talent.extensions import db
@@ -107,5 +104,4 @@ def commissioner_detail(commissioner_id: int):
         "commissioners/detail.html", commissioner=commissioner, assignments=assignments,
         projects=projects, figures=figures, year=year, account=operations.account_of(commissioner),
         reveal=user.can(Permission.ID_NUMBERS_FULL), manage=operations.can_manage(user),
-        history=audit.history("commissioners", commissioner.id),
-        action_labels=features.audit_actions(), field_labels=FIELD_LABELS["commissioners"])
+        **history_of("commissioners", commissioner.id))

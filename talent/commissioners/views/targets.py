@@ -14,15 +14,14 @@ from talent.commissioners.models import (
     ServiceTarget,
 )
 from talent.commissioners.views.common import (
-    FIELD_LABELS,
     attempt,
     bp,
     form_page,
+    history_of,
     load_or_404,
     manager_page,
     staff_page,
 )
-from talent.core import audit, features
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, require
 from talent.extensions import db
@@ -101,7 +100,7 @@ def target_detail(target_id: int):
                                    .order_by(ServiceLog.served_on.desc()).limit(20)))
     return render_template("commissioners/target_detail.html", target=target,
                            assignments=assignments, logs=logs,
+                           needs=list(db.session.scalars(operations.NeedQuery(target_id=target.id)
+                                                         .select(acting_user()))),
                            manage=operations.can_manage(acting_user()),
-                           history=audit.history("service_targets", target.id),
-                           action_labels=features.audit_actions(),
-                           field_labels=FIELD_LABELS["service_targets"])
+                           **history_of("service_targets", target.id))
