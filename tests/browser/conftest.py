@@ -49,6 +49,31 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def axe_on_every_page():
+    """axe-core on every page a browser test loads (tests/browser/accessibility.py, EveryPage).
+    AXE_EVERY_PAGE=0 turns it off, to measure what it costs."""
+    if os.environ.get("AXE_EVERY_PAGE") == "0":
+        yield None
+        return
+    from tests.browser.accessibility import EveryPage
+
+    every_page = EveryPage()
+    with pytest.MonkeyPatch.context() as patch:
+        every_page.install(patch)
+        yield every_page
+    AXE_TOTALS.update(checks=every_page.checks, seconds=every_page.seconds)
+
+
+AXE_TOTALS: dict = {}
+
+
+def pytest_terminal_summary(terminalreporter):
+    if AXE_TOTALS.get("checks"):
+        terminalreporter.write_line("axe on every page: {checks} pages checked in {seconds:.1f} s"
+                                    .format(**AXE_TOTALS))
+
+
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory):
     """The real application with CSRF on, on a SQLite file, with a clerk, a unit user and a talent."""
