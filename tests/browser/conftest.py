@@ -5,6 +5,7 @@ without it; CI sets REQUIRE_BROWSER=1, so there a missing browser fails.
 """
 import itertools
 import os
+import re
 import shutil
 import threading
 
@@ -151,10 +152,10 @@ def ensure_leader_card(live_app) -> None:
 def sign_in(page, username: str, landing: str = "**/") -> None:
     from tests.factories import TEST_PASSWORD
 
-    page.goto("/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    page.goto("/login")  # in English for an English browser
+    page.get_by_label(re.compile("^(用户名|Username)")).fill(username)
+    page.get_by_label(re.compile("^(密码|Password)")).fill(TEST_PASSWORD)
+    page.get_by_role("button", name=re.compile("^(登录|Sign in)$")).click()
     page.wait_for_url(landing)
 
 
