@@ -54,6 +54,7 @@ class EveryPage:
 
     def watch(self, page):
         page.on("load", lambda loaded: self.due.append(loaded))
+        page.on("popup", self.watch)  # a page the page opens (target=_blank) is checked too
         return page
 
     def flush(self) -> None:
