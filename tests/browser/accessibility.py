@@ -6,6 +6,7 @@ the page's main world without being subject to CSP.
 
 ``EveryPage`` runs the same check on every page any browser test loads (see conftest.py).
 """
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -69,8 +70,6 @@ class EveryPage:
             self.busy = False
 
     def _check(self, page) -> None:
-        import time
-
         if page.is_closed() or not page.url.startswith("http"):
             return
         started = time.perf_counter()
@@ -94,6 +93,9 @@ class EveryPage:
             raise AssertionError(f"axe: {page.url} (width {key[1]}, lang {key[2]}): {found}")
 
     def install(self, monkeypatch) -> None:
+        """Playwright has no public "before each call" hook: this wraps ``SyncBase._sync``, the
+        one door every sync API call goes through (Page, Locator, expect …), and the two ways
+        tests open pages. requirements-dev.txt pins Playwright; a rename there fails loudly."""
         from playwright._impl._sync_base import SyncBase
 
         global ACTIVE
