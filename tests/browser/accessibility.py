@@ -24,7 +24,8 @@ def axe_violations(page, rules: tuple[str, ...] = RULES) -> list[dict]:
     if not page.evaluate("typeof axe !== 'undefined'"):
         page.evaluate(AXE)
     result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", list(rules))
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags},"
+        " resultTypes: ['violations']})", list(rules))
     return [{"id": v["id"], "impact": v["impact"],
              "nodes": [(n["target"], n.get("failureSummary", "")[-160:]) for n in v["nodes"]][:4]}
             for v in result["violations"]]
