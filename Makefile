@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-future setup lint audit bench clean-db
+.PHONY: run test test-future setup lint audit bench clean-db translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ test-future: $(VENV)/.dev
 	@command -v faketime >/dev/null || { echo "test-future 需要 Debian 的 faketime 软件包（apt-get install faketime）"; exit 1; }
 	TZ=UTC FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f '@$(FUTURE)' \
 		$(BIN)/python -m pytest -m "not browser" -q -p no:cacheprovider $(PYTEST_ARGS)
+
+# The English catalogue: messages.mo is committed (a fresh clone needs no compile step); after
+# editing messages.po, compile it again. A test fails while the two differ.
+translations: $(VENV)/.runtime
+	$(BIN)/pybabel compile -d talent/translations -D messages -f
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -28,6 +28,11 @@
     return minutes + ":" + (rest < 10 ? "0" : "") + rest;
   }
 
+  // The page's language: the messages come with it (data-msg-*), Chinese when absent.
+  function said(key, chinese) {
+    return box.dataset["msg" + key.charAt(0).toUpperCase() + key.slice(1)] || chinese;
+  }
+
   function failed(text, waitSeconds) {
     message.textContent = text;
     retryAt = Date.now() + waitSeconds * 1000;
@@ -43,15 +48,15 @@
     })
       .then(function (response) {
         if (response.redirected) {
-          throw { text: "登录已失效，请重新登录后查看动态码", wait: 600 };
+          throw { text: said("signedOut", "登录已失效，请重新登录后查看动态码"), wait: 600 };
         }
         if (response.status === 404) {
-          throw { text: "此卡当前不能使用动态码，请刷新页面", wait: 600 };
+          throw { text: said("unavailable", "此卡当前不能使用动态码，请刷新页面"), wait: 600 };
         }
         return response.json().then(function (body) {
           if (!response.ok) {
             const text = body && body.error && body.error.message;
-            throw { text: text || "动态码未能更新，请稍后重试", wait: 60 };
+            throw { text: text || said("failed", "动态码未能更新，请稍后重试"), wait: 60 };
           }
           return body;
         });
@@ -70,7 +75,7 @@
         if (problem && problem.text) {
           failed(problem.text, problem.wait);
         } else {
-          failed("网络不通，动态码未能更新，恢复后将自动重试", 15);
+          failed(said("offline", "网络不通，动态码未能更新，恢复后将自动重试"), 15);
         }
       })
       .finally(function () {
@@ -84,7 +89,7 @@
     if (left === 0) {
       image.classList.add("opacity-25");
       if (!message.textContent) {
-        message.textContent = "动态码已过期，请点“刷新动态码”";
+        message.textContent = said("expired", "动态码已过期，请点“刷新动态码”");
       }
     }
     if (left <= lead() && Date.now() >= retryAt) {

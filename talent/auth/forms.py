@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, PasswordField, StringField
 from wtforms.validators import (
     DataRequired,
@@ -20,8 +21,8 @@ from talent.registry.models import Talent
 
 
 class LoginForm(BaseForm):
-    username = StringField("用户名", validators=[DataRequired("请输入用户名")])
-    password = PasswordField("密码", validators=[DataRequired("请输入密码")])
+    username = StringField(_l("用户名"), validators=[DataRequired(_l("请输入用户名"))])
+    password = PasswordField(_l("密码"), validators=[DataRequired(_l("请输入密码"))])
 
 
 class ChangePasswordForm(BaseForm):

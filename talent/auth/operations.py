@@ -9,6 +9,7 @@ from datetime import timedelta
 from functools import lru_cache
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -58,7 +59,7 @@ def _minutes(seconds: float) -> int:
 
 
 def _locked(seconds: float) -> AuthError:
-    return AuthError(f"登录失败次数过多，请 {_minutes(seconds)} 分钟后再试")
+    return AuthError(gettext("登录失败次数过多，请 %(minutes)s 分钟后再试", minutes=_minutes(seconds)))
 
 
 def backoff_seconds(failures: int) -> int:
@@ -91,7 +92,8 @@ def authenticate(username: str, password: str, client: str = "") -> User:
     window = config["LOGIN_LOCK_MINUTES"] * 60
     if ratelimit.exceeded("login-client", client, config["LOGIN_CLIENT_MAX_FAILURES"], window):
         audit.record(None, "sign_in_failed", subject, summary=f"{name}（终端失败过多）")
-        raise AuthError(f"该终端登录失败次数过多，请 {config['LOGIN_LOCK_MINUTES']} 分钟后再试")
+        raise AuthError(gettext("该终端登录失败次数过多，请 %(minutes)s 分钟后再试",
+                                minutes=config["LOGIN_LOCK_MINUTES"]))
     wait = ratelimit.remaining("login-lock", pair)
     if wait:
         audit.record(None, "sign_in_failed", subject, summary=f"{name}（等待中）")
@@ -126,20 +128,21 @@ def _check_credentials(user: User | None, password: str) -> User:
     config = current_app.config
     if user is None:
         check_password_hash(_dummy_hash(config.get("PASSWORD_HASH_METHOD", "scrypt")), password or "")
-        raise BadCredentials("用户名或密码错误")
+        raise BadCredentials(gettext("用户名或密码错误"))
     typed = password or ""
     # A one-time password is read out over the phone: "VX7S CTVS DJ5W" is "vx7s-ctvs-dj5w".
     if not (user.check_password(typed) or (
             user.must_change_password and user.check_password(canonical_one_time_password(typed)))):
-        raise BadCredentials("用户名或密码错误")
+        raise BadCredentials(gettext("用户名或密码错误"))
     expires = user.one_time_password_expires_at
     if user.must_change_password and expires is not None and utcnow() >= expires:
         hours = config.get("ONE_TIME_PASSWORD_HOURS", 24)
-        raise AuthError(f"一次性密码已过期（生成后 {hours} 小时内有效），请联系工作人员重新生成")
+        raise AuthError(gettext("一次性密码已过期（生成后 %(hours)s 小时内有效），请联系工作人员重新生成",
+                                hours=hours))
     if not user.active:
-        raise AuthError("该账户已停用，请联系系统管理员")
+        raise AuthError(gettext("该账户已停用，请联系系统管理员"))
     if user.is_demo and config["PRODUCTION"]:
-        raise AuthError("生产环境不允许使用演示账户")
+        raise AuthError(gettext("生产环境不允许使用演示账户"))
     return user
 
 

@@ -2,11 +2,14 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from flask_login import login_user, logout_user
+from markupsafe import Markup, escape
 
 from talent.auth import operations
 from talent.auth.forms import ChangePasswordForm, LoginForm, NewPasswordForm
 from talent.core.forms import EmptyForm
+from talent.core.i18n import chinese
 from talent.core.permissions import Permission, acting_user, public, require
 from talent.core.ratelimit import client_address
 from talent.extensions import db
@@ -43,11 +46,11 @@ def login():
                 operations.consume_one_time_password(user)  # it works this once
                 db.session.commit()
                 _start_session(user)
-                flash("您的密码由他人设置，请先设置自己的新密码", "warning")
+                flash(gettext("您的密码由他人设置，请先设置自己的新密码"), "warning")
                 return redirect(url_for("auth.change_password"))
             db.session.commit()
             _start_session(user)
-            flash(f"欢迎，{user.label}", "success")
+            flash(Markup(escape(gettext("欢迎，%(name)s"))) % {"name": chinese(user.label)}, "success")
             return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 

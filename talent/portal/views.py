@@ -1,5 +1,6 @@
 """The talent's own portal: profile, card and QR, benefits, eligibility, correction requests."""
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, url_for
+from flask_babel import gettext
 
 from talent.benefits import operations as benefits
 from talent.cards import operations as cards
@@ -64,7 +65,7 @@ def fresh_dynamic_code():
     config = current_app.config
     if not ratelimit.hit("dynamic-code", str(acting_user().id), config["DYNAMIC_CODE_REFRESH_LIMIT"],
                          config["DYNAMIC_CODE_REFRESH_WINDOW_SECONDS"]):
-        return jsonify(error={"code": "rate_limited", "message": "刷新过于频繁，请稍后再试"}), 429
+        return jsonify(error={"code": "rate_limited", "message": gettext("刷新过于频繁，请稍后再试")}), 429
     return jsonify(dynamic_code(card).as_dict())
 
 
@@ -77,11 +78,11 @@ def correction():
     if form.validate_on_submit():
         if not ratelimit.hit("correction", str(acting_user().id), config["CORRECTION_LIMIT"],
                              config["CORRECTION_WINDOW_SECONDS"]):
-            flash("更正申请提交过于频繁，请稍后再试", "warning")
+            flash(gettext("更正申请提交过于频繁，请稍后再试"), "warning")
             return redirect(url_for(".home"))
         registry.request_correction(acting_user(), talent, form.text.data)
         db.session.commit()
-        flash("已提交更正申请，县委组织部核实后会更新您的档案", "success")
+        flash(gettext("已提交更正申请，县委组织部核实后会更新您的档案"), "success")
     else:
         for message in form.text.errors:
             flash(message, "danger")
@@ -97,8 +98,8 @@ def photo():
     if form.validate_on_submit():
         registry.submit_photo(acting_user(), talent, save_uploaded_photo(form))
         db.session.commit()
-        flash("照片已提交，县委组织部审核后将用于您的VIP卡", "success")
+        flash(gettext("照片已提交，县委组织部审核后将用于您的VIP卡"), "success")
     else:
-        for message in form.photo.errors or ["上传失败，请刷新页面后重试"]:
+        for message in form.photo.errors or [gettext("上传失败，请刷新页面后重试")]:
             flash(message, "danger")
     return redirect(url_for("portal.home"))

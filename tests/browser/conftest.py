@@ -5,6 +5,7 @@ without it; CI sets REQUIRE_BROWSER=1, so there a missing browser fails.
 """
 import itertools
 import os
+import re
 import shutil
 import threading
 
@@ -47,6 +48,31 @@ def browser():
         browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def axe_on_every_page():
+    """axe-core on every page a browser test loads (tests/browser/accessibility.py, EveryPage).
+    AXE_EVERY_PAGE=0 turns it off, to measure what it costs."""
+    if os.environ.get("AXE_EVERY_PAGE") == "0":
+        yield None
+        return
+    from tests.browser.accessibility import EveryPage
+
+    every_page = EveryPage()
+    with pytest.MonkeyPatch.context() as patch:
+        every_page.install(patch)
+        yield every_page
+    AXE_TOTALS.update(checks=every_page.checks, seconds=every_page.seconds)
+
+
+AXE_TOTALS: dict = {}
+
+
+def pytest_terminal_summary(terminalreporter):
+    if AXE_TOTALS.get("checks"):
+        terminalreporter.write_line("axe on every page: {checks} pages checked in {seconds:.1f} s"
+                                    .format(**AXE_TOTALS))
 
 
 @pytest.fixture(scope="session")
@@ -126,10 +152,10 @@ def ensure_leader_card(live_app) -> None:
 def sign_in(page, username: str, landing: str = "**/") -> None:
     from tests.factories import TEST_PASSWORD
 
-    page.goto("/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    page.goto("/login")  # in English for an English browser
+    page.get_by_label(re.compile("^(用户名|Username)")).fill(username)
+    page.get_by_label(re.compile("^(密码|Password)")).fill(TEST_PASSWORD)
+    page.get_by_role("button", name=re.compile("^(登录|Sign in)$")).click()
     page.wait_for_url(landing)
 
 

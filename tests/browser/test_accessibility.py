@@ -73,5 +73,28 @@ def test_pages_of_the_walk_meet_wcag_aa(request, live_app, username, path, scree
         sign_in(surface, username, landing="**/*")
     surface.goto(path.format(**_ids(live_app)))
     assert axe_violations(surface) == []
-    # A table that may scroll sideways is reachable by keyboard, with or without axe noticing.
-    assert surface.locator(".table-responsive:not([tabindex='0'])").count() == 0
+
+
+def test_a_table_that_scrolls_sideways_on_a_phone_is_a_focusable_named_region(phone, live_app):
+    """axe's scrollable-region-focusable (issue 22, item 13), failing first: at 375 px the
+    allowance ledger's table is wider than the screen. app.js makes such a region focusable and
+    named (tabindex=0, role=region, a label); without it axe flags the page. (Chromium 130+
+    focuses a scroller without focusable content by itself; Safari and older browsers do not,
+    which is why axe still asks for it.)"""
+    from talent.allowances import operations as allowances
+    from talent.core import timeutil
+    from talent.extensions import db
+    from tests.allowances.conftest import policy_values
+
+    with live_app.app_context():
+        allowances.create_policy(None, policy_values(name="引进高层次人才安家补贴（一次性）",
+                                                     year=timeutil.today().year))
+        db.session.commit()
+        db.session.remove()
+    sign_in(phone, "admin", landing="**/*")
+    phone.goto("/allowances/ledger")
+    region = phone.locator(".table-responsive", has=phone.locator("#by-policy"))
+    assert region.evaluate("r => r.scrollWidth > r.clientWidth")  # it does scroll here
+    assert "scrollable-region-focusable" not in {v["id"] for v in axe_violations(phone)}
+    assert (region.get_attribute("tabindex"), region.get_attribute("role")) == ("0", "region")
+    assert region.get_attribute("aria-label")

@@ -50,7 +50,7 @@ def test_admin_creates_a_unit_account_that_can_sign_in(page, browser, live_serve
     page.wait_for_url("**/admin/users")
     assert page.locator("tr", has_text="wjj.he").is_visible()
 
-    context = browser.new_context(base_url=live_server)
+    context = browser.new_context(base_url=live_server, locale="zh-CN")
     clerk = context.new_page()
     clerk.goto("/login")
     clerk.get_by_label("用户名").fill("wjj.he")

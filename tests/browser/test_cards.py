@@ -52,6 +52,11 @@ def test_org_issues_a_card_and_prints_it(page, live_app):
     assert print_button.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(10, 88, 202)"
     current = printable.locator(".toolbar [aria-current=page]")
     assert current.inner_text() == "卡片尺寸（CR80）"
+    # "A4" (Latin) and "卡片尺寸（CR80）" (CJK, a taller line) sit on one line in the switch.
+    middles = printable.locator(".toolbar .tool-group .tool").evaluate_all(
+        "tools => tools.map(t => { const r = document.createRange(); r.selectNodeContents(t);"
+        " const box = r.getBoundingClientRect(); return Math.round(box.top + box.height / 2); })")
+    assert max(middles) - min(middles) <= 1, middles
     back = printable.get_by_role("link", name="返回")
     assert back.evaluate("a => getComputedStyle(a).textDecorationLine") == "none"
     assert axe_violations(printable) == []

@@ -20,8 +20,10 @@ pytestmark = pytest.mark.browser
 def _decode(data_uri: str) -> str:
     assert data_uri.startswith("data:image/png;base64,")
     results = zxingcpp.read_barcodes(Image.open(BytesIO(base64.b64decode(data_uri.split(",", 1)[1]))))
-    assert len(results) == 1
-    return results[0].text
+    # zxing-cpp now and then reports the one code twice (found at two positions): one text.
+    texts = {result.text for result in results}
+    assert len(texts) == 1
+    return texts.pop()
 
 
 def test_holder_shows_a_dynamic_code_that_verifies_on_a_phone(phone, browser, live_server, live_app):

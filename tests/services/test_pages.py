@@ -242,3 +242,9 @@ def test_my_request_puts_the_materials_asked_for_and_the_outcome_at_the_top(clie
     outcome = page.index('id="outcome"')
     assert outcome < page.index("每月1500元，自下月起发放") < page.index('id="rating-form"')
     assert page.index('id="rating-form"') < page.index('name="to"')  # rating before 重新办理
+    # Once rated, the outcome is still the 办结 note, not the rating (which also ends "completed").
+    services.rate(people.talent_user, req, 5, "很满意")
+    db.session.commit()
+    page = client.get(f"/me/services/{req.id}").get_data(as_text=True)
+    box = page[page.index('id="outcome"'):page.index("</div></div>", page.index('id="outcome"'))]
+    assert "每月1500元，自下月起发放" in box and "很满意" not in box
