@@ -62,3 +62,13 @@ def test_a_rule_change_is_recomputed_by_the_worker_in_batches(clerk, client, aut
     assert [t.name for t in db.session.scalars(select(Talent).where(
         eligible_condition(cards.current_rule_set().rules)))] == ["中级"]
     assert set(db.session.scalars(select(TalentEligibility.rule_version))) == {2}
+
+
+def test_the_api_lists_the_stored_eligibility_with_its_version(app, client, api_token):
+    TalentFactory(name="硕士", education="master", title_level="none", category="none")
+    db.session.commit()
+    body = client.get("/api/v1/cards/recommended", headers=api_token("org")).get_json()
+    assert [(i["name"], i["tier"]) for i in body["items"]] == [("硕士", "C")]
+    assert (body["total"], body["total_is_estimate"], body["rule_version"], body["complete"]) == (
+        1, False, 1, True)
+    assert client.get("/api/v1/cards/recommended", headers=api_token("unit")).status_code == 403
