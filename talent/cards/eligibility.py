@@ -35,7 +35,7 @@ def rule_set_on(connection, on) -> tuple[int, dict] | None:
 
 
 def store(connection, talents, version: int, rules: dict) -> None:
-    """Evaluate and upsert the rows of ``talents`` (objects or rows with the QUALIFYING columns)."""
+    """Evaluate and upsert the rows of ``talents`` (changed in this flush)."""
     now = timeutil.utcnow()
     rows = [{"talent_id": t.id, "rule_version": version, "tier": card_rules.evaluate(t, rules).tier,
              "computed_at": now} for t in talents]
@@ -96,13 +96,17 @@ def recompute_step(batch: int | None = None) -> dict[str, int]:
     if run is None or run.finished_at is not None:
         db.session.commit()
         return {}
-    columns = [Talent.id, *(getattr(Talent, c) for c in QUALIFYING)]
-    query = select(*columns).where(Talent.id > run.next_talent_id).order_by(Talent.id).limit(batch)
+    # The tier in SQL (rules.tier_case, the same logic as rules.evaluate): no verdicts built.
+    query = (select(Talent.id, card_rules.tier_case(rules).label("tier"))
+             .where(Talent.id > run.next_talent_id).order_by(Talent.id).limit(batch))
     if _postgresql():  # an edit of these talents waits for the batch (and the batch for it)
         query = query.with_for_update(of=Talent)
     talents = db.session.execute(query).all()
     if talents:
-        store(db.session.connection(), talents, version, rules)
+        now = timeutil.utcnow()
+        upsert(db.session.connection(), TalentEligibility.__table__, ["talent_id"],
+               [{"talent_id": t.id, "rule_version": version, "tier": t.tier, "computed_at": now}
+                for t in talents], replace=("rule_version", "tier", "computed_at"))
         run.next_talent_id, run.done = talents[-1].id, run.done + len(talents)
     else:
         run.finished_at = timeutil.utcnow()
