@@ -72,6 +72,18 @@ def register(app):
                 stop.wait(interval)
         click.echo("worker stopped")
 
+    @app.cli.command("rebuild-summaries")
+    def rebuild_summaries():
+        """Recompute every maintained figure (dashboard counters, stored card eligibility) from
+        the rows themselves: after a bulk load or restore that went around the application."""
+        from talent.core.features import installed_features
+
+        for feature in installed_features(app):
+            if feature.rebuild is not None:
+                for what, rows in feature.rebuild().items():
+                    click.echo(f"{feature.name}.{what}: {rows}")
+        db.session.commit()
+
     @app.cli.command("repair-text")
     @click.option("--dry-run", is_flag=True, help="只列出，不修改")
     def repair_text(dry_run: bool):

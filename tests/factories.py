@@ -106,3 +106,10 @@ class TeamFactory(BaseFactory):
     name = factory.Sequence(lambda n: f"竹木复合材料创新团队{n}")
     field = "bamboo_wood"
     description = ""
+
+
+def talent_values(**changes) -> dict:
+    """A new talent's column values, as a checked import row hands them to ``create_talents``."""
+    built = TalentFactory.build(**changes)
+    return {c.key: getattr(built, c.key) for c in Talent.__table__.columns
+            if c.key != "id" and getattr(built, c.key) is not None}

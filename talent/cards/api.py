@@ -1,11 +1,14 @@
 """Card API of DESIGN.md: issue, read, revoke (and renew, re-issue), QR, eligibility, public verify."""
-from flask import Blueprint, abort, url_for
+from flask import Blueprint, abort, request, url_for
 
+from talent.cards import eligibility as stored
 from talent.cards import operations as cards
+from talent.cards import rules as card_rules
 from talent.cards.models import Card
 from talent.cards.verification import qr_response, verify_allowed, verify_token
-from talent.core.api import json_body
+from talent.core.api import json_body, page_envelope
 from talent.core.errors import ApiError
+from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, public, require
 from talent.core.validators import bounded_int
 from talent.extensions import db
@@ -39,6 +42,25 @@ def eligibility(talent_id: int):
         abort(403)
     return {"talent_id": talent.id, "rule_version": cards.current_rule_set().version,
             **cards.eligibility(talent).as_dict()}
+
+
+@bp.get("/cards/recommended")
+@require(Permission.CARDS_READ)
+def recommended():
+    """The 推荐发放名单 (stored eligibility under the rule version in force); ``complete`` is
+    false while the worker is still recomputing everyone after a rule change."""
+    rule_set = cards.current_rule_set()
+    page = paginate(cards.recommended_query(), request.args)
+    run = stored.progress(rule_set.version)
+
+    def item(talent: Talent) -> dict:
+        verdict = card_rules.evaluate(talent, rule_set.rules)
+        return {"talent_id": talent.id, "name": talent.name, "employer": talent.employer,
+                "tier": verdict.tier, "tier_name": verdict.tier_name, "reasons": verdict.reasons()}
+
+    return {**page_envelope(page, item), "rule_version": rule_set.version,
+            "complete": bool(run and run.finished_at), "computed": run.done if run else 0,
+            "talents": run.total if run else 0}
 
 
 @bp.post("/cards")

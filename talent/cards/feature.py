@@ -1,6 +1,6 @@
 from flask import url_for
 
-from talent.cards import api, expiry, openapi, views
+from talent.cards import api, eligibility, expiry, openapi, views
 from talent.cards.models import BENEFIT_FREQUENCIES
 from talent.cards.operations import cards_issued, remind_expiring, seed_default_rules
 from talent.core.features import Feature, MenuEntry, Metric, Panel
@@ -18,6 +18,8 @@ feature = Feature(
     ),
     panels=(Panel("cards/panels/expiring.html", expiry.expiring_panel, order=6),),
     daily=remind_expiring,
+    background=eligibility.recompute_step,
+    rebuild=eligibility.recompute_all,
     audit_objects={"cards": "VIP卡", "card_rule_sets": "发卡规则", "tier_benefits": "卡待遇"},
     audit_actions={"issue": "发卡", "renew": "续期", "revoke": "注销", "replace": "挂失作废",
                    "reissue": "补办", "upgrade": "升档",

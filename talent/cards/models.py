@@ -140,3 +140,34 @@ class CardScan(db.Model):
     card_id: Mapped[int | None] = mapped_column(ForeignKey("cards.id"), index=True)
     result: Mapped[str] = mapped_column(String(10))
     channel: Mapped[str] = mapped_column(String(10), default="page")
+
+
+class TalentEligibility(db.Model):
+    """The tier a talent qualifies for (``None``: none) under one card-rule version, stored so the
+    推荐发放名单 is an index range, not the rules evaluated over every talent (cards/eligibility.py)."""
+
+    __tablename__ = "talent_eligibility"
+    __table_args__ = (
+        # The list: one version's eligible talents in id order (tier read from the index).
+        Index("ix_talent_eligibility_version", "rule_version", "talent_id", "tier"),
+    )
+
+    talent_id: Mapped[int] = mapped_column(ForeignKey("talents.id", ondelete="CASCADE"), primary_key=True,
+                                           autoincrement=False)
+    rule_version: Mapped[int] = mapped_column()
+    tier: Mapped[str | None] = mapped_column(String(4))
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class EligibilityRun(db.Model):
+    """The worker's recomputation of every talent under one rule version, batch after batch
+    (``next_talent_id``: where the next batch starts); finished when ``finished_at`` is set."""
+
+    __tablename__ = "eligibility_runs"
+
+    rule_version: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    next_talent_id: Mapped[int] = mapped_column(default=0)
+    done: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(default=0)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column()

@@ -1,5 +1,5 @@
 """The VIP-card part of the OpenAPI document."""
-from talent.core.openapi import DATABASE_ID, ERROR, ERRORS, json_content, path_id
+from talent.core.openapi import DATABASE_ID, ERROR, ERRORS, json_content, list_of, path_id
 
 TALENT_ID = path_id("talent_id")
 CARD_ID = path_id("card_id")
@@ -30,8 +30,23 @@ ELIGIBILITY = {"type": "object", "properties": {
 
 
 
+RECOMMENDED = {"type": "object", "properties": {
+    **list_of("#/components/schemas/Recommended")["properties"],
+    "rule_version": {"type": "integer", "description": "现行发卡规则版本：名单按它计算"},
+    "complete": {"type": "boolean", "description": "false：规则变更后仍在重新计算，名单暂不完整"},
+    "computed": {"type": "integer"}, "talents": {"type": "integer"}}}
+RECOMMENDED_ITEM = {"type": "object", "properties": {
+    "talent_id": {"type": "integer"}, "name": {"type": "string"}, "employer": {"type": "string"},
+    "tier": {"type": "string"}, "tier_name": {"type": "string"},
+    "reasons": {"type": "array", "items": {"type": "string"}}}}
+
+
 def openapi() -> tuple[dict, dict]:
     paths = {
+            "/api/v1/cards/recommended": {
+                "get": {"summary": "推荐发放名单：按现行规则符合条件、尚未持卡的人才（已存储的资格）",
+                        "responses": {"200": json_content(RECOMMENDED), **ERRORS}},
+            },
             "/api/v1/talents/{talent_id}/eligibility": {
                 "parameters": [TALENT_ID],
                 "get": {"summary": "VIP卡资格审核（逐条说明符合与否）；人才本人可查自己的",
@@ -91,4 +106,4 @@ def openapi() -> tuple[dict, dict]:
                         "responses": {"200": json_content(VERIFICATION), "429": ERROR}},
             },
     }
-    return paths, {}
+    return paths, {"Recommended": RECOMMENDED_ITEM}

@@ -14,6 +14,8 @@ from talent.cards.models import (
     Card,
     CardCounter,
     CardRuleSet,
+    EligibilityRun,
+    TalentEligibility,
     TierBenefit,
 )
 from talent.core import audit, timeutil
@@ -102,6 +104,9 @@ def seed_default_rules() -> bool:
     if db.session.scalar(select(func.count(CardRuleSet.id))) == 0:
         db.session.add(CardRuleSet(version=1, effective_on=date(2023, 1, 1),
                                    rules=card_rules.DEFAULT_RULES, note="默认规则"))
+        if db.session.scalar(select(func.count(Talent.id))) == 0:
+            # nobody to recompute: the stored eligibility of version 1 is complete as it is
+            db.session.add(EligibilityRun(rule_version=1, finished_at=timeutil.utcnow()))
         added = True
     existing = {(b.tier, b.kind) for b in db.session.scalars(select(TierBenefit))}
     for tier, kinds in DEFAULT_BENEFITS.items():
@@ -185,11 +190,14 @@ def eligibility(talent: Talent, on: date | None = None) -> card_rules.Eligibilit
 
 
 def recommended_query(on: date | None = None):
-    """Talents who qualify but hold no card: the 推荐发放名单, as one SQL query."""
-    rules = current_rule_set(on).rules
+    """Talents who qualify but hold no card: the 推荐发放名单, read from the stored eligibility
+    of the version in force (cards/eligibility.py) — a row of an older version is never listed."""
+    version = current_rule_set(on).version
     has_card = exists().where(Card.talent_id == Talent.id, Card.status == "active")
-    return (select(Talent).where(card_rules.eligible_condition(rules), ~has_card)
-            .order_by(Talent.id))
+    return (select(Talent).join(TalentEligibility, TalentEligibility.talent_id == Talent.id)
+            .where(TalentEligibility.rule_version == version, TalentEligibility.tier.is_not(None),
+                   ~has_card)
+            .order_by(TalentEligibility.talent_id))
 
 
 def rule_version(version: int) -> CardRuleSet | None:

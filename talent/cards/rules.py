@@ -9,7 +9,7 @@ instead of 100,000 evaluations.
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, false, or_, true
+from sqlalchemy import and_, case, false, null, or_, true
 
 from talent.registry import choices
 from talent.registry.models import Talent
@@ -208,11 +208,23 @@ def _tier_condition(tier: dict):
 
 def eligible_condition(rules: dict):
     """SQL for "meets some tier and every shared requirement" — the same logic as :func:`evaluate`."""
+    tiers = or_(*(_tier_condition(t) for t in rules["tiers"])) if rules["tiers"] else false()
+    return and_(_shared_condition(rules), tiers)
+
+
+def _shared_condition(rules: dict):
     shared = [Talent.status == "active"] if rules.get("require_active", True) else []
     if rules.get("require_in_county", True):
         shared.append(Talent.works_in_county.is_(True))
-    tiers = or_(*(_tier_condition(t) for t in rules["tiers"])) if rules["tiers"] else false()
-    return and_(true(), *shared, tiers)
+    return and_(true(), *shared)
+
+
+def tier_case(rules: dict):
+    """SQL for the tier :func:`evaluate` gives (``NULL``: none): the highest tier met, when every
+    shared requirement is — for recomputing many talents without building their verdicts."""
+    shared = _shared_condition(rules)
+    whens = [(and_(shared, _tier_condition(t)), t["code"]) for t in rules["tiers"]]
+    return case(*whens, else_=null()) if whens else null()
 
 
 def validate_rules(rules: dict) -> list[str]:

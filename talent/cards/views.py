@@ -2,6 +2,7 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from sqlalchemy import or_, select
 
+from talent.cards import eligibility
 from talent.cards import operations as cards
 from talent.cards import rules as card_rules
 from talent.cards.forms import BenefitForm, CardRuleForm, RevokeForm, UpgradeForm
@@ -63,10 +64,11 @@ def card_list():
 @bp.get("/recommended")
 @require(Permission.CARDS_READ)
 def recommended():
+    rule_set = cards.current_rule_set()
     page = paginate(cards.recommended_query(), request.args)
-    rules = cards.current_rule_set().rules
-    verdicts = {t.id: card_rules.evaluate(t, rules) for t in page.items}
-    return render_template("cards/recommended.html", page=page, verdicts=verdicts)
+    verdicts = {t.id: card_rules.evaluate(t, rule_set.rules) for t in page.items}
+    return render_template("cards/recommended.html", page=page, verdicts=verdicts, rule_set=rule_set,
+                           run=eligibility.progress(rule_set.version))
 
 
 @bp.get("/recommended.xlsx")

@@ -110,6 +110,9 @@ class Feature:
     # Work for ``flask worker`` (the background process beside the site): one small batch per
     # call, committed by the callable itself; ``background() -> {what: count}``, empty when idle.
     background: Callable[[], Mapping[str, int]] | None = None
+    # Figures the feature maintains as things change, recomputed from scratch by
+    # ``flask rebuild-summaries``: ``rebuild() -> {what: rows}``; flushes, the command commits.
+    rebuild: Callable[[], Mapping[str, int]] | None = None
     # A role's home page instead of the 工作台: ``home(user) -> url or None`` (the 专班 leader's
     # home is the 调度 view).
     home: Callable[[Any], str | None] | None = None

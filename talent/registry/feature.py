@@ -3,7 +3,7 @@ from flask import url_for
 from talent.core.features import Feature, MenuEntry, Metric, Panel
 from talent.core.permissions import Permission
 from talent.extensions import db
-from talent.registry import api, choices, openapi, operations, photos, views
+from talent.registry import api, choices, figures, openapi, operations, photos, views
 from talent.registry.models import Talent, Team
 
 
@@ -50,6 +50,7 @@ feature = Feature(
     audit_references={("*", "team_id"): _name_of(Team), ("*", "talent_id"): _name_of(Talent),
                       ("*", "leader_id"): _name_of(Talent)},
     openapi=openapi.openapi,
+    rebuild=lambda: {"talent_figures": figures.rebuild()},
     metrics={
         "registry.foreign_talents_introduced": Metric(
             "引进外国人才", "人", operations.foreign_talents_introduced,

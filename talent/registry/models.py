@@ -182,3 +182,18 @@ class CorrectionRequest(db.Model):
     reply: Mapped[str] = mapped_column(EncryptedString(2800, "correction_requests.reply"), default="")
 
     talent: Mapped[Talent] = relationship()
+
+
+class TalentFigure(db.Model):
+    """How many talents share one status × category × field × education × source × foreign
+    (maintained by ``registry/figures.py``; the dashboard sums these few hundred rows)."""
+
+    __tablename__ = "talent_figures"
+
+    status: Mapped[str] = mapped_column(String(10), primary_key=True)
+    category: Mapped[str] = mapped_column(String(20), primary_key=True)
+    field: Mapped[str] = mapped_column(String(30), primary_key=True)
+    education: Mapped[str] = mapped_column(String(20), primary_key=True)
+    source: Mapped[str] = mapped_column(String(20), primary_key=True)
+    is_foreign: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    n: Mapped[int] = mapped_column(default=0)

@@ -19,7 +19,7 @@ from talent.core.validators import InvalidValue, bounded_int, normalize_id_numbe
 from talent.extensions import db
 from talent.notifications import operations as inbox
 from talent.registry import choices
-from talent.registry.models import CorrectionRequest, Talent, Team
+from talent.registry.models import CorrectionRequest, Talent, TalentFigure, Team
 from talent.registry.search import text_matches
 
 
@@ -310,25 +310,21 @@ BREAKDOWNS = ("category", "field", "education")
 
 
 def talent_summary() -> dict:
-    """The dashboard's figures from one pass over the active talents (a few hundred groups at most)."""
-    introduced = (Talent.source == "introduced").label("introduced")
-    foreign = (Talent.nationality != "CN").label("foreign")
-    columns = [getattr(Talent, c) for c in BREAKDOWNS]
-    groups = db.session.execute(
-        select(*columns, introduced, foreign, func.count().label("n"))
-        .where(Talent.status == "active").group_by(*columns, introduced, foreign)
-    ).all()
+    """The dashboard's figures from the maintained ``talent_figures`` rows (registry/figures.py),
+    never a grouping over the talents themselves."""
+    groups = [row for row in db.session.scalars(select(TalentFigure)) if row.n]
+    active = [row for row in groups if row.status == "active"]
     by = {}
     for column in BREAKDOWNS:
         counts = Counter()
-        for row in groups:
+        for row in active:
             counts[getattr(row, column)] += row.n
         by[column] = [(label, counts[code]) for code, label in choices.CHOICE_SETS[column].items()]
     return {
-        "active": sum(row.n for row in groups),
-        "left": db.session.scalar(select(func.count()).where(Talent.status == "left")) or 0,
-        "introduced": sum(row.n for row in groups if row.introduced),
-        "foreign": sum(row.n for row in groups if row.foreign),
+        "active": sum(row.n for row in active),
+        "left": sum(row.n for row in groups if row.status == "left"),
+        "introduced": sum(row.n for row in active if row.source == "introduced"),
+        "foreign": sum(row.n for row in active if row.is_foreign),
         "teams": db.session.scalar(select(func.count(Team.id))) or 0,
         "by": by,
     }

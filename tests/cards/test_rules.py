@@ -4,7 +4,7 @@ import itertools
 import pytest
 from sqlalchemy import select
 
-from talent.cards.rules import DEFAULT_RULES, eligible_condition, evaluate, validate_rules
+from talent.cards.rules import DEFAULT_RULES, eligible_condition, evaluate, tier_case, validate_rules
 from talent.extensions import db
 from talent.registry.models import Talent
 from tests.factories import TalentFactory
@@ -68,7 +68,7 @@ def test_explanations_are_plain_chinese():
     assert verdict.as_dict()["tier"] == "C"
 
 
-def test_sql_condition_agrees_with_evaluate(app):
+def test_sql_condition_and_tier_agree_with_evaluate(app):
     values = {"programme_level": ["national", "provincial", "none"], "title_level": ["senior", "none"],
               "education": ["doctorate", "master", "bachelor"], "category": ["leading", "none"],
               "nationality": ["CN", "US"], "source": ["introduced", "local"],
@@ -85,6 +85,9 @@ def test_sql_condition_agrees_with_evaluate(app):
     expected = {t.id for t in db.session.scalars(select(Talent)) if evaluate(t, DEFAULT_RULES).eligible}
     assert len(expected) > 50
     assert chosen == expected
+    # and the tier the worker's batches compute in SQL is the one evaluate gives
+    tiers = dict(db.session.execute(select(Talent.id, tier_case(DEFAULT_RULES))).all())
+    assert tiers == {t.id: evaluate(t, DEFAULT_RULES).tier for t in db.session.scalars(select(Talent))}
 
 
 def test_rule_validation():

@@ -220,3 +220,53 @@ def test_search_indexes_are_built_over_rows_already_there(empty_database):
         assert names("建国") == ["张建国"] and names("张建国") == ["张建国"]
         db.session.remove()
         db.engine.dispose()
+
+
+BEFORE_FIGURES = "a19e0f7c3b21"
+
+
+def test_figures_and_eligibility_are_filled_for_talents_already_there(empty_database):
+    """The summaries migration on a database holding talents: the dashboard's figures are filled
+    by the migration, the eligibility by the worker's batches it leaves to run (the 推荐 list then
+    equals the rules evaluated over every talent), the index built valid (CONCURRENTLY)."""
+    from datetime import date
+
+    from sqlalchemy import insert, select
+
+    from talent.cards import eligibility
+    from talent.cards import operations as cards
+    from talent.cards.models import CardRuleSet
+    from talent.cards.rules import DEFAULT_RULES, eligible_condition
+    from talent.registry import figures
+    from talent.registry.models import Talent
+
+    app = make_app(empty_database)
+    with app.app_context():
+        upgrade(revision=BEFORE_FIGURES)
+        rows, _ = _plain_rows(120)
+        for n, row in enumerate(rows):
+            row.pop("id")
+            row.update(id_number_index=row["id_number"], education=("doctorate", "master", "bachelor")[n % 3],
+                       status="left" if n % 7 == 0 else "active", nationality="US" if n % 10 == 0 else "CN")
+        db.session.execute(insert(Talent), rows)
+        db.session.add(CardRuleSet(version=1, effective_on=date(2023, 1, 1), rules=DEFAULT_RULES))
+        db.session.commit()
+        upgrade()
+        assert figures.counted() == figures.grouped() and sum(figures.counted().values()) == 120
+        if db.engine.dialect.name == "postgresql":
+            assert db.session.scalar(text(
+                "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                "WHERE c.relname = 'ix_talent_eligibility_version'")) is True
+        assert list(db.session.scalars(cards.recommended_query())) == []  # not computed yet
+        while "eligibility_finished" not in eligibility.recompute_step(batch=50):
+            pass
+        expected = list(db.session.scalars(select(Talent.id).where(eligible_condition(DEFAULT_RULES))
+                                           .order_by(Talent.id)))
+        assert [t.id for t in db.session.scalars(cards.recommended_query())] == expected
+        assert len(expected) > 50
+        db.session.remove()  # its open read would hold the tables the downgrade drops
+        downgrade(revision=BEFORE_FIGURES)
+        assert not {"talent_figures", "talent_eligibility", "eligibility_runs"} & set(
+            inspect(db.engine).get_table_names())
+        db.session.remove()
+        db.engine.dispose()
