@@ -64,3 +64,46 @@ class ThrowawayPostgres:
             self._run(os.path.join(self.bindir, "pg_ctl"), "-D", self.data, "-m", "immediate", "stop")
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+class ThrowawayReplica:
+    """A streaming replica of a running :class:`ThrowawayPostgres`: ``pg_basebackup -R`` (the
+    primary's default pg_hba already trusts local replication), started as a hot standby on a
+    free port. ``pause()``/``resume()`` hold and release replay, to make it lag on purpose."""
+
+    def __init__(self, primary: ThrowawayPostgres):
+        self.primary = primary
+        self.port = _free_port()
+        self.data = os.path.join(primary.root, "replica")
+
+    def start(self) -> str:
+        primary = self.primary
+        primary._run(os.path.join(primary.bindir, "pg_basebackup"), "-h", "127.0.0.1",
+                     "-p", str(primary.port), "-U", "postgres", "-D", self.data, "-R", "-X", "stream",
+                     "-c", "fast")
+        options = f"-p {self.port} -k {primary.root} -c listen_addresses=127.0.0.1 -c hot_standby=on -c fsync=off"
+        primary._run(os.path.join(primary.bindir, "pg_ctl"), "-D", self.data, "-o", options,
+                     "-l", os.path.join(primary.root, "replica.log"), "-w", "start")
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/talent_test"
+
+    def _sql(self, statement: str):
+        with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres",
+                             autocommit=True) as conn:
+            return conn.execute(statement).fetchone()
+
+    def pause(self) -> None:
+        self._sql("SELECT pg_wal_replay_pause()")
+
+    def resume(self) -> None:
+        self._sql("SELECT pg_wal_replay_resume()")
+
+    def caught_up(self, received: bool = False) -> bool:
+        """Whether the replica has replayed (``received``: received) all the primary has written so far."""
+        with psycopg.connect(f"host=127.0.0.1 port={self.primary.port} user=postgres dbname=postgres",
+                             autocommit=True) as conn:
+            target = conn.execute("SELECT pg_current_wal_lsn()").fetchone()[0]
+        position = "pg_last_wal_receive_lsn()" if received else "pg_last_wal_replay_lsn()"
+        return bool(self._sql(f"SELECT {position} >= '{target}'::pg_lsn")[0])
+
+    def stop(self) -> None:
+        self.primary._run(os.path.join(self.primary.bindir, "pg_ctl"), "-D", self.data, "-m", "immediate", "stop")

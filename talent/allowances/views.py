@@ -10,6 +10,7 @@ from talent.core import audit, documents, timeutil
 from talent.core.errors import StaleEdit
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, require
+from talent.core.replica import reads_replica
 from talent.core.spreadsheet import XLSX_MIMETYPE
 from talent.core.validators import bounded_int
 from talent.extensions import db
@@ -271,6 +272,7 @@ def ledger_page():
 
 @bp.get("/allowances/ledger.xlsx")
 @require(Permission.ALLOWANCES_LEDGER)
+@reads_replica(exact=True)
 def ledger_export():
     user, year = acting_user(), _year()
     output, rows = ledger.workbook(year, user)
