@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-future setup lint audit bench clean-db
+.PHONY: run test test-future test-deploy setup lint audit bench clean-db
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,13 @@ test-future: $(VENV)/.dev
 	@command -v faketime >/dev/null || { echo "test-future 需要 Debian 的 faketime 软件包（apt-get install faketime）"; exit 1; }
 	TZ=UTC FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f '@$(FUTURE)' \
 		$(BIN)/python -m pytest -m "not browser" -q -p no:cacheprovider $(PYTEST_ARGS)
+
+# The deployment of docs/deploy.md, running: nginx (TLS) in front of two gunicorn app servers, one
+# PostgreSQL with a streaming replica, one Redis, a shared UPLOAD_DIR and two workers, all on free
+# local ports (tests/deploy/stack.py). CI runs it after test-future.
+test-deploy: $(VENV)/.dev
+	TALENT_DEPLOY_TEST=1 $(BIN)/python -m pytest tests/deploy/test_live.py -q -p no:cacheprovider \
+		--durations=8 $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

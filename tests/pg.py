@@ -81,7 +81,9 @@ class ThrowawayReplica:
         primary._run(os.path.join(primary.bindir, "pg_basebackup"), "-h", "127.0.0.1",
                      "-p", str(primary.port), "-U", "postgres", "-D", self.data, "-R", "-X", "stream",
                      "-c", "fast")
-        options = f"-p {self.port} -k {primary.root} -c listen_addresses=127.0.0.1 -c hot_standby=on -c fsync=off"
+        # The primary's own settings too: a standby needs max_connections and the like ≥ the primary's.
+        options = (f"-p {self.port} -k {primary.root} -c listen_addresses=127.0.0.1 -c hot_standby=on "
+                   f"-c fsync=off {primary.options}")
         primary._run(os.path.join(primary.bindir, "pg_ctl"), "-D", self.data, "-o", options,
                      "-l", os.path.join(primary.root, "replica.log"), "-w", "start")
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/talent_test"
