@@ -108,4 +108,5 @@ class ThrowawayReplica:
         return bool(self._sql(f"SELECT {position} >= '{target}'::pg_lsn")[0])
 
     def stop(self) -> None:
-        self.primary._run(os.path.join(self.primary.bindir, "pg_ctl"), "-D", self.data, "-m", "immediate", "stop")
+        self.primary._run(os.path.join(self.primary.bindir, "pg_ctl"), "-D", self.data,
+                          "-m", "immediate", "stop")

@@ -3,16 +3,17 @@
 of two gunicorn app servers (deploy/gunicorn.conf.py), one PostgreSQL with a streaming replica,
 one Redis, one shared UPLOAD_DIR and two ``flask worker`` processes. Every port is a free one;
 :meth:`Deployment.stop` ends every process it started, also after a failure halfway."""
+import contextlib
 import os
 import re
 import shutil
 import signal
-import socket
 import ssl
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 from tests.pg import ThrowawayPostgres, ThrowawayReplica, find_bindir
@@ -24,17 +25,20 @@ KEYS = {"SECRET_KEY": "s" * 48, "CARD_SIGNING_KEY": "c" * 48, "DATA_KEY": "1:" +
         "INDEX_KEY": "e" * 64}
 
 
-def wait_for_port(port: int, process: subprocess.Popen | None = None, seconds: float = 60) -> None:
+def wait_until_serving(url: str, process: subprocess.Popen, seconds: float = 90) -> None:
+    """Until ``url`` answers 200: gunicorn listens before its workers have loaded the app."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
+        if process.poll() is not None:
             raise RuntimeError(f"process {process.args[:3]} exited with {process.returncode}")
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
+            with urllib.request.urlopen(url, timeout=5, context=tls_context()) as answer:
+                if answer.status == 200:
+                    return
         except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"nothing listens on port {port} after {seconds} s")
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer 200 within {seconds} s")
 
 
 def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
@@ -81,6 +85,7 @@ class Deployment:
         self.replica: ThrowawayReplica | None = None
         self.redis: ThrowawayRedis | None = None
         self.env: dict = {}
+        self.timings: dict[str, float] = {}  # seconds from the start to each stage
 
     @property
     def url(self) -> str:
@@ -102,6 +107,7 @@ class Deployment:
         if bindir is None or not all(shutil.which(t) for t in ("nginx", "openssl", "redis-server")):
             raise RuntimeError("the deployment test needs PostgreSQL, nginx, openssl and redis-server")
         self.postgres = ThrowawayPostgres(bindir, options="-c max_connections=200")
+        started = time.monotonic()
         primary = self.postgres.start()
         self.replica = ThrowawayReplica(self.postgres)
         replica = self.replica.start()
@@ -115,23 +121,29 @@ class Deployment:
             "TALENT_ENV": "production", **KEYS, "DATABASE_URL": primary, "DATABASE_REPLICA_URL": replica,
             "RATELIMIT_STORAGE_URI": redis, "UPLOAD_DIR": str(uploads), "TRUSTED_PROXIES": "1",
             "PUBLIC_BASE_URL": self.url, "TALENT_WORKERS": "2", **self.settings}
-        self.flask("db", "upgrade")
-        self.flask("seed")
-        for index in range(2):
-            self.start_app(index)
-        for index in range(2):
-            self.processes[f"worker{index}"] = self._spawn(
-                f"worker{index}", [sys.executable, "-m", "flask", "--app", "app", "worker", "--interval", "0.5"])
+        # ``flask db upgrade`` and ``flask seed`` in one process (one start-up of the app, not two)
+        self.timings["databases"] = time.monotonic() - started
+        self.python("from flask_migrate import upgrade; from talent import create_app; "
+                    "from talent.extensions import db; from talent.reference import seed_reference\n"
+                    "with create_app().app_context():\n upgrade(); seed_reference(); db.session.commit()")
+        self.timings["migrated"] = time.monotonic() - started
+        for index in range(2):  # all started at once, then waited for (each loads the app)
+            self.start_app(index, wait=False)
+            self.processes[f"worker{index}"] = self._spawn(f"worker{index}", [
+                sys.executable, "-m", "flask", "--app", "app", "worker", "--interval", "0.5"])
         cert, key = self_signed_certificate(self.folder)
         config = nginx_site(self.folder, self.port, self.app_ports, cert, key)
         self.processes["nginx"] = self._spawn("nginx", ["nginx", "-p", str(self.folder), "-c", str(config)])
-        wait_for_port(self.port, self.processes["nginx"])
+        for index in range(2):
+            wait_until_serving(f"{self.app_url(index)}/login", self.processes[f"app{index}"])
+        wait_until_serving(f"{self.url}/login", self.processes["nginx"])
+        self.timings["serving"] = time.monotonic() - started
 
-    def flask(self, *args: str) -> str:
-        result = subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args], cwd=ROOT, env=self.env,
-                                capture_output=True, text=True, timeout=180)
+    def python(self, code: str) -> str:
+        result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=self.env,
+                                capture_output=True, text=True, timeout=300)
         if result.returncode != 0:
-            raise RuntimeError(f"flask {' '.join(args)}: {result.stdout}{result.stderr}")
+            raise RuntimeError(f"{code}: {result.stdout}{result.stderr}")
         return result.stdout
 
     def _spawn(self, name: str, command: list[str], env: dict | None = None) -> subprocess.Popen:
@@ -139,7 +151,7 @@ class Deployment:
         return subprocess.Popen(command, cwd=ROOT, env=env or self.env, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True)
 
-    def start_app(self, index: int) -> None:
+    def start_app(self, index: int, wait: bool = True) -> None:
         if len(self.app_ports) <= index:
             self.app_ports.append(free_port())
         port = self.app_ports[index]
@@ -147,34 +159,34 @@ class Deployment:
                                               str(DEPLOY / "gunicorn.conf.py"), "app:app"],
                               env={**self.env, "TALENT_BIND": f"127.0.0.1:{port}"})
         self.processes[f"app{index}"] = process
-        wait_for_port(port, process)
+        if wait:
+            wait_until_serving(f"{self.app_url(index)}/login", process)
 
     def kill(self, name: str) -> None:
         """A crash: SIGKILL to the process and everything it started (gunicorn's workers)."""
         process = self.processes.pop(name)
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         process.wait(timeout=10)
 
     def stop(self) -> None:
-        for name in list(self.processes):
-            process = self.processes.pop(name)
-            try:
+        processes, self.processes = list(self.processes.items()), {}
+        for _name, process in processes:  # all asked at once, then waited for
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGTERM)
-                process.wait(timeout=15)
-            except ProcessLookupError:
-                pass
+        deadline = time.monotonic() + 15
+        for name, process in processes:
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+                self.timings[f"{name} stopped"] = time.monotonic() - deadline + 15
             except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=10)
         for server in (self.redis, self.replica):
             if server is not None:
-                try:
+                with contextlib.suppress(Exception):  # the primary's folder goes below all the same
                     server.stop()
-                except Exception:  # noqa: BLE001 — the primary's folder goes below all the same
-                    pass
         self.redis = self.replica = None
         if self.postgres is not None:
             self.postgres.stop()
