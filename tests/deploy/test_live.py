@@ -13,7 +13,6 @@ import uuid
 
 import pytest
 import requests
-import urllib3
 from PIL import Image
 from sqlalchemy import func, select
 
@@ -28,8 +27,9 @@ from tests.deploy.stack import KEYS, Deployment
 from tests.factories import TEST_PASSWORD, TalentFactory, UserFactory
 from tests.notifications.conftest import SmtpServer
 
-pytestmark = pytest.mark.deploy
-urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+# The test's own certificate is self-signed: its clients do not check it.
+pytestmark = [pytest.mark.deploy,
+              pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")]
 VERIFY_LIMIT = 20
 
 
@@ -43,8 +43,10 @@ def smtp():
 
 @pytest.fixture(scope="module")
 def deployment(smtp, tmp_path_factory):
+    # Small batches (WORKER_BATCH) so that both workers take deliveries from the same queue.
     stack = Deployment(tmp_path_factory.mktemp("deploy"), CARD_VERIFY_LIMIT=str(VERIFY_LIMIT),
-                       SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp.port), SMTP_FROM="rc@shuangpai.example")
+                       WORKER_BATCH="5", SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp.port),
+                       SMTP_FROM="rc@shuangpai.example")
     stack.start()
     yield stack
     stack.stop()
