@@ -68,7 +68,7 @@ def run(stack: Deployment, seconds: int, connections: int, api_token: str, cards
         if kind == "verify_api":
             return f"/api/v1/cards/verify/{rng.choice(cards)}", {}
         if kind == "verify_page":
-            return f"/verify/{rng.choice(cards)}", {}
+            return f"/cards/verify/{rng.choice(cards)}", {}
         if kind == "talent_list":
             return f"/api/v1/talents?page={rng.randint(1, 20)}&per_page=20", auth
         return f"/api/v1/talents/{rng.choice(ids)}", auth

@@ -138,7 +138,13 @@ def remember_writes(response):
     return response
 
 
+def _forget_previous_request() -> None:
+    for key in ("replica_engine", "replica_as_of", "replica_wrote"):
+        g.pop(key, None)
+
+
 def install(app) -> None:
+    app.before_request(_forget_previous_request)
     app.after_request(remember_writes)
 
     @app.context_processor
