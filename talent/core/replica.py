@@ -10,7 +10,7 @@ user's session (``_wal``). A marked request reads the replica only once the repl
 up to that position; until then that user's pages come from the primary, so nobody misses what
 they have just saved, however far the replica lags.
 
-When the replica lags (``REPLICA_LAG_NOTICE_SECONDS``, 30 s by default), a page still reads it
+When the replica lags (by ``REPLICA_LAG_NOTICE_SECONDS`` or more, 30 s by default), a page still reads it
 and says how old its figures are: lag comes with load on the primary (a long write burst, a
 standby query conflict), and sending the heaviest pages back to the primary then would add to
 that load; statistics a minute old, labelled as such, serve 组织部 well. An export has no place
@@ -99,7 +99,9 @@ def _use_replica(exact: bool) -> None:
         if replayed is None or _lsn_value(replayed) < _lsn_value(written):
             return  # this user's own last write is not on the replica yet
         session.pop("_wal", None)
-    if in_recovery and behind_since is not None and lag > current_app.config["REPLICA_LAG_NOTICE_SECONDS"]:
+    # Behind by at least the threshold; a negative lag is the two servers' clocks disagreeing.
+    if in_recovery and behind_since is not None \
+            and max(0.0, float(lag)) >= current_app.config["REPLICA_LAG_NOTICE_SECONDS"]:
         if exact:
             return
         g.replica_as_of = behind_since.astimezone(UTC).replace(tzinfo=None)

@@ -119,6 +119,11 @@ def test_marked_pages_read_the_replica_and_users_read_their_own_writes(pair):
     assert active_on_dashboard(alice) == (3, True)
     # An export has nowhere to say so: it reads the primary.
     assert exported_rows(carol) == 7
+    # Behind by less than the threshold: the replica's figures, without a notice.
+    patient = make_app(primary_url, DATABASE_REPLICA_URL=replica_url, REPLICA_LAG_NOTICE_SECONDS=3600)
+    dave = patient.test_client()
+    sign_in(dave, reader)
+    assert active_on_dashboard(dave) == (3, False)
 
     # Bob writes (marks a talent as left): his own pages read the primary from then on.
     left = bob.post(f"/talents/{talent_id}/leave")
