@@ -6,6 +6,8 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
+import time
 from contextlib import closing
 
 import psycopg
@@ -94,7 +96,13 @@ class ThrowawayReplica:
             return conn.execute(statement).fetchone()
 
     def pause(self) -> None:
+        """Until replay has stopped: pg_wal_replay_pause() only asks for it."""
         self._sql("SELECT pg_wal_replay_pause()")
+        deadline = time.monotonic() + 30
+        while self._sql("SELECT pg_get_wal_replay_pause_state()")[0] != "paused":
+            if time.monotonic() > deadline:
+                raise RuntimeError("the replica did not pause replay")
+            threading.Event().wait(0.05)
 
     def resume(self) -> None:
         self._sql("SELECT pg_wal_replay_resume()")
