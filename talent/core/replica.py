@@ -15,10 +15,12 @@ and says how old its figures are: lag comes with load on the primary (a long wri
 standby query conflict), and sending the heaviest pages back to the primary then would add to
 that load; statistics a minute old, labelled as such, serve 组织部 well. An export has no place
 to say so — a file outlives the page — so an export (``reads_replica(exact=True)``) reads the
-primary instead when the replica lags. A replica that cannot be reached is not used at all.
+primary instead when the replica lags. A replica that cannot be reached is left alone for
+half a minute (``RETRY_SECONDS``) while the primary answers.
 """
 import functools
 import logging
+import time
 from datetime import UTC
 
 from flask import current_app, g, has_request_context, request, session
@@ -27,10 +29,12 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.sql.dml import UpdateBase
 
 EXTENSION = "talent_replica"
+RETRY_SECONDS = 30  # after the replica could not be reached, the primary answers this long
 log = logging.getLogger(__name__)
 
 # Behind: WAL received but not yet replayed; then the figures are as of the last replayed
-# transaction (the replica's own clock, so the app's and the database's clocks need not agree).
+# transaction, and the lag is that commit time (the primary's clock) against the replica's
+# clock — both database servers', never the app server's.
 _STATE = text(
     "SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()::text, behind.since, "
     "       extract(epoch FROM now() - behind.since) "
@@ -88,11 +92,16 @@ def _use_replica(exact: bool) -> None:
     engine = _engine()
     if engine is None or current_app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
+    down = current_app.extensions.setdefault(EXTENSION + ".down", {})
+    if down.get(engine.url, 0.0) > time.monotonic():
+        return
     try:
         with engine.connect() as connection:
             in_recovery, replayed, behind_since, lag = connection.execute(_STATE).one()
     except Exception:
-        log.exception("read replica unreachable; reading the primary")
+        # Not tried again for a while: every marked page would otherwise wait for the timeout.
+        down[engine.url] = time.monotonic() + RETRY_SECONDS
+        log.exception("read replica unreachable; reading the primary for %s s", RETRY_SECONDS)
         return
     written = session.get("_wal")
     if written and in_recovery:
