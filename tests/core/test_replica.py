@@ -33,6 +33,10 @@ def pair():
     primary_url = primary.start()
     replica = ThrowawayReplica(primary)
     try:
+        schema = make_app(primary_url)
+        in_app(schema, lambda: (db.create_all(), seed_reference()))  # copied by the base backup
+        with schema.app_context():
+            db.engine.dispose()
         replica_url = replica.start()
         yield primary_url, replica_url, replica
     finally:
@@ -92,8 +96,6 @@ def test_marked_pages_read_the_replica_and_users_read_their_own_writes(pair):
     app = make_app(primary_url, DATABASE_REPLICA_URL=replica_url, REPLICA_LAG_NOTICE_SECONDS=0)
 
     def setup():
-        db.create_all()
-        seed_reference()
         users = UserFactory(role="org"), UserFactory(role="org")
         talent = TalentFactory.create_batch(3)[0]
         db.session.flush()
