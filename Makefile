@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-future setup lint audit bench clean-db translations
+.PHONY: run test test-future test-deploy setup lint audit bench clean-db translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,13 @@ test-future: $(VENV)/.dev
 # editing messages.po, compile it again. A test fails while the two differ.
 translations: $(VENV)/.runtime
 	$(BIN)/pybabel compile -d talent/translations -D messages -f
+
+# The deployment of docs/deploy.md, running: nginx (TLS) in front of two gunicorn app servers, one
+# PostgreSQL with a streaming replica, one Redis, a shared UPLOAD_DIR and two workers, all on free
+# local ports (tests/deploy/stack.py). CI runs it after test-future.
+test-deploy: $(VENV)/.dev
+	TALENT_DEPLOY_TEST=1 $(BIN)/python -m pytest tests/deploy/test_live.py -q -p no:cacheprovider \
+		--durations=8 $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -6,7 +6,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from talent import config as settings
-from talent.core import crypto, i18n, ratelimit
+from talent.core import crypto, i18n, ratelimit, replica
 from talent.core.validators import DB_INT_MAX
 from talent.extensions import csrf, db, login_manager, migrate
 
@@ -74,6 +74,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = "请先登录"
     login_manager.login_message_category = "warning"
     i18n.install(app)
+    replica.install(app)
 
 
 class DatabaseIdConverter(IntegerConverter):

@@ -10,6 +10,8 @@ import secrets
 import tempfile
 from pathlib import Path
 
+from talent.core.replica import replica_url
+
 MIN_SECRET_LENGTH = 32
 
 
@@ -189,6 +191,10 @@ def load(instance_path: str) -> dict:
         "EXPORT_SYNC_LIMIT": _int("EXPORT_SYNC_LIMIT", 10_000),
         "IMPORT_SYNC_LIMIT": _int("IMPORT_SYNC_LIMIT", 2_000),
         "SQLALCHEMY_DATABASE_URI": _database_url(path),
+        # A PostgreSQL streaming replica for statistics, dashboards and exports (core/replica.py);
+        # empty: everything reads the primary. Past this lag the pages say how old their figures are.
+        "DATABASE_REPLICA_URL": replica_url(os.environ.get("DATABASE_REPLICA_URL", "")),
+        "REPLICA_LAG_NOTICE_SECONDS": _int("REPLICA_LAG_NOTICE_SECONDS", 30),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,

@@ -416,3 +416,13 @@ def clock():
     yield freeze
     for traveller in reversed(travellers):
         traveller.stop()
+
+
+def pytest_collection_modifyitems(config, items):
+    """The running deployment (tests/deploy/test_live.py) is ``make test-deploy``'s own run."""
+    if os.environ.get("TALENT_DEPLOY_TEST") == "1":
+        return
+    skip = pytest.mark.skip(reason="make test-deploy runs the deployment test (TALENT_DEPLOY_TEST=1)")
+    for item in items:
+        if "deploy" in item.keywords and item.get_closest_marker("deploy"):
+            item.add_marker(skip)

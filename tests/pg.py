@@ -6,6 +6,8 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
+import time
 from contextlib import closing
 
 import psycopg
@@ -64,3 +66,55 @@ class ThrowawayPostgres:
             self._run(os.path.join(self.bindir, "pg_ctl"), "-D", self.data, "-m", "immediate", "stop")
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+class ThrowawayReplica:
+    """A streaming replica of a running :class:`ThrowawayPostgres`: ``pg_basebackup -R`` (the
+    primary's default pg_hba already trusts local replication), started as a hot standby on a
+    free port. ``pause()``/``resume()`` hold and release replay, to make it lag on purpose."""
+
+    def __init__(self, primary: ThrowawayPostgres):
+        self.primary = primary
+        self.port = _free_port()
+        self.data = os.path.join(primary.root, "replica")
+
+    def start(self) -> str:
+        primary = self.primary
+        primary._run(os.path.join(primary.bindir, "pg_basebackup"), "-h", "127.0.0.1",
+                     "-p", str(primary.port), "-U", "postgres", "-D", self.data, "-R", "-X", "stream",
+                     "-c", "fast")
+        # The primary's own settings too: a standby needs max_connections and the like ≥ the primary's.
+        options = (f"-p {self.port} -k {primary.root} -c listen_addresses=127.0.0.1 -c hot_standby=on "
+                   f"-c fsync=off {primary.options}")
+        primary._run(os.path.join(primary.bindir, "pg_ctl"), "-D", self.data, "-o", options,
+                     "-l", os.path.join(primary.root, "replica.log"), "-w", "start")
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/talent_test"
+
+    def _sql(self, statement: str):
+        with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres",
+                             autocommit=True) as conn:
+            return conn.execute(statement).fetchone()
+
+    def pause(self) -> None:
+        """Until replay has stopped: pg_wal_replay_pause() only asks for it."""
+        self._sql("SELECT pg_wal_replay_pause()")
+        deadline = time.monotonic() + 30
+        while self._sql("SELECT pg_get_wal_replay_pause_state()")[0] != "paused":
+            if time.monotonic() > deadline:
+                raise RuntimeError("the replica did not pause replay")
+            threading.Event().wait(0.05)
+
+    def resume(self) -> None:
+        self._sql("SELECT pg_wal_replay_resume()")
+
+    def caught_up(self, received: bool = False) -> bool:
+        """Whether the replica has replayed (``received``: received) all the primary has written so far."""
+        with psycopg.connect(f"host=127.0.0.1 port={self.primary.port} user=postgres dbname=postgres",
+                             autocommit=True) as conn:
+            target = conn.execute("SELECT pg_current_wal_lsn()").fetchone()[0]
+        position = "pg_last_wal_receive_lsn()" if received else "pg_last_wal_replay_lsn()"
+        return bool(self._sql(f"SELECT {position} >= '{target}'::pg_lsn")[0])
+
+    def stop(self) -> None:
+        self.primary._run(os.path.join(self.primary.bindir, "pg_ctl"), "-D", self.data,
+                          "-m", "immediate", "stop")

@@ -11,6 +11,7 @@ from talent.core.errors import StaleEdit
 from talent.core.forms import MaterialForm
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, require
+from talent.core.replica import reads_replica
 from talent.core.spreadsheet import XLSX_MIMETYPE
 from talent.core.validators import bounded_int
 from talent.extensions import db
@@ -266,6 +267,7 @@ def ledger_page():
 
 @bp.get("/allowances/ledger.xlsx")
 @require(Permission.ALLOWANCES_LEDGER)
+@reads_replica(exact=True)
 def ledger_export():
     user, year = acting_user(), _year()
     output, rows = ledger.workbook(year, user)

@@ -8,6 +8,7 @@ from talent.cards.lookup import card_token_for_code
 from talent.cards.verification import card_for_token
 from talent.core import timeutil
 from talent.core.permissions import Permission, acting_user, require
+from talent.core.replica import reads_replica
 from talent.extensions import db
 
 bp = Blueprint("benefits", __name__)
@@ -68,6 +69,7 @@ def redeem(token: str):
 
 @bp.get("/benefits/figures")
 @require(Permission.BENEFITS_REPORT)
+@reads_replica
 def figures():
     raw = request.args.get("year", "")
     year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timeutil.today().year

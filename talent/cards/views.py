@@ -13,6 +13,7 @@ from talent.core.errors import StaleEdit
 from talent.core.forms import EmptyForm
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, public, require
+from talent.core.replica import reads_replica
 from talent.core.spreadsheet import XLSX_MIMETYPE, write_xlsx
 from talent.core.validators import bounded_int
 from talent.extensions import db
@@ -73,6 +74,7 @@ def recommended():
 
 @bp.get("/recommended.xlsx")
 @require(Permission.CARDS_READ)
+@reads_replica(exact=True)
 def recommended_export():
     rules = cards.current_rule_set().rules
     reveal = acting_user().can(Permission.ID_NUMBERS_FULL)

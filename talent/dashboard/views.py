@@ -4,6 +4,7 @@ from flask import Blueprint, redirect, render_template, request, send_file, url_
 from talent.core import features
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, require
+from talent.core.replica import reads_replica
 from talent.core.spreadsheet import XLSX_MIMETYPE
 from talent.core.timeutil import file_stamp
 from talent.dashboard.export import export_audit_log
@@ -15,6 +16,7 @@ bp = Blueprint("dashboard", __name__)
 
 @bp.get("/")
 @require(Permission.SIGNED_IN)
+@reads_replica
 def index():
     user = acting_user()
     if user.can(Permission.PORTAL):
@@ -39,6 +41,7 @@ def audit_log():
 
 @bp.get("/audit.xlsx")
 @require(Permission.AUDIT_READ)
+@reads_replica(exact=True)
 def audit_export():
     query = AuditQuery.from_labels(request.args, features.audit_objects(), features.audit_actions())
     output = export_audit_log(acting_user(), query)

@@ -8,6 +8,7 @@ from sqlalchemy import or_, select
 from talent.core import audit, features
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, require
+from talent.core.replica import reads_replica
 from talent.core.spreadsheet import XLSX_MIMETYPE, write_xlsx
 from talent.core.timeutil import CHINA, today
 from talent.extensions import db
@@ -137,6 +138,7 @@ def recommendation_list():
 
 @bp.get("/recommendations/export.xlsx")
 @require(Permission.RECOMMENDATIONS_WRITE)
+@reads_replica(exact=True)
 def recommendation_export():
     user = acting_user()
     query = RecommendationQuery.from_args(request.args)

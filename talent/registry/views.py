@@ -11,6 +11,7 @@ from talent.core.errors import StaleEdit
 from talent.core.forms import EmptyForm, differences, form_labels
 from talent.core.pagination import paginate
 from talent.core.permissions import Permission, acting_user, require
+from talent.core.replica import reads_replica
 from talent.core.spreadsheet import XLSX_MIMETYPE, SpreadsheetError, read_xlsx
 from talent.extensions import db
 from talent.jobs import operations as jobs
@@ -132,6 +133,7 @@ def talent_leave(talent_id: int):
 
 @bp.get("/talents/export.xlsx")
 @require(Permission.TALENTS_EXPORT)
+@reads_replica(exact=True)
 def talent_export():
     reveal = _reveal_ids()
     query = TalentQuery.from_args(request.args, by_id_number=reveal)

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 
 from talent.core import audit, features, timeutil
 from talent.core.permissions import Permission, acting_user, require
+from talent.core.replica import reads_replica
 from talent.core.spreadsheet import XLSX_MIMETYPE, write_xlsx
 from talent.extensions import db
 from talent.jobs.views import export_now_or_later
@@ -192,6 +193,7 @@ def _percent(value) -> str:
 
 @bp.get("/figures")
 @require(Permission.SERVICES_FIGURES)
+@reads_replica
 def figures():
     start, end = _period()
     return render_template("services/figures.html", rows=services.figures(start, end), start=start,
@@ -204,6 +206,7 @@ FIGURE_HEADERS = ["办理单位", "服务事项", "受理数", "办结数", "按
 
 @bp.get("/figures.xlsx")
 @require(Permission.SERVICES_FIGURES)
+@reads_replica(exact=True)
 def figures_export():
     start, end = _period()
     rows = services.figures(start, end)

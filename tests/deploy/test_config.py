@@ -49,4 +49,6 @@ def test_systemd_units_name_the_config_and_shared_uploads():
     app = (DEPLOY / "systemd" / "talent-app.service").read_text()
     assert "gunicorn -c deploy/gunicorn.conf.py app:app" in app
     assert "RequiresMountsFor=/srv/talent/uploads" in app
-    assert "placeholder" in (DEPLOY / "systemd" / "talent-worker.service").read_text().lower()
+    worker = (DEPLOY / "systemd" / "talent-worker.service").read_text()
+    assert "ExecStart=/srv/talent/app/.venv/bin/flask --app app worker" in worker
+    assert "RequiresMountsFor=/srv/talent/uploads" in worker
