@@ -1,7 +1,7 @@
 """target needs and photo captions
 
 Revision ID: 2319ea599739
-Revises: a19e0f7c3b21
+Revises: e3f1a9c27b58
 Create Date: 2026-12-05 23:14:57.680021
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '2319ea599739'
-down_revision = 'a19e0f7c3b21'
+down_revision = 'e3f1a9c27b58'
 branch_labels = None
 depends_on = None
 

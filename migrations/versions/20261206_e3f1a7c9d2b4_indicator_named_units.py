@@ -1,14 +1,14 @@
 """Tasks: units named on a goal or 工作任务 indicator as ones that may report it (县统计局 …)
 
 Revision ID: e3f1a7c9d2b4
-Revises: a19e0f7c3b21
+Revises: 2319ea599739
 Create Date: 2026-12-06 00:00:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = 'e3f1a7c9d2b4'
-down_revision = 'a19e0f7c3b21'
+down_revision = '2319ea599739'
 branch_labels = None
 depends_on = None
 
