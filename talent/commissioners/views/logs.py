@@ -21,7 +21,6 @@ from talent.commissioners.views.common import (
     manager_page,
     staff_page,
 )
-from talent.core import audit
 from talent.core.errors import Refused
 from talent.core.forms import EmptyForm
 from talent.core.pagination import paginate
