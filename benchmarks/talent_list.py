@@ -8,7 +8,7 @@ table: the list, searches that hit (1-, 2-, 3- and 4-character names the generat
 and an exact ID number; then, in a separate process, the export of all rows to .xlsx.
 
     .venv/bin/python benchmarks/talent_list.py [--rows 100000] [--requests 200]
-        [--engine sqlite|postgresql] [--no-export]
+        [--engine sqlite|postgresql] [--runs 3] [--no-export]
 
 Goals: SQLite at 100,000 (issue #2): p95 < 100 ms, export < 30 s with peak memory < 300 MB;
 PostgreSQL at 1,000,000 (issue #23): every page < 100 ms p95, list/search/API < 50 ms.
@@ -208,21 +208,35 @@ def export_only(path: str) -> None:
     print(f"{elapsed:.2f} {peak:.1f} {before:.1f} {size}")
 
 
-def run(where: str, args) -> None:
-    print(f"building {args.rows:,} talents ({args.engine}) ...", flush=True)
-    print(f"  loaded in {build(where, args.rows):.1f} s")
-    print(f"latency over {args.requests} requests each (ms):")
-    # In a fresh process, as a server would be: measured in the loader's own process, the
-    # pages that scan the table came out 20-35 % slower for one tree than a fresh process
-    # measured on the same file (2026-11-27), which compared the loaders, not the pages.
-    child = subprocess.run([sys.executable, __file__, "--measure-only", where,
-                            "--requests", str(args.requests)],
-                           capture_output=True, text=True, check=True)
-    for label, (p50, p95, cpu50, cpu95) in json.loads(child.stdout.splitlines()[-1]).items():
-        goal = 50 if args.engine == "postgresql" and label[:2] in ("(a", "(b", "(d") else 100
+def report(results: dict, engine: str) -> None:
+    for label, (p50, p95, cpu50, cpu95) in results.items():
+        goal = 50 if engine == "postgresql" and label[:2] in ("(a", "(b", "(d") else 100
         verdict = "ok" if p95 < goal else f"OVER GOAL ({goal} ms)"
         print(f"  {label:<55} p50 {p50:7.1f}  p95 {p95:7.1f}  "
               f"CPU p50 {cpu50:7.1f}  p95 {cpu95:7.1f}  {verdict}", flush=True)
+
+
+def run(where: str, args) -> None:
+    print(f"building {args.rows:,} talents ({args.engine}) ...", flush=True)
+    print(f"  loaded in {build(where, args.rows):.1f} s")
+    # In a fresh process, as a server would be: measured in the loader's own process, the
+    # pages that scan the table came out 20-35 % slower for one tree than a fresh process
+    # measured on the same file (2026-11-27), which compared the loaders, not the pages.
+    # With --runs N, N such processes one after another, and the median of each figure (#23's
+    # table is the median of 3 runs).
+    runs = []
+    for number in range(1, args.runs + 1):
+        child = subprocess.run([sys.executable, __file__, "--measure-only", where,
+                                "--requests", str(args.requests)],
+                               capture_output=True, text=True, check=True)
+        runs.append(json.loads(child.stdout.splitlines()[-1]))
+        title = f"run {number} of {args.runs}" if args.runs > 1 else "one run"
+        print(f"latency over {args.requests} requests each (ms), {title}:")
+        report(runs[-1], args.engine)
+    if args.runs > 1:
+        print(f"median of the {args.runs} runs (ms):")
+        report({label: [statistics.median(run[label][i] for run in runs) for i in range(4)]
+                for label in runs[0]}, args.engine)
     if args.no_export:
         return
     child = subprocess.run([sys.executable, __file__, "--export-only", where],
@@ -238,6 +252,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--engine", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--runs", type=int, default=1, help="measuring processes; the median is printed")
     parser.add_argument("--no-export", action="store_true")
     parser.add_argument("--export-only")
     parser.add_argument("--measure-only")
