@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from talent.cards import rules as card_rules
 from talent.cards.models import CardRuleSet, EligibilityRun, TalentEligibility
 from talent.core import timeutil
+from talent.core.counters import upsert
 from talent.extensions import db
-from talent.registry.figures import upsert
 from talent.registry.models import Talent
 
 # The talent columns the rules read (rules.LIST_CRITERIA, the shared requirements, 外籍引进).

@@ -3,9 +3,8 @@
 ``talent_figures`` holds one row per combination of status × category × field × education ×
 source × foreign with its number of talents (a few hundred rows at most). Every flush that
 inserts, deletes or changes one of those columns of a talent adds its delta in the same
-transaction, as ``INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n`` — the database adds,
-so two transactions moving the same counter never lose an update (PostgreSQL locks the row
-for the second until the first ends, then adds to the committed value).
+transaction, as ``INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n`` (``core.counters``) —
+the database adds, so two transactions moving the same counter never lose an update.
 
 Rows written around the ORM (a bulk load with Core, a restore) are not counted:
 ``flask rebuild-summaries`` recomputes the table from the talents (``rebuild``).
@@ -13,10 +12,9 @@ Rows written around the ORM (a bulk load with Core, a restore) are not counted:
 from collections import Counter
 
 from sqlalchemy import delete, event, func, inspect, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from talent.core.counters import add_counts
 from talent.extensions import db
 from talent.registry.models import Talent, TalentFigure
 
@@ -47,29 +45,12 @@ def _changed(talent: Talent) -> bool:
     return any(state.attrs[column].history.has_changes() for column in WATCHED)
 
 
-def upsert(connection, table, keys: list[str], rows: list[dict], add: str | None = None,
-           replace: tuple[str, ...] = ()):
-    """INSERT these rows; on a key already there, ``add`` the column's new value to the stored
-    one (``n = n + excluded.n``) and/or ``replace`` columns. One statement, either engine."""
-    if not rows:
-        return
-    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(table).values(rows)
-    values = {c: statement.excluded[c] for c in replace}
-    if add:
-        values[add] = table.c[add] + statement.excluded[add]
-    connection.execute(statement.on_conflict_do_update(index_elements=keys, set_=values))
-
-
 def _columns() -> list[str]:
     return [*KEY, "is_foreign"]
 
 
 def apply_deltas(connection, deltas: Counter) -> None:
-    # Sorted, so two transactions touching the same rows lock them in the same order (no deadlock).
-    rows = [dict(zip(_columns(), key, strict=True), n=n) for key, n in sorted(deltas.items()) if n]
-    for row in rows:  # one statement per row: a multi-row upsert may not name a key twice
-        upsert(connection, TalentFigure.__table__, _columns(), [row], add="n")
+    add_counts(connection, TalentFigure.__table__, _columns(), {key: {"n": n} for key, n in deltas.items()})
 
 
 @event.listens_for(Session, "after_flush")

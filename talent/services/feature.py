@@ -57,4 +57,5 @@ feature = Feature(
         "services.received": Metric("服务申请受理数", "件", operations.received_count, link=_year_link),
     },
     daily=_daily,
+    rebuild=lambda: {"service_figures": operations.daily_figures.rebuild()},
 )

@@ -68,17 +68,16 @@ class ServiceRequest(db.Model):
         Index("ix_service_requests_open", "status", "priority", "deadline_on"),
         Index("ix_service_requests_deadline", "deadline_on", "unit_id", "type_id", "overdue_since"),
         Index("ix_service_requests_talent", "talent_id", "id"),
-        # The figures read these indexes alone.
-        Index("ix_service_requests_filed", "filed_on", "unit_id", "type_id"),
-        Index("ix_service_requests_completed", "completed_on", "unit_id", "type_id", "handling_days",
-              "on_time", "rating", "reopen_count"),
+        # (The figures read ``service_figures``, kept in step by operations/daily_figures.py.)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)
-    type_id: Mapped[int] = mapped_column(ForeignKey("service_types.id"))
+    # The columns service_figures counts load their old value when set (``active_history``), so
+    # the figures hook always knows what a request counted before a change.
+    type_id: Mapped[int] = mapped_column(ForeignKey("service_types.id"), active_history=True)
     talent_id: Mapped[int] = mapped_column(ForeignKey("talents.id"))
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))  # the unit handling it now
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), active_history=True)  # handling it now
     title: Mapped[str] = mapped_column(String(100))
     description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default="submitted")
@@ -86,7 +85,7 @@ class ServiceRequest(db.Model):
     card_tier: Mapped[str | None] = mapped_column(String(10))  # the holder's tier when filed
     filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    filed_on: Mapped[date] = mapped_column(Date)  # the county's calendar day of filing
+    filed_on: Mapped[date] = mapped_column(Date, active_history=True)  # the county's calendar day of filing
     accept_due_on: Mapped[date] = mapped_column(Date)
     accepted_on: Mapped[date | None] = mapped_column(Date)
     due_on: Mapped[date | None] = mapped_column(Date)  # completion deadline, set on acceptance
@@ -97,12 +96,13 @@ class ServiceRequest(db.Model):
     paused_on: Mapped[date | None] = mapped_column(Date)  # 待补件 since
     paused_days: Mapped[int] = mapped_column(default=0)  # working days spent in 待补件 so far
     completed_at: Mapped[datetime | None] = mapped_column()
-    completed_on: Mapped[date | None] = mapped_column(Date)
-    on_time: Mapped[bool | None] = mapped_column(Boolean)  # of the last completion
-    handling_days: Mapped[int | None] = mapped_column()  # working days filed → completed, less 待补件
+    completed_on: Mapped[date | None] = mapped_column(Date, active_history=True)
+    on_time: Mapped[bool | None] = mapped_column(Boolean, active_history=True)  # of the last completion
+    # working days filed → completed, less 待补件
+    handling_days: Mapped[int | None] = mapped_column(active_history=True)
     closed_at: Mapped[datetime | None] = mapped_column()
-    reopen_count: Mapped[int] = mapped_column(default=0)
-    rating: Mapped[int | None] = mapped_column()
+    reopen_count: Mapped[int] = mapped_column(default=0, active_history=True)
+    rating: Mapped[int | None] = mapped_column(active_history=True)
     rating_comment: Mapped[str] = mapped_column(String(500), default="")
     rated_at: Mapped[datetime | None] = mapped_column()
     version: Mapped[int] = mapped_column(default=1)
@@ -131,6 +131,36 @@ class ServiceRequest(db.Model):
             "overdue": self.is_overdue(today), "version": self.version,
             "created_at": iso_utc(self.created_at), "rating": self.rating,
         }
+
+
+# ``service_figures.handling_days`` of a row that is not a completion's (a filing's), or of a
+# completion whose handling days are unknown: a key column cannot be NULL.
+NO_DAYS = -1
+
+
+class ServiceFigure(db.Model):
+    """The service statistics of one county calendar day, per handling unit × type × handling
+    working days (``NO_DAYS`` for filings): requests filed that day (``received``), and of those
+    last completed that day how many, on time, their rating sum and count, and how many were ever
+    reopened. Kept in step in the same transaction as each change to a request
+    (``operations/daily_figures.py``); any period's figures are a sum over its days, the median
+    handling days a walk over the summed histogram. Derived data, so no foreign keys: a unit or
+    type is never deleted while requests name it, and ``flask rebuild-summaries`` recomputes all."""
+
+    __tablename__ = "service_figures"
+    # SQLite: the rows stored in key order, so a period is one contiguous range of the table.
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012 (SQLAlchemy reads it once)
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    type_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    handling_days: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    received: Mapped[int] = mapped_column(default=0)
+    completed: Mapped[int] = mapped_column(default=0)
+    on_time: Mapped[int] = mapped_column(default=0)
+    rating_sum: Mapped[int] = mapped_column(default=0)
+    rated: Mapped[int] = mapped_column(default=0)
+    reopened: Mapped[int] = mapped_column(default=0)
 
 
 class ServiceEvent(db.Model):

@@ -172,7 +172,12 @@ def attachment(request_id: int, attachment_id: int):
 
 # --- figures ------------------------------------------------------------------------------------
 
-def _period() -> tuple[date, date]:
+# The period a person can ask for: a mistyped year (0202, 20260) reads as a clear message.
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
+
+
+def _period(say=flash) -> tuple[date, date]:
+    """The period asked for, corrected where it cannot be read; ``say`` tells the person how."""
     start, end = services.default_period()
     try:
         if request.args.get("start"):
@@ -180,10 +185,15 @@ def _period() -> tuple[date, date]:
         if request.args.get("end"):
             end = date.fromisoformat(request.args["end"][:10])
     except ValueError:
-        flash("日期格式应为 YYYY-MM-DD，已显示本年度", "warning")
+        say("日期格式应为 YYYY-MM-DD，已显示本年度", "warning")
         start, end = services.default_period()
     if end < start:
+        say("开始日期晚于结束日期，已将两者对调", "info")
         start, end = end, start
+    if start < EARLIEST or end > LATEST:
+        say(f"可查询的日期为 {EARLIEST} 至 {LATEST}，已按此范围显示", "warning")
+        start, end = max(start, EARLIEST), min(end, LATEST)
+        start, end = min(start, LATEST), max(end, EARLIEST)
     return start, end
 
 
@@ -208,7 +218,7 @@ FIGURE_HEADERS = ["办理单位", "服务事项", "受理数", "办结数", "按
 @require(Permission.SERVICES_FIGURES)
 @reads_replica(exact=True)
 def figures_export():
-    start, end = _period()
+    start, end = _period(say=lambda *_: None)  # a file cannot show a message; its name says the period
     rows = services.figures(start, end)
     output = write_xlsx("服务办理统计", FIGURE_HEADERS, (
         [f.unit, f.type, f.received, f.completed, f.on_time, f.late_open, f.on_time_rate, f.median_days,

@@ -270,3 +270,54 @@ def test_figures_and_eligibility_are_filled_for_talents_already_there(empty_data
             inspect(db.engine).get_table_names())
         db.session.remove()
         db.engine.dispose()
+
+
+BEFORE_SERVICE_FIGURES = "e3f1a7c9d2b4"
+
+
+def test_service_figures_are_filled_for_requests_already_there(empty_database):
+    """The service-figures migration on a database holding requests in every state: the per-day
+    counters equal the grouping over those requests, the statistics equal the old per-view
+    grouping, the indexes only that grouping read are gone, and the downgrade puts them back."""
+    import random
+    from datetime import date
+
+    from sqlalchemy import insert, select
+
+    from benchmarks.services import request_rows
+    from talent.reference import seed_reference
+    from talent.registry.models import Talent
+    from talent.services import operations as services
+    from talent.services.models import ServiceRequest
+    from talent.services.operations import daily_figures
+
+    app = make_app(empty_database)
+    with app.app_context():
+        upgrade(revision=BEFORE_SERVICE_FIGURES)
+        seed_reference()
+        rows, _ = _plain_rows(20)
+        for row in rows:
+            row.pop("id")
+            row["id_number_index"] = row["id_number"]
+        db.session.execute(insert(Talent), rows)
+        talent_ids = list(db.session.scalars(select(Talent.id)))
+        today = date(2026, 12, 6)
+        requests = request_rows(400, talent_ids, services.types(), today, random.Random(3), talent_ids[0])
+        db.session.execute(insert(ServiceRequest), list(requests))  # Core: around the figures hook
+        db.session.commit()
+        upgrade()
+        assert daily_figures.counted() == daily_figures.grouped()
+        assert sum(counts[0] for counts in daily_figures.counted().values()) == 400
+        for start, end in ((date(2025, 1, 1), date(2025, 12, 31)), (date(2025, 7, 15), date(2026, 12, 6))):
+            expected = services.figures(start, end, today, grouped=True)
+            assert expected and services.figures(start, end, today) == expected
+        indexes = {ix["name"] for ix in inspect(db.engine).get_indexes("service_requests")}
+        assert not {"ix_service_requests_filed", "ix_service_requests_completed"} & indexes
+        db.session.remove()
+        downgrade(revision=BEFORE_SERVICE_FIGURES)
+        inspector = inspect(db.engine)
+        assert "service_figures" not in inspector.get_table_names()
+        assert {"ix_service_requests_filed", "ix_service_requests_completed"} <= {
+            ix["name"] for ix in inspector.get_indexes("service_requests")}
+        db.session.remove()
+        db.engine.dispose()

@@ -15,6 +15,9 @@ The operations live in one module per section; this package re-exports them, so 
 writing ``from talent.services import operations as services``.
 """
 from talent.services import attachments, workdays
+
+# daily_figures keeps service_figures in step with every flush (a session hook, set up on import).
+from talent.services.operations import daily_figures
 from talent.services.operations.common import (
     ACCEPT_WITHIN_DAYS,
     DUE_SOON_DAYS,
@@ -93,6 +96,7 @@ __all__ = [
     "attachments",
     "attachments_of",
     "completed_count",
+    "daily_figures",
     "default_period",
     "delete_override",
     "due_soon_condition",

@@ -1,4 +1,11 @@
-"""Figures per unit and type: received, completed, on-time rate, median days, ratings."""
+"""Figures per unit and type: received, completed, on-time rate, median days, ratings.
+
+Read from ``service_figures`` (kept in step by ``daily_figures``): a period's figures are a sum
+over its days, never a grouping over the requests per page view. ``late_open`` — open requests
+past their running deadline — stays a live count over the deadline index: it changes with the
+date, not with a write. ``figures(…, grouped=True)`` answers the same from the requests
+themselves (the grouping this replaced), which the tests hold the maintained answer to.
+"""
 from dataclasses import dataclass
 from datetime import date
 
@@ -7,10 +14,7 @@ from sqlalchemy import case, func, select
 from talent.auth.models import Unit
 from talent.core import timeutil
 from talent.extensions import db
-from talent.services.models import (
-    ServiceRequest,
-    ServiceType,
-)
+from talent.services.models import NO_DAYS, ServiceFigure, ServiceRequest, ServiceType
 
 # --- figures ------------------------------------------------------------------------------------
 
@@ -37,7 +41,32 @@ class FigureRow:
         return round(100 * self.reopened / self.completed, 1) if self.completed else None
 
 
-def figures(start: date, end: date, today: date | None = None) -> list[FigureRow]:
+def _sums(start: date, end: date):
+    """(unit, type, handling days, received, completed, on time, rating sum, rated, reopened) over
+    the period's days: a range of ``service_figures``'s key."""
+    f = ServiceFigure
+    return db.session.execute(
+        select(f.unit_id, f.type_id, f.handling_days, func.sum(f.received), func.sum(f.completed),
+               func.sum(f.on_time), func.sum(f.rating_sum), func.sum(f.rated), func.sum(f.reopened))
+        .where(f.day.between(start, end)).group_by(f.unit_id, f.type_id, f.handling_days))
+
+
+def _sums_grouped(start: date, end: date):
+    """The same sums grouped over the requests (the reference the maintained figures must equal)."""
+    r = ServiceRequest
+    key = (r.unit_id, r.type_id)
+    for unit_id, type_id, count in db.session.execute(
+            select(*key, func.count()).where(r.filed_on.between(start, end)).group_by(*key)):
+        yield unit_id, type_id, NO_DAYS, count, 0, 0, 0, 0, 0
+    yield from db.session.execute(
+        select(*key, func.coalesce(r.handling_days, NO_DAYS), 0, func.count(),
+               func.sum(case((r.on_time.is_(True), 1), else_=0)), func.sum(r.rating), func.count(r.rating),
+               func.sum(case((r.reopen_count > 0, 1), else_=0)))
+        .where(r.completed_on.between(start, end))
+        .group_by(*key, func.coalesce(r.handling_days, NO_DAYS)))
+
+
+def figures(start: date, end: date, today: date | None = None, *, grouped: bool = False) -> list[FigureRow]:
     """Per handling unit and type, over [start, end]:
     - received: filed in the period;
     - completed: completed in the period (the last completion of a request);
@@ -58,25 +87,26 @@ def figures(start: date, end: date, today: date | None = None) -> list[FigureRow
         return rows.setdefault((unit_id, type_id),
                                FigureRow(names.get(unit_id, ""), type_names.get(type_id, "")))
 
-    for unit_id, type_id, count in db.session.execute(
-            select(*key, func.count()).where(r.filed_on.between(start, end)).group_by(*key)):
-        row(unit_id, type_id).received = count
-    # One pass over the completions of the period (a covering index), grouped down to the number
-    # of working days taken: the sums per unit and type, and the medians from the same rows.
+    # The sums per unit and type, down to the number of working days taken: the medians come
+    # from the same rows, as a histogram.
     histograms: dict[tuple[int, int], dict[int, int]] = {}
     ratings: dict[tuple[int, int], int] = {}
-    for unit_id, type_id, days, count, on_time, rating_sum, rated, reopened in db.session.execute(
-            select(*key, r.handling_days, func.count(), func.sum(case((r.on_time.is_(True), 1), else_=0)),
-                   func.sum(r.rating), func.count(r.rating), func.sum(case((r.reopen_count > 0, 1), else_=0)))
-            .where(r.completed_on.between(start, end)).group_by(*key, r.handling_days)):
+    for unit_id, type_id, days, received, count, on_time, rating_sum, rated, reopened in (
+            (_sums_grouped if grouped else _sums)(start, end)):
+        if not (received or count):
+            continue  # a counter row come down to nothing (a transfer, a re-completion)
         figure = row(unit_id, type_id)
-        figure.completed += count
+        figure.received += int(received or 0)
+        if not count:
+            continue
+        figure.completed += int(count)
         figure.on_time += int(on_time or 0)
-        figure.rated += rated
+        figure.rated += int(rated or 0)
         figure.reopened += int(reopened or 0)
         ratings[(unit_id, type_id)] = ratings.get((unit_id, type_id), 0) + int(rating_sum or 0)
-        if days is not None:
-            histograms.setdefault((unit_id, type_id), {})[days] = count
+        if days != NO_DAYS:
+            counts = histograms.setdefault((unit_id, type_id), {})
+            counts[days] = counts.get(days, 0) + int(count)
     for group, total in ratings.items():
         figure = rows[group]
         figure.mean_rating = round(total / figure.rated, 2) if figure.rated else None
@@ -136,16 +166,17 @@ def on_time_rate(year: int) -> float:
     return (rows[-1].on_time_rate or 0.0) if rows else 0.0
 
 
+def _year_sum(column, year: int) -> int:
+    return int(db.session.scalar(select(func.sum(column)).where(ServiceFigure.day.between(*_year(year))))
+               or 0)
+
+
 def completed_count(year: int) -> int:
-    start, end = _year(year)
-    return db.session.scalar(select(func.count(ServiceRequest.id)).where(
-        ServiceRequest.completed_on.between(start, end))) or 0
+    return _year_sum(ServiceFigure.completed, year)
 
 
 def received_count(year: int) -> int:
-    start, end = _year(year)
-    return db.session.scalar(select(func.count(ServiceRequest.id)).where(
-        ServiceRequest.filed_on.between(start, end))) or 0
+    return _year_sum(ServiceFigure.received, year)
 
 
 def default_period(today: date | None = None) -> tuple[date, date]:

@@ -1,0 +1,43 @@
+"""Maintained counters: summary rows a feature keeps in step with its data in the same transaction
+as each change, so a statistics page sums a few rows instead of grouping every record.
+
+A feature's ``after_flush`` hook works out each changed row's old and new contribution and hands
+the difference to :func:`add_counts`, which adds it in the database
+(``INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n``): two transactions moving the same
+counter never lose an update, since PostgreSQL locks the row for the second until the first ends
+and then adds to the committed value. Both engines, no feature imported here.
+"""
+from collections.abc import Iterable, Mapping
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+
+def upsert(connection, table, keys: list[str], rows: list[dict], add: str | Iterable[str] | None = None,
+           replace: tuple[str, ...] = ()):
+    """INSERT these rows; on a key already there, ``add`` the columns' new values to the stored
+    ones (``n = n + excluded.n``) and/or ``replace`` columns. One statement, either engine."""
+    if not rows:
+        return
+    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(table).values(rows)
+    values = {c: statement.excluded[c] for c in replace}
+    for column in ((add,) if isinstance(add, str) else add or ()):
+        values[column] = table.c[column] + statement.excluded[column]
+    connection.execute(statement.on_conflict_do_update(index_elements=keys, set_=values))
+
+
+def add_counts(connection, table, keys: list[str], deltas: Mapping[tuple, Mapping[str, int]]) -> int:
+    """Add ``deltas`` (key values → {counter column: change}) to ``table``; keys whose changes are
+    all zero are skipped. Returns the number of rows touched.
+
+    Sorted, so two transactions touching the same rows lock them in the same order (no deadlock);
+    one statement per row, since a multi-row upsert may not name a key twice."""
+    touched = 0
+    for key, changes in sorted(deltas.items()):
+        if not any(changes.values()):
+            continue
+        upsert(connection, table, keys, [{**dict(zip(keys, key, strict=True)), **changes}],
+               add=tuple(changes))
+        touched += 1
+    return touched

@@ -1,0 +1,125 @@
+"""``service_figures``, kept in step with the service requests in the same transaction.
+
+A request counts in (at most) two rows of the per-day table: as received on the day it was filed
+(``handling_days = NO_DAYS``), and — once completed — as completed on the day of its last
+completion, under its handling working days, with its on-time flag, rating and "ever reopened".
+Every flush that files, changes or deletes a request subtracts the old contribution of each
+changed request and adds its new one (``core.counters.add_counts``: sorted, added by the
+database). The columns that decide a contribution load their old value when set
+(``active_history`` on the model), so the old contribution is always known here.
+
+Rows written around the ORM (a bulk load with Core, a restore) are not counted:
+``flask rebuild-summaries`` recomputes the table (``rebuild``) with the grouping ``grouped_rows``,
+the same one the migration filled it with and the one the tests compare the counters with.
+"""
+from collections import defaultdict
+
+from sqlalchemy import case, delete, event, func, insert, inspect, literal_column, select, union_all
+from sqlalchemy.orm import Session
+
+from talent.core.counters import add_counts
+from talent.extensions import db
+from talent.services.models import NO_DAYS, ServiceFigure, ServiceRequest
+
+KEY = ["day", "unit_id", "type_id", "handling_days"]
+COUNTS = ["received", "completed", "on_time", "rating_sum", "rated", "reopened"]
+WATCHED = ("filed_on", "completed_on", "handling_days", "on_time", "rating", "reopen_count", "unit_id",
+           "type_id")
+
+
+def _contribution(values) -> dict[tuple, list[int]]:
+    """What a request with these column values adds to ``service_figures``: key → counts."""
+    rows: dict[tuple, list[int]] = {}
+    unit_id, type_id = values["unit_id"], values["type_id"]
+    if values["filed_on"] is not None:
+        rows[(values["filed_on"], unit_id, type_id, NO_DAYS)] = [1, 0, 0, 0, 0, 0]
+    if values["completed_on"] is not None:
+        days = values["handling_days"]
+        key = (values["completed_on"], unit_id, type_id, NO_DAYS if days is None else days)
+        rating = values["rating"]
+        completion = [0, 1, int(values["on_time"] is True), rating or 0, int(rating is not None),
+                      int((values["reopen_count"] or 0) > 0)]
+        rows[key] = [a + b for a, b in zip(rows.get(key, [0] * 6), completion, strict=True)]
+    return rows
+
+
+def _now(req: ServiceRequest) -> dict:
+    return {c: getattr(req, c) for c in WATCHED}
+
+
+def _before(req: ServiceRequest) -> dict:
+    """The request's values before this flush (history is still there in ``after_flush``)."""
+    state = inspect(req)
+    values = {}
+    for column in WATCHED:
+        history = state.attrs[column].history
+        values[column] = history.deleted[0] if history.deleted else getattr(req, column)
+    return values
+
+
+def _changed(req: ServiceRequest) -> bool:
+    state = inspect(req)
+    return any(state.attrs[column].history.has_changes() for column in WATCHED)
+
+
+@event.listens_for(Session, "after_flush")
+def _count_changes(session: Session, _context) -> None:
+    deltas: dict[tuple, list[int]] = defaultdict(lambda: [0] * 6)
+
+    def add(values, sign: int) -> None:
+        for key, counts in _contribution(values).items():
+            deltas[key] = [d + sign * c for d, c in zip(deltas[key], counts, strict=True)]
+
+    for obj in session.new:
+        if isinstance(obj, ServiceRequest):
+            add(_now(obj), 1)
+    for obj in session.dirty:
+        if isinstance(obj, ServiceRequest) and obj not in session.new and _changed(obj):
+            add(_before(obj), -1)
+            add(_now(obj), 1)
+    for obj in session.deleted:
+        if isinstance(obj, ServiceRequest):
+            add(_before(obj), -1)
+    if deltas:
+        add_counts(session.connection(), ServiceFigure.__table__, KEY,
+                   {key: dict(zip(COUNTS, counts, strict=True)) for key, counts in deltas.items()})
+
+
+def grouped_rows():
+    """``service_figures`` computed by grouping every request: a SELECT of KEY + COUNTS."""
+    r = ServiceRequest
+    zero = literal_column("0")
+    filed = select(r.filed_on.label("day"), r.unit_id, r.type_id,
+                   literal_column(str(NO_DAYS)).label("handling_days"),
+                   func.count().label("received"), *(zero.label(c) for c in COUNTS[1:])
+                   ).group_by(r.filed_on, r.unit_id, r.type_id)
+    days = func.coalesce(r.handling_days, NO_DAYS)
+    completed = select(
+        r.completed_on, r.unit_id, r.type_id, days, zero, func.count(),
+        func.sum(case((r.on_time.is_(True), 1), else_=0)), func.coalesce(func.sum(r.rating), 0),
+        func.count(r.rating), func.sum(case((r.reopen_count > 0, 1), else_=0)),
+    ).where(r.completed_on.is_not(None)).group_by(r.completed_on, r.unit_id, r.type_id, days)
+    both = union_all(filed, completed).subquery()
+    return select(*(both.c[c] for c in KEY), *(func.sum(both.c[c]).label(c) for c in COUNTS)
+                  ).group_by(*(both.c[c] for c in KEY))
+
+
+def grouped() -> dict[tuple, tuple[int, ...]]:
+    """The per-day figures grouped over every request: what ``rebuild`` stores, what the
+    maintained counters must equal."""
+    return {tuple(row[:4]): tuple(int(n) for n in row[4:]) for row in db.session.execute(grouped_rows())}
+
+
+def counted() -> dict[tuple, tuple[int, ...]]:
+    """The maintained figures, without rows that have come down to nothing."""
+    table = ServiceFigure.__table__
+    rows = db.session.execute(select(*(table.c[c] for c in KEY + COUNTS)))
+    return {tuple(row[:4]): tuple(row[4:]) for row in rows if any(row[4:])}
+
+
+def rebuild() -> int:
+    """Recompute ``service_figures`` from the requests in one INSERT … SELECT; returns its rows."""
+    db.session.execute(delete(ServiceFigure))
+    db.session.execute(insert(ServiceFigure).from_select(KEY + COUNTS, grouped_rows()))
+    db.session.flush()
+    return db.session.scalar(select(func.count()).select_from(ServiceFigure)) or 0
