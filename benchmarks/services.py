@@ -5,11 +5,16 @@ over the last two years in every state (about 3% past their deadline and not yet
 measures in-process with the Flask test client p50/p95 of
   (a) 住建局's queue, (b) the queue with filters, (c) "due within 3 working days",
   (d) 县委组织部's queue over all units, (e) a talent's own list, (f) the API list for a unit,
-  (g) the figures page for the year so far,
+  (g) the figures page for the year so far, (g2) for the whole of last year, (g3) for an
+  arbitrary 400-day period across a year end, and (g4) its .xlsx for last year,
 the wall time of the daily sweep (first run marks and notifies; the second changes nothing), and the
 台账 export: 住建局's whole list inside the request, and 县委组织部's over all units through the worker.
 
     .venv/bin/python benchmarks/services.py [--requests 100000] [--samples 100] [--exports-only]
+        [--figures-only] [--keep FILE]
+
+``--keep FILE`` builds into FILE, or reuses it: then it is first brought to the code's migration
+head (timed), so one database measures before and after a change that migrates it.
 
 Goals (issue #9): p95 < 50 ms for the queue with filters, the talent's list and the figures page on
 SQLite; the sweep over 100,000 requests < 5 s.
@@ -95,6 +100,7 @@ def build(path: Path, count: int) -> tuple[float, date]:
     from talent.auth.operations import create_user
     from talent.auth.units import unit_named
     from talent.core import timeutil
+    from talent.core.features import installed_features
     from talent.reference import seed_reference
     from talent.services import operations as services
     from talent.services.models import RequestCounter, ServiceRequest
@@ -127,12 +133,20 @@ def build(path: Path, count: int) -> tuple[float, date]:
         for year, last in db.session.execute(select(year_of, func.count()).group_by(year_of)):
             db.session.add(RequestCounter(year=int(year), last=last))
         db.session.commit()
+        # The rows went in around the application: the maintained figures are computed here, as
+        # ``flask rebuild-summaries`` would after such a load.
+        for feature in installed_features(app):
+            if feature.rebuild is not None:
+                feature.rebuild()
+        db.session.commit()
         db.session.execute(db.text("ANALYZE"))
         db.session.commit()
     return time.perf_counter() - started, today
 
 
-def measure(path: Path, samples: int) -> dict:
+def measure(path: Path, samples: int, figures_only: bool = False) -> dict:
+    from talent.core import timeutil
+
     app = make_app(path)
     app.config["WTF_CSRF_ENABLED"] = False
     results = {}
@@ -143,6 +157,10 @@ def measure(path: Path, samples: int) -> dict:
         return client
 
     zjj, org, talent = client_for("bench_zjj"), client_for("bench_org"), client_for("bench_talent")
+    today = timeutil.today()
+    last_year = today.year - 1
+    span_end = today - timedelta(days=45)
+    span_start = span_end - timedelta(days=399)
     token = zjj.post("/api/v1/auth/token", json={"username": "bench_zjj", "password": PASSWORD})
     bearer = {"Authorization": "Bearer " + token.get_json()["token"]}
     cases = {
@@ -155,7 +173,15 @@ def measure(path: Path, samples: int) -> dict:
         "(f) API /api/v1/service-requests?status=open (unit)": (
             zjj, "/api/v1/service-requests?status=open", bearer),
         "(g) figures /services/figures (year to date)": (org, "/services/figures", {}),
+        f"(g2) figures, the whole of {last_year}": (
+            org, f"/services/figures?start={last_year}-01-01&end={last_year}-12-31", {}),
+        f"(g3) figures, {span_start} – {span_end} (400 days)": (
+            org, f"/services/figures?start={span_start}&end={span_end}", {}),
+        f"(g4) figures .xlsx, the whole of {last_year}": (
+            org, f"/services/figures.xlsx?start={last_year}-01-01&end={last_year}-12-31", {}),
     }
+    if figures_only:
+        cases = {label: case for label, case in cases.items() if label.startswith("(g")}
     for label, (client, url, headers) in cases.items():
         assert client.get(url, headers=headers).status_code == 200, url
         timings, cpu = [], []
@@ -168,6 +194,15 @@ def measure(path: Path, samples: int) -> dict:
         results[label] = (statistics.median(timings), percentile(timings, 95),
                           statistics.median(cpu), percentile(cpu, 95))
     return results
+
+
+def migrate(path: Path) -> float:
+    from flask_migrate import upgrade
+
+    started = time.perf_counter()
+    with make_app(path).app_context():
+        upgrade()
+    return time.perf_counter() - started
 
 
 def sweep_twice(path: Path) -> list[tuple[float, dict]]:
@@ -224,6 +259,7 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=100)
     parser.add_argument("--keep", type=Path, help="build into (or reuse) this database file")
     parser.add_argument("--exports-only", action="store_true", help="only (h) and (i), the 台账 export")
+    parser.add_argument("--figures-only", action="store_true", help="only (g)–(g4), the statistics")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         path = args.keep or Path(folder) / "bench.sqlite"
@@ -231,18 +267,21 @@ def main() -> None:
             print(f"building 5,000 talents and {args.requests:,} service requests ...", flush=True)
             elapsed, today = build(path, args.requests)
             print(f"  loaded in {elapsed:.1f} s (today {today})")
+        else:
+            print(f"migrating {path} to this code's head: {migrate(path):.1f} s", flush=True)
         if not args.exports_only:
             print(f"latency over {args.samples} requests each, ms (wall clock; and CPU time of this process,"
                   " which a busy machine does not inflate):")
-            for label, (p50, p95, cpu50, cpu95) in measure(path, args.samples).items():
+            for label, (p50, p95, cpu50, cpu95) in measure(path, args.samples, args.figures_only).items():
                 print(f"  {label:<62} p50 {p50:6.1f}  p95 {p95:6.1f}  "
                       f"| CPU p50 {cpu50:6.1f}  p95 {cpu95:6.1f}  {'ok' if p95 < 50 else 'wall OVER GOAL'}")
-            for n, (seconds, result) in enumerate(sweep_twice(path), 1):
+            for n, (seconds, result) in enumerate(() if args.figures_only else sweep_twice(path), 1):
                 print(f"sweep run {n}: {seconds:.2f} s — newly overdue {result['overdue']:,}, "
                       f"notifications {result['notified']:,}  {'ok' if seconds < 5 else 'OVER GOAL'}")
-        print("the 台账 export:")
-        for label, seconds, rows in exports(path):
-            print(f"  {label:<50} {seconds:6.1f} s for {rows:,} rows ({rows / seconds:,.0f} rows/s)")
+        if not args.figures_only:
+            print("the 台账 export:")
+            for label, seconds, rows in exports(path):
+                print(f"  {label:<50} {seconds:6.1f} s for {rows:,} rows ({rows / seconds:,.0f} rows/s)")
         print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
 
