@@ -62,6 +62,15 @@ def _changed(req: ServiceRequest) -> bool:
     return any(state.attrs[column].history.has_changes() for column in WATCHED)
 
 
+@event.listens_for(Session, "before_flush")
+def _load_deleted(session: Session, _context, _instances) -> None:
+    """A request about to be deleted: its counted values, read while its row is still there
+    (an expired one could not load them after the DELETE)."""
+    for obj in session.deleted:
+        if isinstance(obj, ServiceRequest):
+            _now(obj)
+
+
 @event.listens_for(Session, "after_flush")
 def _count_changes(session: Session, _context) -> None:
     deltas: dict[tuple, list[int]] = defaultdict(lambda: [0] * 6)
@@ -85,15 +94,24 @@ def _count_changes(session: Session, _context) -> None:
                    {key: dict(zip(COUNTS, counts, strict=True)) for key, counts in deltas.items()})
 
 
+# Inline, not a bound parameter: PostgreSQL matches a grouped expression by its text, and the same
+# parameter rendered twice ($1, $2) would not match itself.
+NO_DAYS_SQL = str(NO_DAYS)
+
+
+def handling_days_key():
+    """A request's handling days as ``service_figures`` keys them (``NO_DAYS`` when unknown)."""
+    return func.coalesce(ServiceRequest.handling_days, literal_column(NO_DAYS_SQL))
+
+
 def grouped_rows():
     """``service_figures`` computed by grouping every request: a SELECT of KEY + COUNTS."""
     r = ServiceRequest
     zero = literal_column("0")
     filed = select(r.filed_on.label("day"), r.unit_id, r.type_id,
-                   literal_column(str(NO_DAYS)).label("handling_days"),
-                   func.count().label("received"), *(zero.label(c) for c in COUNTS[1:])
-                   ).group_by(r.filed_on, r.unit_id, r.type_id)
-    days = func.coalesce(r.handling_days, NO_DAYS)
+                   literal_column(NO_DAYS_SQL).label("handling_days"), func.count().label("received"),
+                   *(zero.label(c) for c in COUNTS[1:])).group_by(r.filed_on, r.unit_id, r.type_id)
+    days = handling_days_key()
     completed = select(
         r.completed_on, r.unit_id, r.type_id, days, zero, func.count(),
         func.sum(case((r.on_time.is_(True), 1), else_=0)), func.coalesce(func.sum(r.rating), 0),

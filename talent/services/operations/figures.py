@@ -9,12 +9,13 @@ themselves (the grouping this replaced), which the tests hold the maintained ans
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, literal_column, select
 
 from talent.auth.models import Unit
 from talent.core import timeutil
 from talent.extensions import db
 from talent.services.models import NO_DAYS, ServiceFigure, ServiceRequest, ServiceType
+from talent.services.operations.daily_figures import handling_days_key
 
 # --- figures ------------------------------------------------------------------------------------
 
@@ -58,12 +59,12 @@ def _sums_grouped(start: date, end: date):
     for unit_id, type_id, count in db.session.execute(
             select(*key, func.count()).where(r.filed_on.between(start, end)).group_by(*key)):
         yield unit_id, type_id, NO_DAYS, count, 0, 0, 0, 0, 0
+    days = handling_days_key()
     yield from db.session.execute(
-        select(*key, func.coalesce(r.handling_days, NO_DAYS), 0, func.count(),
+        select(*key, days, literal_column("0"), func.count(),
                func.sum(case((r.on_time.is_(True), 1), else_=0)), func.sum(r.rating), func.count(r.rating),
                func.sum(case((r.reopen_count > 0, 1), else_=0)))
-        .where(r.completed_on.between(start, end))
-        .group_by(*key, func.coalesce(r.handling_days, NO_DAYS)))
+        .where(r.completed_on.between(start, end)).group_by(*key, days))
 
 
 def figures(start: date, end: date, today: date | None = None, *, grouped: bool = False) -> list[FigureRow]:
