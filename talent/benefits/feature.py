@@ -1,6 +1,6 @@
 from flask import url_for
 
-from talent.benefits import operations, views
+from talent.benefits import figures, operations, views
 from talent.cards.models import BENEFIT_KINDS
 from talent.core.features import Feature, MenuEntry, Metric
 from talent.core.permissions import Permission
@@ -19,6 +19,7 @@ feature = Feature(
                                           "card_id": "卡片", "repeat_reason": "再次兑现的原因"}},
     audit_values={("redemptions", "kind"): BENEFIT_KINDS},
     seed=operations.seed_providers,
+    rebuild=figures.rebuild,
     demo=operations.load_demo,
     metrics={"benefits.redemptions": Metric("持卡人待遇兑现", "次", operations.redemptions_in,
                                             link=lambda year: url_for("benefits.figures", year=year))},

@@ -44,3 +44,28 @@ class Redemption(db.Model):
     @property
     def kind_label(self) -> str:
         return BENEFIT_KINDS.get(self.kind, self.kind)
+
+
+class BenefitFigure(db.Model):
+    """Redemptions of one year per unit and benefit kind, and the number of different people they
+    went to: the 待遇兑现统计 page reads these rows (maintained by ``benefits/figures.py``)."""
+
+    __tablename__ = "benefit_figures"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    unit_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    times: Mapped[int] = mapped_column(default=0)
+    people: Mapped[int] = mapped_column(default=0)
+
+
+class BenefitRecipient(db.Model):
+    """Who has had a benefit kind from a unit in a year: one row per person, so ``people`` above
+    grows only on a person's first redemption (an INSERT that does nothing on a conflict tells)."""
+
+    __tablename__ = "benefit_recipients"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    unit_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    talent_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)

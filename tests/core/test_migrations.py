@@ -275,16 +275,46 @@ def test_figures_and_eligibility_are_filled_for_talents_already_there(empty_data
 BEFORE_SERVICE_FIGURES = "e3f1a7c9d2b4"
 
 
-def test_service_figures_are_filled_for_requests_already_there(empty_database):
-    """The service-figures migration on a database holding requests in every state: the per-day
-    counters equal the grouping over those requests, the statistics equal the old per-view
-    grouping, the indexes only that grouping read are gone, and the downgrade puts them back."""
+def _redemptions(talent_ids: list[int]) -> None:
+    """Cards and 待遇兑现 over two years, written around the application (no counters kept)."""
+    from datetime import date
+
+    from sqlalchemy import insert, select
+
+    from talent.auth.units import unit_named
+    from talent.benefits.models import Redemption
+    from talent.cards.models import Card, CardRuleSet
+    from talent.cards.rules import DEFAULT_RULES
+
+    now = datetime(2025, 1, 1)
+    rule_id = db.session.scalar(select(CardRuleSet.id)) or db.session.execute(insert(CardRuleSet).values(
+        version=99, effective_on=date(2023, 1, 1), rules=DEFAULT_RULES, note="", created_at=now)
+        .returning(CardRuleSet.id)).scalar()
+    db.session.execute(insert(Card), [
+        {"number": f"VIP-T-{n}", "talent_id": talent_id, "tier": "B", "issued_on": date(2025, 1, 1),
+         "expires_on": date(2028, 1, 1), "status": "active", "rule_set_id": rule_id, "revoke_reason": "",
+         "created_at": now} for n, talent_id in enumerate(talent_ids[:5])])
+    cards = db.session.execute(select(Card.id, Card.talent_id).order_by(Card.id)).all()
+    units = {"medical": unit_named("县卫健局").id, "housing": unit_named("县住建局").id}
+    db.session.execute(insert(Redemption), [
+        {"card_id": cards[n % 5].id, "talent_id": cards[n % 5].talent_id, "kind": kind,
+         "unit_id": units[kind], "clerk_id": None, "redeemed_on": date(2025 + n % 2, 1 + n % 12, 1), "note": "", "repeat_reason": "",
+         "created_at": now} for n in range(30) for kind in ("medical", "housing")[: 1 + n % 2]])
+
+
+def test_service_and_benefit_figures_are_filled_for_rows_already_there(empty_database):
+    """The service-figures and benefit-figures migrations on a database holding requests in every
+    state and redemptions: the per-day counters equal the grouping over those requests, the
+    statistics equal the old per-view grouping, the indexes only that grouping read are gone and
+    the downgrade puts them back; the 待遇兑现 counters equal the grouping over the redemptions."""
     import random
     from datetime import date
 
     from sqlalchemy import insert, select
 
     from benchmarks.services import request_rows
+    from talent.benefits import figures as benefit_figures
+    from talent.benefits import operations as benefits
     from talent.reference import seed_reference
     from talent.registry.models import Talent
     from talent.services import operations as services
@@ -304,8 +334,12 @@ def test_service_figures_are_filled_for_requests_already_there(empty_database):
         today = date(2026, 12, 6)
         requests = request_rows(400, talent_ids, services.types(), today, random.Random(3), talent_ids[0])
         db.session.execute(insert(ServiceRequest), list(requests))  # Core: around the figures hook
+        _redemptions(talent_ids)
         db.session.commit()
         upgrade()
+        assert benefit_figures.counted() == benefit_figures.grouped()
+        assert sum(times for times, _people in benefit_figures.counted().values()) == 45
+        assert benefits.counts(2026) == benefits.counts(2026, grouped=True) != []
         assert daily_figures.counted() == daily_figures.grouped()
         assert sum(counts[0] for counts in daily_figures.counted().values()) == 400
         for start, end in ((date(2025, 1, 1), date(2025, 12, 31)), (date(2025, 7, 15), date(2026, 12, 6))):
@@ -316,7 +350,8 @@ def test_service_figures_are_filled_for_requests_already_there(empty_database):
         db.session.remove()
         downgrade(revision=BEFORE_SERVICE_FIGURES)
         inspector = inspect(db.engine)
-        assert "service_figures" not in inspector.get_table_names()
+        new_tables = {"service_figures", "benefit_figures", "benefit_recipients"}
+        assert not new_tables & set(inspector.get_table_names())
         assert {"ix_service_requests_filed", "ix_service_requests_completed"} <= {
             ix["name"] for ix in inspector.get_indexes("service_requests")}
         db.session.remove()
