@@ -299,7 +299,8 @@ def _redemptions(talent_ids: list[int]) -> None:
     db.session.execute(insert(Redemption), [
         {"card_id": cards[n % 5].id, "talent_id": cards[n % 5].talent_id, "kind": kind,
          "unit_id": units[kind], "clerk_id": None, "redeemed_on": date(2025 + n % 2, 1 + n % 12, 1),
-         "note": "", "repeat_reason": "", "created_at": now} for n in range(30) for kind in ("medical", "housing")[: 1 + n % 2]])
+         "note": "", "repeat_reason": "", "created_at": now}
+        for n in range(30) for kind in ("medical", "housing")[: 1 + n % 2]])
 
 
 def test_service_and_benefit_figures_are_filled_for_rows_already_there(empty_database):
