@@ -12,13 +12,13 @@ operations, changes or deletes) a redemption adjusts both in the same transactio
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import Integer, cast, delete, event, exists, extract, func, insert, inspect, select
+from sqlalchemy import Integer, cast, delete, event, exists, extract, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from talent.benefits.models import BenefitFigure, BenefitRecipient, Redemption
-from talent.core.counters import add_counts
+from talent.core.counters import add_counts, changed, values_before, values_now
 from talent.extensions import db
 
 GROUP = ["year", "unit_id", "kind"]
@@ -31,21 +31,11 @@ def _who(values) -> tuple:
 
 
 def _now(obj: Redemption) -> tuple:
-    return _who({c: getattr(obj, c) for c in WATCHED})
+    return _who(values_now(obj, WATCHED))
 
 
 def _before(obj: Redemption) -> tuple:
-    state = inspect(obj)
-    values = {}
-    for column in WATCHED:
-        history = state.attrs[column].history
-        values[column] = history.deleted[0] if history.deleted else getattr(obj, column)
-    return _who(values)
-
-
-def _changed(obj: Redemption) -> bool:
-    state = inspect(obj)
-    return any(state.attrs[column].history.has_changes() for column in WATCHED)
+    return _who(values_before(obj, WATCHED))
 
 
 def _remember(connection, who: tuple) -> bool:
@@ -79,7 +69,7 @@ def _count_changes(session: Session, _context) -> None:
         if isinstance(obj, Redemption):
             arrivals.append(_now(obj))
     for obj in session.dirty:
-        if isinstance(obj, Redemption) and obj not in session.new and _changed(obj):
+        if isinstance(obj, Redemption) and obj not in session.new and changed(obj, WATCHED):
             departures.append(_before(obj))
             arrivals.append(_now(obj))
     for obj in session.deleted:

@@ -9,6 +9,7 @@ and then adds to the committed value. Both engines, no feature imported here.
 """
 from collections.abc import Iterable, Mapping
 
+from sqlalchemy import inspect
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -41,3 +42,25 @@ def add_counts(connection, table, keys: list[str], deltas: Mapping[tuple, Mappin
                add=tuple(changes))
         touched += 1
     return touched
+
+
+# --- what a row counted before this flush ---------------------------------------------------------
+# In ``after_flush`` the attributes' history still holds the values the flush replaced.
+
+def values_now(obj, columns) -> dict:
+    return {c: getattr(obj, c) for c in columns}
+
+
+def values_before(obj, columns) -> dict:
+    """The values ``obj`` had before this flush."""
+    state = inspect(obj)
+    values = {}
+    for column in columns:
+        history = state.attrs[column].history
+        values[column] = history.deleted[0] if history.deleted else getattr(obj, column)
+    return values
+
+
+def changed(obj, columns) -> bool:
+    state = inspect(obj)
+    return any(state.attrs[column].history.has_changes() for column in columns)

@@ -11,10 +11,10 @@ Rows written around the ORM (a bulk load with Core, a restore) are not counted:
 """
 from collections import Counter
 
-from sqlalchemy import delete, event, func, inspect, select
+from sqlalchemy import delete, event, func, select
 from sqlalchemy.orm import Session
 
-from talent.core.counters import add_counts
+from talent.core.counters import add_counts, changed, values_before, values_now
 from talent.extensions import db
 from talent.registry.models import Talent, TalentFigure
 
@@ -27,22 +27,11 @@ def _key_of(values) -> tuple:
 
 
 def _current(talent: Talent) -> tuple:
-    return _key_of({c: getattr(talent, c) for c in WATCHED})
+    return _key_of(values_now(talent, WATCHED))
 
 
 def _before(talent: Talent) -> tuple:
-    """The key the talent had before this flush (history is still there in ``after_flush``)."""
-    state = inspect(talent)
-    values = {}
-    for column in WATCHED:
-        history = state.attrs[column].history
-        values[column] = history.deleted[0] if history.deleted else getattr(talent, column)
-    return _key_of(values)
-
-
-def _changed(talent: Talent) -> bool:
-    state = inspect(talent)
-    return any(state.attrs[column].history.has_changes() for column in WATCHED)
+    return _key_of(values_before(talent, WATCHED))
 
 
 def _columns() -> list[str]:
@@ -60,7 +49,7 @@ def _count_changes(session: Session, _context) -> None:
         if isinstance(obj, Talent):
             deltas[_current(obj)] += 1
     for obj in session.dirty:
-        if isinstance(obj, Talent) and obj not in session.new and _changed(obj):
+        if isinstance(obj, Talent) and obj not in session.new and changed(obj, WATCHED):
             deltas[_before(obj)] -= 1
             deltas[_current(obj)] += 1
     for obj in session.deleted:

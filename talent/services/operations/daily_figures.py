@@ -14,10 +14,10 @@ the same one the migration filled it with and the one the tests compare the coun
 """
 from collections import defaultdict
 
-from sqlalchemy import case, delete, event, func, insert, inspect, literal_column, select, union_all
+from sqlalchemy import case, delete, event, func, insert, literal_column, select, union_all
 from sqlalchemy.orm import Session
 
-from talent.core.counters import add_counts
+from talent.core.counters import add_counts, changed, values_before, values_now
 from talent.extensions import db
 from talent.services.models import NO_DAYS, ServiceFigure, ServiceRequest
 
@@ -43,32 +43,13 @@ def _contribution(values) -> dict[tuple, list[int]]:
     return rows
 
 
-def _now(req: ServiceRequest) -> dict:
-    return {c: getattr(req, c) for c in WATCHED}
-
-
-def _before(req: ServiceRequest) -> dict:
-    """The request's values before this flush (history is still there in ``after_flush``)."""
-    state = inspect(req)
-    values = {}
-    for column in WATCHED:
-        history = state.attrs[column].history
-        values[column] = history.deleted[0] if history.deleted else getattr(req, column)
-    return values
-
-
-def _changed(req: ServiceRequest) -> bool:
-    state = inspect(req)
-    return any(state.attrs[column].history.has_changes() for column in WATCHED)
-
-
 @event.listens_for(Session, "before_flush")
 def _load_deleted(session: Session, _context, _instances) -> None:
     """A request about to be deleted: its counted values, read while its row is still there
     (an expired one could not load them after the DELETE)."""
     for obj in session.deleted:
         if isinstance(obj, ServiceRequest):
-            _now(obj)
+            values_now(obj, WATCHED)
 
 
 @event.listens_for(Session, "after_flush")
@@ -81,14 +62,14 @@ def _count_changes(session: Session, _context) -> None:
 
     for obj in session.new:
         if isinstance(obj, ServiceRequest):
-            add(_now(obj), 1)
+            add(values_now(obj, WATCHED), 1)
     for obj in session.dirty:
-        if isinstance(obj, ServiceRequest) and obj not in session.new and _changed(obj):
-            add(_before(obj), -1)
-            add(_now(obj), 1)
+        if isinstance(obj, ServiceRequest) and obj not in session.new and changed(obj, WATCHED):
+            add(values_before(obj, WATCHED), -1)
+            add(values_now(obj, WATCHED), 1)
     for obj in session.deleted:
         if isinstance(obj, ServiceRequest):
-            add(_before(obj), -1)
+            add(values_before(obj, WATCHED), -1)
     if deltas:
         add_counts(session.connection(), ServiceFigure.__table__, KEY,
                    {key: dict(zip(COUNTS, counts, strict=True)) for key, counts in deltas.items()})
