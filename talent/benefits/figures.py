@@ -42,7 +42,8 @@ def _remember(connection, who: tuple) -> bool:
     """Record a recipient; True when they were not counted yet."""
     insert_ = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
     row = dict(zip([*GROUP, "talent_id"], who, strict=True))
-    return connection.execute(insert_(BenefitRecipient).values(row).on_conflict_do_nothing()).rowcount == 1
+    statement = insert_(BenefitRecipient).values(row).on_conflict_do_nothing()
+    return connection.execute(statement.returning(BenefitRecipient.talent_id)).first() is not None
 
 
 def _forget(connection, who: tuple) -> bool:
@@ -52,7 +53,8 @@ def _forget(connection, who: tuple) -> bool:
     left = exists().where(r.talent_id == talent_id, r.unit_id == unit_id, r.kind == kind,
                           r.redeemed_on.between(date(year, 1, 1), date(year, 12, 31)))
     return connection.execute(delete(b).where(
-        b.year == year, b.unit_id == unit_id, b.kind == kind, b.talent_id == talent_id, ~left)).rowcount == 1
+        b.year == year, b.unit_id == unit_id, b.kind == kind, b.talent_id == talent_id, ~left)
+        .returning(b.talent_id)).first() is not None
 
 
 @event.listens_for(Session, "before_flush")

@@ -52,12 +52,23 @@ def values_now(obj, columns) -> dict:
 
 
 def values_before(obj, columns) -> dict:
-    """The values ``obj`` had before this flush."""
+    """The values ``obj`` had before this flush.
+
+    A column set with no old value in its history held none the session knew of: on a row
+    inserted earlier in the transaction, a column the INSERT left NULL is not in the instance at
+    all. For a column mapped with ``active_history=True`` (which loads an expired old value
+    before replacing it) that means NULL; for another it is unknown, and the current value is
+    taken — so a counter's columns that may be NULL must be mapped with ``active_history``."""
     state = inspect(obj)
     values = {}
     for column in columns:
         history = state.attrs[column].history
-        values[column] = history.deleted[0] if history.deleted else getattr(obj, column)
+        if history.deleted:
+            values[column] = history.deleted[0]
+        elif history.added and state.manager[column].impl.active_history:
+            values[column] = None
+        else:
+            values[column] = getattr(obj, column)
     return values
 
 
