@@ -1,7 +1,8 @@
 """maintained service statistics (service_figures): per day, unit, type and handling days
 
-``service_figures`` is filled here from the requests already there, in one grouped
-INSERT … SELECT (the same grouping as ``daily_figures.grouped_rows``). The two covering indexes
+``service_figures`` is filled here from the requests already there: its day rows in one grouped
+INSERT … SELECT (the same grouping as ``daily_figures.grouped_rows``), its month rows in another
+summing those. The two covering indexes
 that only the per-page-view grouping read (``ix_service_requests_filed``,
 ``ix_service_requests_completed``) are dropped — every request write maintained them — with
 DROP INDEX CONCURRENTLY on PostgreSQL, outside the migration's transaction, so the requests stay
@@ -28,11 +29,11 @@ OLD_INDEXES = {
     "ix_service_requests_filed": "filed_on, unit_id, type_id",
     "ix_service_requests_completed": "completed_on, unit_id, type_id, handling_days, on_time, rating, reopen_count",
 }
-COLUMNS = "day, unit_id, type_id, handling_days, received, completed, on_time, rating_sum, rated, reopened"
-FILL = f"""
+COLUMNS = "span, day, unit_id, type_id, handling_days, received, completed, on_time, rating_sum, rated, reopened"
+FILL_DAYS = f"""
 INSERT INTO service_figures ({COLUMNS})
-SELECT day, unit_id, type_id, handling_days, sum(received), sum(completed), sum(on_time), sum(rating_sum),
-       sum(rated), sum(reopened)
+SELECT 'day', day, unit_id, type_id, handling_days, sum(received), sum(completed), sum(on_time),
+       sum(rating_sum), sum(rated), sum(reopened)
 FROM (
     SELECT filed_on AS day, unit_id, type_id, -1 AS handling_days, count(*) AS received, 0 AS completed,
            0 AS on_time, 0 AS rating_sum, 0 AS rated, 0 AS reopened
@@ -46,11 +47,19 @@ FROM (
 ) AS contributions
 GROUP BY day, unit_id, type_id, handling_days
 """
+FILL_MONTHS = f"""
+INSERT INTO service_figures ({COLUMNS})
+SELECT 'month', {{month}}, unit_id, type_id, handling_days, sum(received), sum(completed), sum(on_time),
+       sum(rating_sum), sum(rated), sum(reopened)
+FROM service_figures WHERE span = 'day'
+GROUP BY {{month}}, unit_id, type_id, handling_days
+"""
 
 
 def upgrade():
     op.create_table(
         'service_figures',
+        sa.Column('span', sa.String(length=5), nullable=False),
         sa.Column('day', sa.Date(), nullable=False),
         sa.Column('unit_id', sa.Integer(), autoincrement=False, nullable=False),
         sa.Column('type_id', sa.Integer(), autoincrement=False, nullable=False),
@@ -61,11 +70,16 @@ def upgrade():
         sa.Column('rating_sum', sa.Integer(), nullable=False),
         sa.Column('rated', sa.Integer(), nullable=False),
         sa.Column('reopened', sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint('day', 'unit_id', 'type_id', 'handling_days', name=op.f('pk_service_figures')),
+        sa.CheckConstraint("span IN ('day', 'month')", name=op.f('ck_service_figures_span')),
+        sa.PrimaryKeyConstraint('span', 'day', 'unit_id', 'type_id', 'handling_days',
+                                name=op.f('pk_service_figures')),
         sqlite_with_rowid=False,
     )
-    op.execute(FILL)
-    if op.get_bind().dialect.name == 'postgresql':
+    postgresql = op.get_bind().dialect.name == 'postgresql'
+    op.execute(FILL_DAYS)
+    op.execute(FILL_MONTHS.format(month="CAST(date_trunc('month', day) AS date)" if postgresql
+                                  else "date(day, 'start of month')"))
+    if postgresql:
         with op.get_context().autocommit_block():
             for name in OLD_INDEXES:
                 op.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")

@@ -138,19 +138,28 @@ class ServiceRequest(db.Model):
 NO_DAYS = -1
 
 
+# ``service_figures.span``: a row of one day, or of one calendar month (``day`` its first day).
+SPANS = ("day", "month")
+
+
 class ServiceFigure(db.Model):
-    """The service statistics of one county calendar day, per handling unit × type × handling
-    working days (``NO_DAYS`` for filings): requests filed that day (``received``), and of those
-    last completed that day how many, on time, their rating sum and count, and how many were ever
-    reopened. Kept in step in the same transaction as each change to a request
-    (``operations/daily_figures.py``); any period's figures are a sum over its days, the median
-    handling days a walk over the summed histogram. Derived data, so no foreign keys: a unit or
-    type is never deleted while requests name it, and ``flask rebuild-summaries`` recomputes all."""
+    """The service statistics of one county calendar day — and the same summed over its calendar
+    month — per handling unit × type × handling working days (``NO_DAYS`` for filings): requests
+    filed that day (``received``), and of those last completed that day how many, on time, their
+    rating sum and count, and how many were ever reopened. Kept in step in the same transaction
+    as each change to a request (``operations/daily_figures.py``); a period's figures are a sum
+    over its whole months and its remaining days, the median handling days a walk over the
+    summed histogram. Derived data, so no foreign keys: a unit or type is never deleted while
+    requests name it, and ``flask rebuild-summaries`` recomputes all."""
 
     __tablename__ = "service_figures"
-    # SQLite: the rows stored in key order, so a period is one contiguous range of the table.
-    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012 (SQLAlchemy reads it once)
+    __table_args__ = (
+        CheckConstraint("span IN ('day', 'month')", name="span"),
+        # SQLite: the rows stored in key order, so a period is one contiguous range of the table.
+        {"sqlite_with_rowid": False},
+    )
 
+    span: Mapped[str] = mapped_column(String(5), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     unit_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     type_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)

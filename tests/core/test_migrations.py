@@ -342,7 +342,7 @@ def test_service_and_benefit_figures_are_filled_for_rows_already_there(empty_dat
         assert sum(times for times, _people in benefit_figures.counted().values()) == 45
         assert benefits.counts(2026) == benefits.counts(2026, grouped=True) != []
         assert daily_figures.counted() == daily_figures.grouped()
-        assert sum(counts[0] for counts in daily_figures.counted().values()) == 400
+        assert sum(counts[0] for key, counts in daily_figures.counted().items() if key[0] == "month") == 400
         for start, end in ((date(2025, 1, 1), date(2025, 12, 31)), (date(2025, 7, 15), date(2026, 12, 6))):
             expected = services.figures(start, end, today, grouped=True)
             assert expected and services.figures(start, end, today) == expected

@@ -55,10 +55,16 @@ def test_maintained_figures_equal_the_grouping_for_any_period(app, people, today
     _workflow(people, today)
     maintained = daily_figures.counted()
     assert maintained == daily_figures.grouped()
-    assert sum(counts[0] for counts in maintained.values()) == 8  # nine filed, one deleted
+    assert sum(n[0] for key, n in maintained.items() if key[0] == "day") == 8  # nine filed, one deleted
     periods = [(date(2026, 11, 1), date(2026, 11, 30)), (date(2026, 11, 2), date(2026, 11, 2)),
                (date(2026, 11, 6), date(2026, 12, 31)), (date(2026, 1, 1), date(2026, 12, 31)),
-               (date(2026, 12, 1), date(2027, 1, 31)), (date(2020, 1, 1), date(2020, 12, 31))]
+               (date(2026, 12, 1), date(2027, 1, 31)), (date(2020, 1, 1), date(2020, 12, 31)),
+               (date(2026, 10, 15), date(2026, 12, 30)), (date(2026, 11, 30), date(2027, 1, 4))]
+    assert services.pieces(date(2026, 10, 15), date(2026, 12, 30)) == [
+        ("day", date(2026, 10, 15), date(2026, 10, 31)), ("month", date(2026, 11, 1), date(2026, 11, 30)),
+        ("day", date(2026, 12, 1), date(2026, 12, 30))]
+    assert services.pieces(date(2026, 11, 2), date(2026, 11, 2)) == [
+        ("day", date(2026, 11, 2), date(2026, 11, 2))]
     for start, end in periods:
         assert services.figures(start, end) == services.figures(start, end, grouped=True), (start, end)
     november = services.figures(date(2026, 11, 1), date(2026, 11, 30))

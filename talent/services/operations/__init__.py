@@ -38,6 +38,7 @@ from talent.services.operations.figures import (
     default_period,
     figures,
     on_time_rate,
+    pieces,
     received_count,
 )
 from talent.services.operations.filing import (
@@ -111,6 +112,7 @@ __all__ = [
     "overdue_condition",
     "overrides_for",
     "page_of",
+    "pieces",
     "queue_counts",
     "rate",
     "received_count",

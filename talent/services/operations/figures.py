@@ -7,7 +7,7 @@ date, not with a write. ``figures(…, grouped=True)`` answers the same from the
 themselves (the grouping this replaced), which the tests hold the maintained answer to.
 """
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import case, func, literal_column, select
 
@@ -42,14 +42,35 @@ class FigureRow:
         return round(100 * self.reopened / self.completed, 1) if self.completed else None
 
 
+def pieces(start: date, end: date) -> list[tuple[str, date, date]]:
+    """[start, end] as ``service_figures`` rows cover it: its whole calendar months (month rows)
+    and the days before and after them (day rows)."""
+    first = start if start.day == 1 else _next_month(start)
+    after = _next_month(end) if _next_month(end) - timedelta(days=1) == end else end.replace(day=1)
+    if first >= after:  # no whole month inside
+        return [("day", start, end)]
+    parts = [("month", first, after - timedelta(days=1))]
+    if start < first:
+        parts.insert(0, ("day", start, first - timedelta(days=1)))
+    if after <= end:
+        parts.append(("day", after, end))
+    return parts
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
 def _sums(start: date, end: date):
     """(unit, type, handling days, received, completed, on time, rating sum, rated, reopened) over
-    the period's days: a range of ``service_figures``'s key."""
+    the period: a range of ``service_figures``'s key for each of its pieces."""
     f = ServiceFigure
-    return db.session.execute(
-        select(f.unit_id, f.type_id, f.handling_days, func.sum(f.received), func.sum(f.completed),
-               func.sum(f.on_time), func.sum(f.rating_sum), func.sum(f.rated), func.sum(f.reopened))
-        .where(f.day.between(start, end)).group_by(f.unit_id, f.type_id, f.handling_days))
+    for span, first, last in pieces(start, end):
+        yield from db.session.execute(
+            select(f.unit_id, f.type_id, f.handling_days, func.sum(f.received), func.sum(f.completed),
+                   func.sum(f.on_time), func.sum(f.rating_sum), func.sum(f.rated), func.sum(f.reopened))
+            .where(f.span == span, f.day.between(first, last))
+            .group_by(f.unit_id, f.type_id, f.handling_days))
 
 
 def _sums_grouped(start: date, end: date):
@@ -168,8 +189,9 @@ def on_time_rate(year: int) -> float:
 
 
 def _year_sum(column, year: int) -> int:
-    return int(db.session.scalar(select(func.sum(column)).where(ServiceFigure.day.between(*_year(year))))
-               or 0)
+    f = ServiceFigure
+    months = select(func.sum(column)).where(f.span == "month", f.day.between(*_year(year)))
+    return int(db.session.scalar(months) or 0)
 
 
 def completed_count(year: int) -> int:
