@@ -28,19 +28,33 @@ def upsert(connection, table, keys: list[str], rows: list[dict], add: str | Iter
     connection.execute(statement.on_conflict_do_update(index_elements=keys, set_=values))
 
 
+_ADDING: dict[tuple, object] = {}
+
+
+def _adding(dialect: str, table, keys: tuple[str, ...], columns: tuple[str, ...]):
+    """``INSERT … ON CONFLICT (keys) DO UPDATE SET c = c + excluded.c`` for these columns, built
+    once per table and shape, so every flush after the first reuses its compiled form."""
+    cache_key = (dialect, table.name, keys, columns)
+    if cache_key not in _ADDING:
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        statement = insert(table)
+        _ADDING[cache_key] = statement.on_conflict_do_update(
+            index_elements=list(keys), set_={c: table.c[c] + statement.excluded[c] for c in columns})
+    return _ADDING[cache_key]
+
+
 def add_counts(connection, table, keys: list[str], deltas: Mapping[tuple, Mapping[str, int]]) -> int:
     """Add ``deltas`` (key values → {counter column: change}) to ``table``; keys whose changes are
     all zero are skipped. Returns the number of rows touched.
 
     Sorted, so two transactions touching the same rows lock them in the same order (no deadlock);
-    one statement per row, since a multi-row upsert may not name a key twice."""
+    the keys of a mapping are distinct, so no statement names a row twice."""
     touched = 0
     for key, changes in sorted(deltas.items()):
-        if not any(changes.values()):
-            continue
-        upsert(connection, table, keys, [{**dict(zip(keys, key, strict=True)), **changes}],
-               add=tuple(changes))
-        touched += 1
+        if any(changes.values()):
+            statement = _adding(connection.dialect.name, table, tuple(keys), tuple(changes))
+            connection.execute(statement, {**dict(zip(keys, key, strict=True)), **changes})
+            touched += 1
     return touched
 
 
