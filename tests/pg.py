@@ -111,7 +111,12 @@ class ThrowawayReplica:
         """Whether the replica has replayed (``received``: received) all the primary has written so far."""
         with psycopg.connect(f"host=127.0.0.1 port={self.primary.port} user=postgres dbname=postgres",
                              autocommit=True) as conn:
-            target = conn.execute("SELECT pg_current_wal_lsn()").fetchone()[0]
+            # The insert position: with synchronous_commit=off a commit may not be written out
+            # yet. A synchronous commit of our own writes out everything before it, so the
+            # replica gets it now, not when the idle WAL writer next wakes (seconds later).
+            target = conn.execute("SELECT pg_current_wal_insert_lsn()").fetchone()[0]
+            conn.execute("SET synchronous_commit = on")
+            conn.execute("SELECT txid_current()")
         position = "pg_last_wal_receive_lsn()" if received else "pg_last_wal_replay_lsn()"
         return bool(self._sql(f"SELECT {position} >= '{target}'::pg_lsn")[0])
 

@@ -140,7 +140,9 @@ def remember_writes(response):
         from talent.extensions import db
 
         try:
-            lsn = db.session.execute(text("SELECT pg_current_wal_lsn()::text")).scalar()
+            # The insert position: it includes this request's commit record even when commits are
+            # asynchronous (synchronous_commit=off), where the write position may not yet.
+            lsn = db.session.execute(text("SELECT pg_current_wal_insert_lsn()::text")).scalar()
             db.session.rollback()
         except Exception:
             log.exception("could not read the primary's WAL position")

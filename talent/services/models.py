@@ -138,10 +138,6 @@ class ServiceRequest(db.Model):
 NO_DAYS = -1
 
 
-# ``service_figures.span``: a row of one day, or of one calendar month (``day`` its first day).
-SPANS = ("day", "month")
-
-
 class ServiceFigure(db.Model):
     """The service statistics of one county calendar day — and the same summed over its calendar
     month — per handling unit × type × handling working days (``NO_DAYS`` for filings): requests
