@@ -32,6 +32,7 @@ from talent.tasks.directive_models import (  # noqa: F401 (the 督办 models liv
     Directive,
     DirectiveCounter,
 )
+from talent.tasks.metric_figures import MetricFigure  # noqa: F401 (stored metric figures, own module)
 
 ITEM_STATUSES = {"not_started": "未启动", "in_progress": "推进中", "done": "已完成"}
 LIGHTS = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "done": "已完成"}
