@@ -123,25 +123,37 @@ def keep_stored(response):
 
 # --- the worker's round ------------------------------------------------------------------------
 
-def needed(on=None) -> set[tuple[str, int]]:
-    """(metric key, year) of every computed indicator of an open plan whose metric is installed,
-    for the years its pages show by default: from the plan's start to this year (cumulative
-    indicators add them up), within the plan's period."""
+def needed(on=None, plan_id: int | None = None) -> set[tuple[str, int]]:
+    """(metric key, year) of every computed indicator of an open plan (or of plan ``plan_id``)
+    whose metric is installed, for the years its pages show by default: from the plan's start
+    to this year (cumulative indicators add them up), within the plan's period."""
     from talent.tasks.models import TaskIndicator, TaskPlan
 
     on = on or timeutil.today()
     installed = features.metrics()
-    rows = db.session.execute(
-        select(TaskIndicator.metric_key, TaskPlan.starts_on, TaskPlan.ends_on)
-        .join(TaskPlan, TaskPlan.id == TaskIndicator.plan_id)
-        .where(TaskPlan.status == "active", TaskIndicator.source == "computed",
-               TaskIndicator.metric_key.is_not(None)).distinct())
+    query = (select(TaskIndicator.metric_key, TaskPlan.starts_on, TaskPlan.ends_on)
+             .join(TaskPlan, TaskPlan.id == TaskIndicator.plan_id)
+             .where(TaskIndicator.source == "computed", TaskIndicator.metric_key.is_not(None))
+             .distinct())
+    query = query.where(TaskPlan.status == "active") if plan_id is None else query.where(
+        TaskPlan.id == plan_id)
     pairs = set()
-    for key, starts_on, ends_on in rows:
+    for key, starts_on, ends_on in db.session.execute(query):
         if key in installed:
             last = min(max(on.year, starts_on.year), ends_on.year)  # as lights.default_year
             pairs.update((key, year) for year in range(starts_on.year, last + 1))
     return pairs
+
+
+def recompute(pairs) -> int:
+    """Compute and store these (metric key, year) figures now, in the session's transaction
+    (closing a plan: its final outcomes read figures of this moment)."""
+    installed = features.metrics()
+    now = timeutil.utcnow()
+    rows = [{"metric_key": key, "year": year, "value": _number(installed[key].compute(year)),
+             "computed_at": now} for key, year in sorted(pairs)]
+    _store(rows)
+    return len(rows)
 
 
 _failed_until: dict[tuple[str, int], float] = {}
@@ -159,11 +171,10 @@ def _claim_round() -> bool:
 def refresh_due() -> dict[str, int]:
     """One worker round: recompute the needed figures older than the refresh interval; commits.
     Empty when everything is fresh (the worker then waits)."""
-    now = timeutil.utcnow()
     pairs = needed()
     if not pairs:
         return {}
-    fresh_since = now - timedelta(seconds=refresh_seconds())
+    fresh_since = timeutil.utcnow() - timedelta(seconds=refresh_seconds())
     fresh = {(row.metric_key, row.year) for row in db.session.execute(
         select(MetricFigure.metric_key, MetricFigure.year)
         .where(MetricFigure.computed_at > fresh_since))}
@@ -172,20 +183,13 @@ def refresh_due() -> dict[str, int]:
     if not due or not _claim_round():
         db.session.rollback()
         return {}
-    installed = features.metrics()
-    rows = []
-    for key, year in due:
+    done = 0
+    for pair in due:
         try:
-            value = _number(installed[key].compute(year))
+            with db.session.begin_nested():
+                done += recompute([pair])
         except Exception:  # one broken metric must not stop the others nor the worker's round
-            db.session.rollback()
-            if not _claim_round():
-                return {}
-            _failed_until[(key, year)] = time.monotonic() + RETRY_FAILED_SECONDS
-            log.exception("metric %s (%s) failed; tried again in %s s", key, year, RETRY_FAILED_SECONDS)
-            continue
-        rows.append({"metric_key": key, "year": year, "value": value,
-                     "computed_at": timeutil.utcnow()})
-    _store(rows)
+            _failed_until[pair] = time.monotonic() + RETRY_FAILED_SECONDS
+            log.exception("metric %s (%s) failed; tried again in %s s", *pair, RETRY_FAILED_SECONDS)
     db.session.commit()
-    return {"指标数据刷新": len(rows)} if rows else {}
+    return {"指标数据刷新": done} if done else {}
