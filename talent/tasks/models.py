@@ -261,7 +261,8 @@ class TaskIndicator(db.Model):
     source: Mapped[str] = mapped_column(String(10), default="reported")
     metric_key: Mapped[str | None] = mapped_column(String(80))
     deadline: Mapped[date | None] = mapped_column(Date)
-    # The latest confirmed figure (reported) — computed ones are read live from their metric.
+    # The latest confirmed figure (reported) — computed ones are read from their stored figure
+    # (task_metric_figures, refreshed by the worker).
     actual: Mapped[float | None] = mapped_column(Float)
     actual_period: Mapped[str | None] = mapped_column(String(7))
     light: Mapped[str] = mapped_column(String(10), default="green")
