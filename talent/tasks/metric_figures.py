@@ -12,6 +12,13 @@ the talents per view. Instead:
 - Pages, the API and the sweep read the stored figure (``FigureStore``). Only a figure never
   stored (a fresh install, a metric just wired to an indicator) is computed in the request, once,
   and stored; a GET request that stored one commits it on the way out (``keep_stored``).
+- A figure older than ``STALE_AFTER_INTERVALS`` intervals means the worker is not running. It is
+  still shown, with its time and "（数据可能未更新）", and not recomputed per view: recomputing would
+  bring back, exactly when something is already wrong, the per-view counts this table removes —
+  every 调度 view and API call scanning other features' tables while operators restore the
+  worker. A dated figure a few minutes old tells the reader what they are looking at; a dashboard
+  that slows to a crawl tells them nothing. (Closing a plan is the exception: its final outcomes
+  are recorded once, so ``close_plan`` recomputes that plan's figures first.)
 
 The table belongs to the task tracker, not to ``core``: the tracker is the only reader of
 metrics, it decides which (metric, year) pairs are needed (its open plans' computed indicators
@@ -24,6 +31,8 @@ from datetime import datetime, timedelta
 
 from flask import current_app, g, has_app_context, has_request_context, request
 from sqlalchemy import Float, String, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column
 
 from talent.core import features, timeutil
@@ -66,11 +75,18 @@ def _number(value) -> float | None:
 
 
 def _store(rows: list[dict]) -> None:
-    """Upsert (metric_key, year) → value, computed_at in the session's transaction."""
-    from talent.registry.figures import upsert
+    """Upsert (metric_key, year) → value, computed_at in the session's transaction.
 
-    upsert(db.session.connection(), MetricFigure.__table__, ["metric_key", "year"], rows,
-           replace=("value", "computed_at"))
+    Executed as a statement through the session (not on ``session.connection()``), so that in a
+    page that reads the replica (the 工作台 shows the tasks panel) the INSERT goes to the primary.
+    """
+    if not rows:
+        return
+    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(MetricFigure.__table__).values(rows)
+    db.session.execute(statement.on_conflict_do_update(
+        index_elements=["metric_key", "year"],
+        set_={"value": statement.excluded.value, "computed_at": statement.excluded.computed_at}))
 
 
 @dataclass(frozen=True)
