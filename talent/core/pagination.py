@@ -72,9 +72,11 @@ def capped_count(query: Select, cap: int | None = None) -> tuple[int, bool]:
     return (cap, True) if found > cap else (found, False)
 
 
-def paginate(query: Select, args, count_query: Select | None = None) -> Page:
+def paginate(query: Select, args, count_query: Select | None = None,
+             capped_query: Select | None = None) -> Page:
     """One page of ``query``. ``count_query`` (optional) counts the same rows more cheaply; it
-    is used for the exact total asked for with ``?exact=1``."""
+    is used for the exact total asked for with ``?exact=1``. ``capped_query`` (optional)
+    selects the same rows more cheaply for the capped count."""
     page = _positive_int(args.get("page"), 1, MAX_PAGE)
     per_page = _positive_int(args.get("per_page"), DEFAULT_PER_PAGE, MAX_PER_PAGE)
     if wants_exact(args):
@@ -82,6 +84,6 @@ def paginate(query: Select, args, count_query: Select | None = None) -> Page:
             count_query = select(func.count()).select_from(query.order_by(None).subquery())
         total, estimate = db.session.scalar(count_query) or 0, False
     else:
-        total, estimate = capped_count(query)
+        total, estimate = capped_count(query if capped_query is None else capped_query)
     items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
     return Page(items=items, total=total, page=page, per_page=per_page, total_is_estimate=estimate)

@@ -37,7 +37,8 @@ def _reveal() -> bool:
 def talent_index():
     reveal = _reveal()
     query = TalentQuery.from_args(request.args, by_id_number=reveal)
-    page = paginate(query.select(), request.args, count_query=query.count())
+    page = paginate(query.select(), request.args, count_query=query.count(),
+                    capped_query=query.counted())
     return page_envelope(page, lambda t: t.to_dict(reveal))
 
 

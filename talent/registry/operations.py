@@ -198,14 +198,15 @@ class TalentQuery:
             values["q"] = mask_id_number_short(normalize_id_number(self.q))
         return values
 
-    def where(self, query: Select) -> Select:
+    def where(self, query: Select, counting: bool = False) -> Select:
+        """``counting``: for counting rows, not listing them (registry/search.py says why)."""
         if self.q:  # "%" and "_" are searched for as such, not as wildcards
             kind = id_number_search(self.q) if self.by_id_number else ""
             # A phone number as typed or read out: "１３８ ７４６０-０００１" is 13874600001.
             digits = re.sub(r"[\s-]", "", normalize_id_number(self.q))
             phone = digits if digits.isascii() and digits.isdigit() else self.q
             # Through an index on both engines (registry/search.py).
-            matches = [] if kind == "resident" else [text_matches(self.q, phone)]
+            matches = [] if kind == "resident" else [text_matches(self.q, phone, counting)]
             if kind:
                 matches.append(Talent.id_number_is(self.q))
             query = query.where(or_(*matches))
@@ -226,7 +227,11 @@ class TalentQuery:
         return self.where(select(Talent)).order_by(order, tie)
 
     def count(self) -> Select:
-        return self.where(select(func.count(Talent.id)))
+        return self.where(select(func.count(Talent.id)), counting=True)
+
+    def counted(self) -> Select:
+        """The rows a capped count counts (``paginate``'s ``capped_query``)."""
+        return self.where(select(Talent.id), counting=True)
 
 
 def team_choices() -> list[tuple[int, str]]:

@@ -141,8 +141,11 @@ def _sqlite_candidates(q: str, phone: str):
         text(f"{table} MATCH :expression").bindparams(expression=expression)))
 
 
-def text_matches(q: str, phone: str):
-    """Where name or employer holds ``q``, or phone holds ``phone`` (the digits of ``q``)."""
+def text_matches(q: str, phone: str, counting: bool = False):
+    """Where name or employer holds ``q``, or phone holds ``phone`` (the digits of ``q``).
+
+    ``counting``: the condition for counting the rows rather than listing a page of them (see
+    the short case below)."""
     exact = _exact(q, phone)
     if db.session.get_bind().dialect.name == "sqlite":
         candidates = _sqlite_candidates(q, phone)
@@ -156,4 +159,12 @@ def text_matches(q: str, phone: str):
     if len(q) >= TRIGRAM:  # "1 2 3"-like: a long query whose digits are short
         return Talent.name.contains(q, autoescape=True) | Talent.employer.contains(q, autoescape=True) | \
             (short & Talent.phone.contains(phone, autoescape=True))
+    if counting and phone == q:
+        # The pieces are exact for 1 or 2 characters: a field holds q exactly when q is one of
+        # its pieces (none spans two fields; the three columns are NOT NULL), so for a count
+        # the LIKE adds nothing but its cost — at 1,000,000 talents, counting 10,001 rows of 李
+        # took 33 ms with it and 14 ms without. A page keeps it: it is what tells the planner a
+        # miss finds few rows; without it the planner walked the key backwards for 20 rows of
+        # 鑫淼, computing every talent's pieces (seconds), instead of asking the index.
+        return short
     return short & exact  # (the digits of a query are never longer than the query)

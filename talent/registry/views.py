@@ -56,7 +56,8 @@ def talent_list():
         args["status"] = "active"
     reveal = _reveal_ids()
     query = TalentQuery.from_args(args, by_id_number=reveal)
-    page = paginate(query.select(), request.args, count_query=query.count())
+    page = paginate(query.select(), request.args, count_query=query.count(),
+                    capped_query=query.counted())
     return render_template(
         "registry/talent_list.html", page=page, query=query, choices=choices,
         reveal=reveal, teams=operations.team_choices(),
