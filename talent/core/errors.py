@@ -28,11 +28,21 @@ CODES = {
 }
 
 BUSY_MESSAGE = "其他人正在保存大量数据（如批量导入），本次操作未保存，请稍后重试"
+CLASH_MESSAGE = "与他人同时保存的数据相互冲突，本次操作未保存，请重试"
+
+# PostgreSQL gave up on this transaction so that another could go on: a deadlock (two saves
+# taking the same counter rows in opposite orders, e.g. two imports), a serialization failure,
+# a lock it could not wait for. Nothing of it was written; the same request again will do.
+RETRY_STATES = {"40P01", "40001", "55P03"}
 
 
-def _database_busy(error: OperationalError) -> bool:
-    """SQLite's write lock stayed taken past ``busy_timeout`` (a long import is writing)."""
-    return "database is locked" in str(error.orig)
+def _retry_message(error: OperationalError) -> str | None:
+    """What to tell the user when the database refused for the moment, or None (a real fault)."""
+    if "database is locked" in str(error.orig):  # SQLite's write lock, past ``busy_timeout``
+        return BUSY_MESSAGE
+    if getattr(error.orig, "sqlstate", None) in RETRY_STATES:
+        return CLASH_MESSAGE
+    return None
 
 
 class Refused(Exception):
@@ -127,15 +137,17 @@ def register_errorhandlers(app):
 
     @app.errorhandler(OperationalError)
     def handle_busy(error: OperationalError):
-        if not _database_busy(error):
+        message = _retry_message(error)
+        if message is None:
             return handle_unexpected(error)
         db.session.rollback()
-        log.warning("database busy on %s %s", request.method, request.path)
+        log.warning("database busy on %s %s: %s", request.method, request.path,
+                    getattr(error.orig, "sqlstate", None) or "locked")
         if is_api_request():
-            response = api_error_response(ApiError(503, BUSY_MESSAGE))
-            response.headers["Retry-After"] = "10"
+            response = api_error_response(ApiError(503, message))
+            response.headers["Retry-After"] = "10" if message == BUSY_MESSAGE else "1"
             return response
-        flash(BUSY_MESSAGE, "warning")
+        flash(message, "warning")
         return redirect(_same_site_referrer() or request.script_root + "/")
 
     @app.errorhandler(CSRFError)

@@ -67,3 +67,67 @@ def test_two_transactions_adding_to_one_counter_lose_nothing(app, db_backend):
                                                             TalentFigure.category == "none"))
     assert stored == 2
     assert db.session.scalar(select(Talent.id).limit(1)) is None  # counters only, no talents made
+
+
+def _real_deadlock() -> Exception:
+    """Two transactions taking two counter rows in opposite orders, as two imports flushing
+    their batches could: PostgreSQL aborts one of them. Returns the error that one got."""
+    first_key = ("active", "none", "bamboo_wood", "master", "local", False)
+    second_key = ("active", "none", "biomedicine", "master", "local", False)
+    first, second = db.engine.connect(), db.engine.connect()
+    errors: list[Exception] = []
+
+    def take(connection, key):
+        try:
+            figures.apply_deltas(connection, Counter({key: 1}))
+        except Exception as error:  # the one PostgreSQL picked as the victim
+            errors.append(error)
+            connection.rollback()
+
+    try:
+        for connection in (first, second):
+            connection.begin()
+            connection.exec_driver_sql("SET LOCAL deadlock_timeout = '100ms'")
+        take(first, first_key)
+        take(second, second_key)
+        waiting = threading.Thread(target=take, args=(first, second_key))  # waits for the second
+        waiting.start()
+        assert not errors
+        take(second, first_key)  # … which now waits for the first: a cycle
+        waiting.join(10)
+        for connection in (first, second):
+            if connection.in_transaction():
+                connection.rollback()
+    finally:
+        first.close()
+        second.close()
+    assert len(errors) == 1, errors
+    return errors[0]
+
+
+def test_a_deadlock_on_the_counters_is_a_retry_not_a_500_and_saves_nothing(
+        app, db_backend, client, api_token, monkeypatch):
+    """What the user sees when PostgreSQL breaks a deadlock on the counter rows: the request is
+    refused as "try again" (503, Retry-After), and nothing of it is kept."""
+    if db_backend != "postgresql":
+        pytest.skip("SQLite has one writer at a time; it cannot deadlock")
+    from sqlalchemy.exc import OperationalError
+
+    from talent.core.errors import CLASH_MESSAGE
+    from tests.registry.test_api import NEW
+
+    deadlock = _real_deadlock()
+    assert isinstance(deadlock, OperationalError) and deadlock.orig.sqlstate == "40P01"
+    headers = api_token("org")
+
+    def victim(connection, deltas):
+        raise deadlock
+
+    monkeypatch.setattr(figures, "apply_deltas", victim)  # this request is the one aborted
+    response = client.post("/api/v1/talents", json=NEW, headers=headers)
+    assert response.status_code == 503, response.get_json()
+    assert response.get_json()["error"]["message"] == CLASH_MESSAGE
+    assert response.headers["Retry-After"] == "1"
+    assert db.session.scalar(select(Talent.id).where(Talent.name == NEW["name"])) is None
+    monkeypatch.undo()
+    assert client.post("/api/v1/talents", json=NEW, headers=headers).status_code == 201  # the retry
