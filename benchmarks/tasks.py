@@ -1,5 +1,9 @@
 """The task tracker at scale: 10 plans × 50 items × 5 indicators × 60 monthly reports.
 
+Each plan also carries one computed goal indicator per installed metric (外国人才引进数, VIP卡发放数 …,
+cumulative from the plan's start in 2022 except the rates), over ``--talents`` synthetic talents
+(one in twenty introduced from abroad): what the computed indicators cost per view.
+
 Builds a fresh SQLite database through the Alembic migrations (plus the seed plan), inserts
 the synthetic plans in bulk — each item with a lead and two responsible units, each report
 with a value for each of its item's 5 indicators, confirmed, and the confirmed figures — then
@@ -9,7 +13,7 @@ measures in-process with the Flask test client, signed in as the admin:
   (e) the API list of one plan's tasks, and the time to build the .docx and .xlsx 调度 report.
 
     .venv/bin/python benchmarks/tasks.py [--plans 10] [--items 50] [--indicators 5]
-                                         [--months 60] [--requests 100]
+                                         [--months 60] [--requests 100] [--talents 20000]
 
 Goals (issue #10): dashboard p95 < 100 ms on SQLite; report export < 5 s.
 """
@@ -50,7 +54,38 @@ def make_app(path: Path):
                       instance_path=str(path.parent))
 
 
-def build(path: Path, plans: int, items: int, indicators: int, months: int) -> float:
+def insert_talents(count: int, rng: random.Random) -> None:
+    """``count`` synthetic talents (the talent benchmark's rows); one in twenty introduced from
+    abroad in 2022–2026, so the foreign-talent metric counts something."""
+    from talent_list import synthetic_rows
+
+    from talent.registry.models import Talent
+
+    batch = []
+    for n, row in enumerate(synthetic_rows(count)):
+        row["created_at"] = row["updated_at"] = None
+        if n % 20 == 0:
+            row.update(nationality="DE", source="introduced",
+                       introduced_on=date(rng.randrange(2022, 2027), rng.randrange(1, 13), 1))
+        batch.append({k: v for k, v in row.items() if v is not None or k == "birth_date"})
+        if len(batch) == 5000:
+            db.session.execute(insert(Talent), batch)
+            batch = []
+    if batch:
+        db.session.execute(insert(Talent), batch)
+
+
+def computed_indicators(plan_id: int) -> list[dict]:
+    from talent.core import features
+
+    return [{"plan_id": plan_id, "scope": "goal", "position": 100 + k, "name": metric.label[:100],
+             "measure": metric.measure, "target": 100.0, "comparison": "at_least", "level_measure": "",
+             "source": "computed", "metric_key": key, "cumulative": metric.measure != "%",
+             "light": "green"}
+            for k, (key, metric) in enumerate(sorted(features.metrics().items()))]
+
+
+def build(path: Path, plans: int, items: int, indicators: int, months: int, talents: int) -> float:
     from flask_migrate import upgrade
 
     from talent.auth.operations import create_user
@@ -64,6 +99,7 @@ def build(path: Path, plans: int, items: int, indicators: int, months: int) -> f
         seed_reference()
         create_user(None, "bench", "Bench2026x", "admin")
         units = list(db.session.scalars(select(Unit.id)))
+        insert_talents(talents, rng)
         first = date(2022, 1, 1)
         periods = periods_between("2022-01", "2100-12")[:months]
         last_year = int(periods[-1][:4])
@@ -98,6 +134,7 @@ def build(path: Path, plans: int, items: int, indicators: int, months: int) -> f
                                     "actual_period": periods[-1], "light": "green"}
                                    for k in range(indicators)]
             db.session.execute(insert(TaskItemUnit), links)
+            db.session.execute(insert(TaskIndicator), computed_indicators(plan.id))
             indicator_ids = list(db.session.scalars(
                 insert(TaskIndicator).returning(TaskIndicator.id, sort_by_parameter_order=True),
                 indicator_rows))
@@ -165,6 +202,16 @@ def measure(path: Path, requests: int) -> tuple[dict, dict]:
                           statistics.median(cpu), percentile(cpu, 95))
     exports = {}
     with app.app_context():
+        try:  # the worker's round, where figures are stored (not on main before #23's third round)
+            from talent.tasks.metric_figures import MetricFigure, refresh_due
+        except ImportError:
+            pass
+        else:
+            db.session.execute(MetricFigure.__table__.delete())
+            db.session.commit()
+            started = time.perf_counter()
+            refreshed = refresh_due()
+            exports["worker round"] = (time.perf_counter() - started, sum(refreshed.values()))
         plan = operations.load_plan(plan_id)
         for kind, build_report in (("docx", export.docx_report), ("xlsx", export.xlsx_report)):
             started = time.perf_counter()
@@ -181,14 +228,15 @@ def main() -> None:
     parser.add_argument("--indicators", type=int, default=5)
     parser.add_argument("--months", type=int, default=60)
     parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--talents", type=int, default=20_000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "tasks.sqlite"
-        took = build(path, args.plans, args.items, args.indicators, args.months)
+        took = build(path, args.plans, args.items, args.indicators, args.months, args.talents)
         reports = args.plans * args.items * args.months
         print(f"built {args.plans} plans × {args.items} items × {args.indicators} indicators × "
               f"{args.months} months = {reports:,} reports, {reports * args.indicators:,} values "
-              f"in {took:.1f} s")
+              f"in {took:.1f} s; {args.talents:,} talents")
         results, exports = measure(path, args.requests)
         # CPU time of this process per request: what the request costs without the machine's
         # other load (wall time includes waiting for a core on a shared machine).
@@ -197,7 +245,11 @@ def main() -> None:
             print(f"{label:52} {p50:7.1f} {p95:7.1f} {cpu50:8.1f} {cpu95:8.1f}")
         print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         for kind, (seconds, size) in exports.items():
-            print(f"调度 report .{kind}: {seconds:.2f} s, {size / 1024:.0f} KB")
+            if kind == "worker round":
+                print(f"worker round storing every figure of the open plans: {size} figures in "
+                      f"{seconds * 1000:.0f} ms")
+            else:
+                print(f"调度 report .{kind}: {seconds:.2f} s, {size / 1024:.0f} KB")
 
 
 if __name__ == "__main__":

@@ -190,6 +190,9 @@ def load(instance_path: str) -> dict:
         # Exports and imports longer than these run in the worker (talent/jobs/).
         "EXPORT_SYNC_LIMIT": _int("EXPORT_SYNC_LIMIT", 10_000),
         "IMPORT_SYNC_LIMIT": _int("IMPORT_SYNC_LIMIT", 2_000),
+        # The worker recomputes the task tracker's computed indicators once their stored figure is
+        # this old (talent/tasks/metric_figures.py); pages read the stored figure.
+        "TASK_METRICS_REFRESH_SECONDS": _int("TASK_METRICS_REFRESH_SECONDS", 50),
         "SQLALCHEMY_DATABASE_URI": _database_url(path),
         # A PostgreSQL streaming replica for statistics, dashboards and exports (core/replica.py);
         # empty: everything reads the primary. Past this lag the pages say how old their figures are.

@@ -12,7 +12,7 @@ After deploying, ``flask rebuild-summaries`` makes the figures exact if requests
 between this migration and the new code starting.
 
 Revision ID: 5c0e9d4b7a21
-Revises: e3f1a7c9d2b4
+Revises: f6a2c8e41b37
 Create Date: 2026-12-06 02:30:00
 
 """
@@ -21,7 +21,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '5c0e9d4b7a21'
-down_revision = 'e3f1a7c9d2b4'
+down_revision = 'f6a2c8e41b37'
 branch_labels = None
 depends_on = None
 

@@ -67,11 +67,12 @@ def _load_deleted(session: Session, _context, _instances) -> None:
 @event.listens_for(Session, "after_flush")
 def _count_changes(session: Session, _context) -> None:
     arrivals, departures = [], []
-    for obj in session.new:
+    new = session.new  # a new set at each access: once, not once per changed row
+    for obj in new:
         if isinstance(obj, Redemption):
             arrivals.append(_now(obj))
     for obj in session.dirty:
-        if isinstance(obj, Redemption) and obj not in session.new and changed(obj, WATCHED):
+        if isinstance(obj, Redemption) and obj not in new and changed(obj, WATCHED):
             departures.append(_before(obj))
             arrivals.append(_now(obj))
     for obj in session.deleted:

@@ -50,9 +50,12 @@ def home():
             select(Assignment).where(Assignment.commissioner_id == me.id)
             .options(selectinload(Assignment.target)).order_by(Assignment.status,
                                                                Assignment.starts_on.desc())))
-    needs = operations.needs_of_targets({a.target_id for a in assignments if a.status == "active"})
+    served = {a.target_id for a in assignments if a.status == "active"}
+    needs = operations.needs_of_targets(served)
+    elsewhere = operations.matched_elsewhere(me.id, served) if me is not None else []
     return _offline_page("commissioners/field/home.html", me=me, assignments=assignments,
-                         needs=needs, summary=operations.my_summary(me.id) if me else None)
+                         needs=needs, elsewhere=elsewhere,
+                         summary=operations.my_summary(me.id) if me else None)
 
 
 def _offline_page(template: str, **context):

@@ -184,13 +184,15 @@ def openapi() -> tuple[dict, dict]:
         "responses": {"200": json_content(_ref("ServiceLog")), **ERRORS}}}
     grades = {"type": "string",
               "enum": ["excellent", "qualified", "basically_qualified", "unqualified"]}
+    envelope = list_of("")["properties"]
     paths["/api/v1/rounds/{round_id}/assessment"] = {
         "parameters": [path_id("round_id")], "get": {
-            "summary": "按该批次公布的积分规则计算的年度考核（积分、建议等次、评定等次与理由）",
-            "parameters": [query_param("year", integer)],
+            "summary": "按该批次公布的积分规则计算的年度考核（积分、建议等次、评定等次与理由），"
+                       "分页（每页至多 100 人，只计算本页）",
+            "parameters": [query_param("year", integer), *PAGING],
             "responses": {"200": json_content({"type": "object", "properties": {
                 "round_id": {"type": "integer"}, "year": {"type": "integer"},
-                "total": {"type": "integer"},
+                **envelope,
                 "items": {"type": "array", "items": {"type": "object", "properties": {
                     "commissioner_id": {"type": "integer"}, "name": {"type": "string"},
                     "points": {"type": "number"}, "suggested_grade": grades,

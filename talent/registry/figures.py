@@ -45,11 +45,12 @@ def apply_deltas(connection, deltas: Counter) -> None:
 @event.listens_for(Session, "after_flush")
 def _count_changes(session: Session, _context) -> None:
     deltas: Counter = Counter()
-    for obj in session.new:
+    new = session.new  # a new set at each access: once, not once per changed talent
+    for obj in new:
         if isinstance(obj, Talent):
             deltas[_current(obj)] += 1
     for obj in session.dirty:
-        if isinstance(obj, Talent) and obj not in session.new and changed(obj, WATCHED):
+        if isinstance(obj, Talent) and obj not in new and changed(obj, WATCHED):
             deltas[_before(obj)] -= 1
             deltas[_current(obj)] += 1
     for obj in session.deleted:

@@ -44,6 +44,7 @@ def indicator_body(indicator: TaskIndicator, judge: Evaluator) -> dict:
         "actual": figure.value, "level": figure.level, "actual_period": indicator.actual_period,
         "progress": verdict.progress, "light": verdict.light, "light_reason": verdict.reason,
         "aggregation": indicator.aggregation, "cumulative": indicator.cumulative, "year": judge.year,
+        "computed_at": iso_utc(figure.computed_at), "computed_stale": figure.stale,
         "named_units": [u.name for u in indicator.named_units],
     }
 

@@ -5,7 +5,7 @@ from talent.auth.units import wording as unit_wording
 from talent.core import timeutil
 from talent.core.features import Feature, MenuEntry, Panel
 from talent.core.permissions import Permission
-from talent.tasks import api, demo, models, openapi, operations, views
+from talent.tasks import api, demo, metric_figures, models, openapi, operations, views
 from talent.tasks.lights import last_complete_period, period_of
 
 
@@ -56,6 +56,10 @@ def _daily(today) -> dict[str, int]:
     return {"催报提醒": result["reminders"], "灯色变化": result["lights"], "督办升级": result["escalations"]}
 
 
+def _setup(app) -> None:
+    app.after_request(metric_figures.keep_stored)
+
+
 def _light_badge(light: str | None) -> str:
     return {"red": "text-bg-danger", "yellow": "text-bg-warning", "green": "text-bg-success",
             "done": "text-bg-secondary", "missed": "text-bg-dark"}.get(light or "", "text-bg-light")
@@ -91,5 +95,7 @@ feature = Feature(
     template_globals={"light_labels": models.LIGHT_LABELS, "light_badge": _light_badge,
                       "unit_wording": unit_wording},
     daily=_daily,
+    background=metric_figures.refresh_due,
     home=_home,
+    setup=_setup,
 )

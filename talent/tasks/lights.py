@@ -28,12 +28,12 @@ Growth targets (%) read the growth of the confirmed level over the baseline; wit
 entered the growth cannot be known and the indicator is judged on its deadline only.
 """
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from flask import has_request_context
 
-from talent.core import features
+from talent.core import features, timeutil
 
 LIGHT_ORDER = {"red": 0, "missed": 0, "yellow": 1, "green": 2, "done": 3}
 
@@ -88,6 +88,36 @@ class Figure:
     source_note: str
     link: str | None
     connected: bool  # a computed indicator whose metric is installed
+    # Computed indicators: when the figures behind the value were computed (UTC; the oldest of
+    # them for a cumulative one), and whether that is older than the worker should ever leave it.
+    computed_at: datetime | None = None
+    stale: bool = False
+
+    @property
+    def updated_note(self) -> str:
+        """"系统数据更新于 HH:MM" in 双牌 time (with the date when not today), and the warning."""
+        if self.computed_at is None:
+            return ""
+        local = timeutil.to_local(self.computed_at)
+        shown = local.strftime("%H:%M" if local.date() == timeutil.local_now().date() else "%Y-%m-%d %H:%M")
+        return f"系统数据更新于 {shown}" + ("（数据可能未更新）" if self.stale else "")
+
+
+class LiveFigures:
+    """Figures computed on the spot (no store): for an evaluator built outside the application's
+    store, e.g. in a unit test of the rules."""
+
+    def get(self, key: str, metric, year: int):
+        return _Live(metric.compute(year))
+
+    def stale(self, computed_at) -> bool:
+        return False
+
+
+@dataclass(frozen=True)
+class _Live:
+    value: float | None
+    computed_at: datetime | None = None
 
 
 @dataclass
@@ -99,15 +129,17 @@ class Verdict:
 
 
 class Evaluator:
-    """Evaluates one plan's lights on a day; caches metric figures for the request."""
+    """Evaluates one plan's lights on a day; reads metric figures from ``figures`` (the stored
+    figures: ``talent.tasks.metric_figures.FigureStore``), once per metric and year."""
 
     def __init__(self, plan, on: date, reported_periods: dict[int, set[str]] | None = None,
-                 year: int | None = None):
+                 year: int | None = None, figures=None):
         self.plan = plan
         self.on = on
         self.year = year if year is not None else default_year(plan, on)
         self.tolerance = plan.tolerance / 100
-        self._metrics: dict[tuple[str, int], float | None] = {}
+        self.figures = figures if figures is not None else LiveFigures()
+        self._metrics: dict[tuple[str, int], object] = {}
         self._verdicts: dict[tuple[str, int], Verdict] = {}
         # Items by id, so an indicator finds its item without a lazy load per indicator.
         self._items = {item.id: item for action in plan.actions for item in action.items}
@@ -120,13 +152,17 @@ class Evaluator:
         if indicator.source == "computed" and indicator.metric_key:
             metric = features.metric(indicator.metric_key)
             if metric is not None:
-                value = self.computed(indicator.metric_key, metric, indicator.cumulative)
+                value, computed_at = self.computed(indicator.metric_key, metric, indicator.cumulative)
                 # Links need a request (url_for); the daily sweep and the demo run without one.
                 link = metric.link(self.year) if metric.link and has_request_context() else None
                 span = (f"{self.plan.starts_on.year}–{self.year} 年累计"
                         if indicator.cumulative and self.year > self.plan.starts_on.year
                         else f"{self.year} 年")
-                return Figure(value, None, f"系统数据：{metric.label}（{span}）", link, True)
+                # A closed plan's figures are not kept fresh by the worker (only open plans'
+                # are): their age is history, not a fault.
+                stale = not self.plan.is_closed and self.figures.stale(computed_at)
+                return Figure(value, None, f"系统数据：{metric.label}（{span}）", link, True,
+                              computed_at, stale)
             note = "数据来源未接入（暂按单位填报）"
         else:
             note = "单位填报"
@@ -138,14 +174,19 @@ class Evaluator:
             return Figure(value, level, note, None, False)
         return Figure(level, None, note, None, False)
 
-    def computed(self, key: str, metric, cumulative: bool) -> float | None:
+    def computed(self, key: str, metric, cumulative: bool) -> tuple[float, datetime | None]:
+        """The indicator's value (summed over the plan's years when cumulative) and the time of
+        the oldest figure it adds up."""
         years = range(self.plan.starts_on.year, self.year + 1) if cumulative else [self.year]
-        total = 0.0
+        total, oldest = 0.0, None
         for year in years:
             if (key, year) not in self._metrics:
-                self._metrics[(key, year)] = metric.compute(year)
-            total += self._metrics[(key, year)] or 0
-        return total
+                self._metrics[(key, year)] = self.figures.get(key, metric, year)
+            stored = self._metrics[(key, year)]
+            total += stored.value or 0
+            if stored.computed_at is not None and (oldest is None or stored.computed_at < oldest):
+                oldest = stored.computed_at
+        return total, oldest
 
     # -- indicators ---------------------------------------------------------------------------
 

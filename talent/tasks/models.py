@@ -32,6 +32,7 @@ from talent.tasks.directive_models import (  # noqa: F401 (the 督办 models liv
     Directive,
     DirectiveCounter,
 )
+from talent.tasks.metric_figures import MetricFigure  # noqa: F401 (stored metric figures, own module)
 
 ITEM_STATUSES = {"not_started": "未启动", "in_progress": "推进中", "done": "已完成"}
 LIGHTS = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "done": "已完成"}
@@ -260,7 +261,8 @@ class TaskIndicator(db.Model):
     source: Mapped[str] = mapped_column(String(10), default="reported")
     metric_key: Mapped[str | None] = mapped_column(String(80))
     deadline: Mapped[date | None] = mapped_column(Date)
-    # The latest confirmed figure (reported) — computed ones are read live from their metric.
+    # The latest confirmed figure (reported) — computed ones are read from their stored figure
+    # (task_metric_figures, refreshed by the worker).
     actual: Mapped[float | None] = mapped_column(Float)
     actual_period: Mapped[str | None] = mapped_column(String(7))
     light: Mapped[str] = mapped_column(String(10), default="green")

@@ -34,7 +34,12 @@ def openapi() -> tuple[dict, dict]:
             "aggregation": enum(AGGREGATIONS), "cumulative": {"type": "boolean"},
             "named_units": {"type": "array", "items": {"type": "string"},
                             "description": "另行指定可报送该指标的单位（如增长率由县统计局报送）"},
-            "year": {"type": "integer", "description": "计算口径年度（系统数据指标按年计算）"}}},
+            "year": {"type": "integer", "description": "计算口径年度（系统数据指标按年计算）"},
+            "computed_at": {"type": "string", "format": "date-time", "nullable": True,
+                            "description": "系统数据指标：所用数据的计算时间（UTC，后台每分钟内刷新；"
+                                           "累计指标取各年中最早的）；其他指标为 null"},
+            "computed_stale": {"type": "boolean",
+                               "description": "系统数据超过数个刷新周期未更新（后台任务可能未运行）"}}},
         "Contribution": {"type": "object", "properties": {
             "unit": {"type": "string"}, "unit_id": {"type": "integer"}, "value": {"type": "number"},
             "period": {"type": "string", "example": "2026-11"},

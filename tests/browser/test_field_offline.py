@@ -43,8 +43,27 @@ def _in_view(phone, selector: str) -> bool:
     }""", selector)
 
 
-def test_home_and_assignment_pages_open_offline_after_one_visit(phone, commissioner):
+def _need_matched_elsewhere(live_app, commissioner_id: int) -> str:
+    """A need at a target the commissioner is not assigned to, matched to them by the clerk."""
+    from talent.commissioners.need_models import TargetNeed
+    from tests.commissioners.world import make_target
+
+    with live_app.app_context():
+        target = make_target(town="茶林镇")
+        db.session.add(TargetNeed(target_id=target.id, title="茶园病虫害绿色防控",
+                                  field="modern_agriculture", description="", urgency="normal",
+                                  status="matched", commissioner_id=commissioner_id,
+                                  posted_via="clerk"))
+        db.session.commit()
+        name = target.name
+        db.session.remove()
+    return name
+
+
+def test_home_and_assignment_pages_open_offline_after_one_visit(phone, live_app, commissioner,
+                                                                 field_commissioner):
     username, target, contact_phone = commissioner
+    elsewhere = _need_matched_elsewhere(live_app, field_commissioner[0])
     sign_in(phone, username)
     _visit_online(phone, "/field")
     phone.context.set_offline(True)
@@ -54,6 +73,9 @@ def test_home_and_assignment_pages_open_offline_after_one_visit(phone, commissio
         assert phone.get_by_role("heading", name="我的派驻").is_visible()
         text = phone.locator("main").inner_text()
         assert target in text and "脐橙黄龙病防控" in text and contact_phone in text
+        # A need matched at a target not assigned to them, with that target's contact.
+        matched = phone.locator("#matched-elsewhere").inner_text()
+        assert elsewhere in matched and "茶园病虫害绿色防控" in matched and contact_phone in matched
         assert phone.locator("#offline-flag").is_visible()
         assert "内容更新于" in phone.locator("#refreshed-at").inner_text()
     phone.goto("/field/year")

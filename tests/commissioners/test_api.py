@@ -167,6 +167,22 @@ def test_staff_confirm_and_return_logs_through_the_api(client, api_token):
     assert [item["id"] for item in by_town["items"]] == [world.log.id]
 
 
+def test_staff_log_list_total_is_capped_with_the_exact_total_on_request(client, api_token, auth,
+                                                                         monkeypatch):
+    """Past COUNT_CAP the staff log list (page and API) gives a lower bound, not a count of all."""
+    make_world()
+    monkeypatch.setattr("talent.core.pagination.COUNT_CAP", 1)
+    headers = api_token("unit")
+    capped = client.get("/api/v1/service-logs?kind=guidance", headers=headers).get_json()
+    assert (capped["total"], capped["total_is_estimate"], len(capped["items"])) == (1, True, 2)
+    exact = client.get("/api/v1/service-logs?kind=guidance&exact=1", headers=headers).get_json()
+    assert (exact["total"], exact["total_is_estimate"]) == (2, False)
+    auth.login_as("unit")
+    page = client.get("/commissioners/logs?kind=guidance").get_data(as_text=True)
+    assert "共 1+ 条" in page and "/commissioners/logs?exact=1&amp;kind=guidance" in page
+    assert "共 2 条" in client.get("/commissioners/logs?kind=guidance&exact=1").get_data(as_text=True)
+
+
 def test_other_units_get_403_and_org_reads_only(client, api_token):
     world = make_world()
     housing = db.session.scalar(select(Unit.id).where(Unit.name == "县住建局"))

@@ -163,3 +163,30 @@ def test_clerk_records_matches_and_the_target_posts(client, auth):
     unlinked = EmployerFactory()
     login_session(client, UserFactory(role="employer", employer_id=unlinked.id))
     assert "尚未登记为科技特派员的服务对象" in client.get("/my-needs").get_data(as_text=True)
+
+
+def test_a_need_matched_at_a_target_not_assigned_shows_in_my_assignments(client, auth):
+    """The clerk may match any commissioner of the field; the notice links to 我的派驻, which
+    lists the need with its target's contact even without an assignment there (closing note
+    of #21). The commissioner who is assigned there sees it under the assignment, as before."""
+    world = make_world()
+    elsewhere = world.other_assignment.target  # served by 唐慧敏, not 陈立新
+    mine = commissioner_user(world.commissioner)
+    clerk = auth.login_as("unit")
+    need = operations.create_need(clerk, elsewhere, {**NEED, "title": "茶园病虫害绿色防控"})
+    operations.update_need(clerk, need, {"commissioner_id": world.commissioner.id,
+                                         "status": "matched"}, need.version)
+    assert _notices(mine) == [f"县科工信局为您对接了技术需求：茶园病虫害绿色防控（{elsewhere.name}）"]
+
+    login_session(client, mine)
+    home = client.get("/field").get_data(as_text=True)
+    section = home[home.index('id="matched-elsewhere"'):home.index("</section>")]
+    assert "茶园病虫害绿色防控" in section and elsewhere.name in section
+    assert elsewhere.contact in section and "tel:13800000000" in section
+    login_session(client, commissioner_user(world.other))
+    theirs = client.get("/field").get_data(as_text=True)
+    assert "茶园病虫害绿色防控" in theirs and 'id="matched-elsewhere"' not in theirs
+
+    operations.update_need(clerk, need, {"status": "closed"}, need.version)
+    login_session(client, mine)
+    assert "茶园病虫害绿色防控" not in client.get("/field").get_data(as_text=True)

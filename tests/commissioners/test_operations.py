@@ -204,11 +204,11 @@ def test_metrics_for_the_task_tracker(app):
 
 def test_idle_commissioners_and_unserved_targets(app):
     world = make_world()
-    assert operations.idle_commissioners_count() == 0
+    assert operations.idle_commissioners().value == 0
     make_commissioner("无日志")
     make_target(town="理家坪乡")
-    assert operations.idle_commissioners_count() == 1
-    assert operations.unserved_targets_count() == 1
+    assert operations.idle_commissioners().value == 1
+    assert operations.unserved_targets().value == 1
     idle_towns = {t.name for t in operations.towns_without_assignment()}
     assert "江村镇" not in idle_towns and "理家坪乡" in idle_towns
     assert world.target.town.name == "江村镇"

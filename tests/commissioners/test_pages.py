@@ -217,8 +217,11 @@ def test_other_units_get_403_on_management_pages(client, auth):
     assert "科技特派员" not in client.get("/").get_data(as_text=True)
 
 
-def test_dashboard_panels_for_staff_and_commissioner(client, auth):
+def test_dashboard_panels_for_staff_and_commissioner(client, auth, monkeypatch):
     world = make_world()
+    # The figures count at most COUNT_CAP + 1 rows: 2 pending logs read "1+" and link to the
+    # list's exact total; the one idle commissioner is exact.
+    monkeypatch.setattr("talent.core.pagination.COUNT_CAP", 1)
     operations.create_commissioner(None, {
         "name": "无日志", "id_number": None, "phone": "", "employer": "x", "expertise": "",
         "field": "other", "level": "county", "three_regions": False, "talent_id": None,
@@ -226,6 +229,9 @@ def test_dashboard_panels_for_staff_and_commissioner(client, auth):
     auth.login_as("unit")
     page = client.get("/").get_data(as_text=True)
     assert "近30天无日志的特派员" in page and "/commissioners?idle=1" in page
+    assert "/commissioners/logs?exact=1&amp;status=submitted" in page and "超过 1，点击统计确切数" in page
+    pending = client.get("/commissioners/logs?exact=1&status=submitted").get_data(as_text=True)
+    assert "共 2 条" in pending
     idle = client.get("/commissioners?idle=1").get_data(as_text=True)
     assert "无日志" in idle and "陈立新" not in idle
     login_session(client, commissioner_user(world.commissioner))

@@ -129,6 +129,38 @@ def test_api_rounds_carry_rules_and_the_assessment(client, api_token, fixture_ye
                       headers=api_token("commissioner")).status_code == 403
 
 
+def test_api_assessment_is_paged_and_scores_only_the_page(client, api_token, fixture_year,
+                                                          monkeypatch):
+    world = fixture_year
+    headers = api_token("unit")
+    url = f"/api/v1/rounds/{world.round.id}/assessment?year={YEAR}"
+    scored = []
+    real = operations.assessment.year_figures
+    monkeypatch.setattr(operations.assessment, "year_figures",
+                        lambda year, ids=None: scored.append(ids) or real(year, ids))
+    first = client.get(url + "&per_page=2", headers=headers).get_json()
+    assert (first["total"], first["total_is_estimate"], first["page"], first["per_page"]) \
+        == (3, False, 1, 2)
+    assert scored == [[row["commissioner_id"] for row in first["items"]]]
+    second = client.get(url + "&per_page=2&page=2", headers=headers).get_json()
+    names = [row["name"] for row in first["items"] + second["items"]]
+    assert sorted(names) == sorted(EXPECTED) and len(second["items"]) == 1
+    row = next(r for r in first["items"] + second["items"] if r["name"] == "陈立新")
+    assert (row["points"], row["suggested_grade"]) == (20.0, "excellent")
+    # Past the cap the total is a lower bound, and ?exact=1 counts.
+    monkeypatch.setattr("talent.core.pagination.COUNT_CAP", 2)
+    capped = client.get(url + "&per_page=1", headers=headers).get_json()
+    assert (capped["total"], capped["total_is_estimate"], len(capped["items"])) == (2, True, 1)
+    exact = client.get(url + "&per_page=1&exact=1", headers=headers).get_json()
+    assert (exact["total"], exact["total_is_estimate"]) == (3, False)
+    assert client.get(url + "&page=100001", headers=headers).get_json()["items"] == []
+    for bad in ("page=0", "page=abc", "page=-1", "per_page=0", "per_page=101", "per_page=1.5",
+                "page=99999999999", "exact=2", "year=abc"):
+        refused = client.get(f"{url}&{bad}", headers=headers)
+        assert refused.status_code == 422, bad
+        assert bad.split("=")[0] in refused.get_json()["error"]["fields"], bad
+
+
 def test_kaohe_table_xlsx_and_a4(client, auth, fixture_year):
     auth.login_as("unit")
     exported = client.get(f"/commissioners/assessments/export.xlsx?year={YEAR}")

@@ -272,7 +272,7 @@ def test_figures_and_eligibility_are_filled_for_talents_already_there(empty_data
         db.engine.dispose()
 
 
-BEFORE_SERVICE_FIGURES = "e3f1a7c9d2b4"
+BEFORE_SERVICE_FIGURES = "f6a2c8e41b37"
 
 
 def _redemptions(talent_ids: list[int]) -> None:

@@ -1,7 +1,10 @@
 """The 专班 leader (召集人/副召集人): the 调度 view as home, everything read-only."""
 from datetime import date
 
+from sqlalchemy import select
+
 from talent.extensions import db
+from talent.notifications.models import Notification
 from talent.tasks import operations
 
 
@@ -68,3 +71,17 @@ def test_leader_confirms_on_the_page(client, auth, plan, items, staff, frozen):
     assert "已确认" in done.get_data(as_text=True)
     db.session.refresh(own)
     assert own.status == "confirmed" and own.reviewed_by_id is not None
+
+
+def test_convener_is_told_when_the_office_files_a_report(items, staff, frozen, make_user):
+    """The convener confirms the office's own reports, so their inbox says when one waits; a
+    unit's report (reviewed by the lead unit or the office) does not reach them."""
+    frozen(date(2023, 7, 3))
+    leader = make_user("leader")
+    office, forestry = staff("县科工信局"), staff("县林业局")
+    own = operations.submit_report(office, items["1.1"], office.unit, "2023-06", "集聚区建设", {})
+    operations.submit_report(forestry, items["1.1"], forestry.unit, "2023-06", "选址", {})
+    notes = list(db.session.scalars(select(Notification).where(Notification.user_id == leader.id)))
+    assert [(n.kind, n.link) for n in notes] == [
+        ("task_report", f"/tasks/items/{items['1.1'].id}#report-{own.id}")]
+    assert "专班办公室报送了 1.1" in notes[0].title and "2023-06" in notes[0].title

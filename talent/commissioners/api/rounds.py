@@ -1,4 +1,6 @@
 """API: selection rounds."""
+from dataclasses import replace
+
 from flask import abort, request
 
 from talent.commissioners import choices, operations
@@ -93,7 +95,9 @@ def round_patch(round_id: int):
 @bp.get("/rounds/<int:round_id>/assessment")
 @require(Permission.COMMISSIONERS_STAFF)
 def round_assessment(round_id: int):
-    """The round's commissioners scored for ``year`` (default: this year) by its rules."""
+    """The round's commissioners scored for ``year`` (default: this year) by its rules, one page
+    at a time: only the page's commissioners are scored (a whole county round of ~1,250 took
+    about 2 s in one answer), and the total is capped like every list (``?exact=1``)."""
     user = reader()
     if not operations.can_read_all(user):
         abort(403)
@@ -101,8 +105,8 @@ def round_assessment(round_id: int):
     year = int_arg("year") or timeutil.today().year
     if not 2000 <= year <= 2100:
         raise ApiError(422, "年度应在 2000 至 2100 之间", fields={"year": ["年度无效"]})
-    commissioners = list(db.session.scalars(
-        operations.assessment_query(year).where(Commissioner.round_id == selection_round.id)))
-    rows = operations.scored_rows(year, commissioners)
+    page = paginate(operations.assessment_query(year)
+                    .where(Commissioner.round_id == selection_round.id), request.args)
+    scored = replace(page, items=operations.scored_rows(year, page.items))
     return {"round_id": selection_round.id, "year": year,
-            "items": [row.to_dict() for row in rows], "total": len(rows)}
+            **page_envelope(scored, lambda row: row.to_dict())}

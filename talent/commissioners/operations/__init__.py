@@ -42,13 +42,13 @@ from talent.commissioners.operations.base import (  # noqa: F401
 )
 from talent.commissioners.operations.counts import (  # noqa: F401
     county_selected,
-    idle_commissioners_count,
+    idle_commissioners,
     my_summary,
     provincial_projects,
     staff_summary,
     targets_served,
     towns_without_assignment,
-    unserved_targets_count,
+    unserved_targets,
 )
 from talent.commissioners.operations.logs import (  # noqa: F401
     LogQuery,
@@ -74,6 +74,7 @@ from talent.commissioners.operations.needs import (  # noqa: F401
     close_by_log,
     create_need,
     load_need,
+    matched_elsewhere,
     need_choices,
     needs_of_targets,
     needs_visible_to,

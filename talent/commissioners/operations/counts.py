@@ -1,5 +1,14 @@
-"""What the dashboard and the task tracker count."""
-from sqlalchemy import and_, func, select
+"""What the dashboard and the task tracker count.
+
+The 科工信局 dashboard counts like the lists do: at most ``COUNT_CAP`` + 1 rows each, so a figure
+past 10,000 reads "10,000+" and its link opens the list with the exact total (``?exact=1``);
+every count is over an index (the pending logs' partial index, ``served_on``, the commissioners'
+``(status, level)``, and one index probe per row for "no log in 30 days" / "no active
+assignment"), never a grouping over all logs.
+"""
+from dataclasses import dataclass
+
+from sqlalchemy import and_, exists, func, select
 
 from talent.commissioners import choices
 from talent.commissioners.assessment_models import Project
@@ -15,38 +24,54 @@ from talent.commissioners.operations.assessment import YearFigures, year_figures
 from talent.commissioners.operations.base import year_bounds
 from talent.commissioners.operations.people import IDLE_DAYS, logged_since
 from talent.commissioners.operations.targets import actively_served
+from talent.core.pagination import capped_count
 from talent.core.timeutil import today
 from talent.extensions import db
 
 
-def idle_commissioners_count() -> int:
-    return db.session.scalar(select(func.count(Commissioner.id)).where(
-        Commissioner.status == "active", ~logged_since(IDLE_DAYS))) or 0
+@dataclass(frozen=True)
+class Figure:
+    """A dashboard count: exact up to the cap, else the cap as a lower bound ("10,000+")."""
+
+    value: int
+    estimate: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.value:,}+" if self.estimate else f"{self.value:,}"
 
 
-def unserved_targets_count() -> int:
-    return db.session.scalar(select(func.count(ServiceTarget.id)).where(~actively_served())) or 0
+def _figure(query) -> Figure:
+    return Figure(*capped_count(query))
+
+
+def idle_commissioners() -> Figure:
+    """Active commissioners with no log in the last ``IDLE_DAYS`` days."""
+    return _figure(select(Commissioner.id).where(Commissioner.status == "active",
+                                                 ~logged_since(IDLE_DAYS)))
+
+
+def unserved_targets() -> Figure:
+    """Service targets without an active assignment."""
+    return _figure(select(ServiceTarget.id).where(~actively_served()))
 
 
 def towns_without_assignment() -> list[Town]:
-    served = (select(ServiceTarget.town_id).join(Assignment, Assignment.target_id == ServiceTarget.id)
-              .where(Assignment.status == "active"))
-    return list(db.session.scalars(select(Town).where(Town.id.not_in(served))
-                                   .order_by(Town.sort_order)))
+    """Towns with no target under an active assignment: per town, the first served target ends
+    the search (two index probes), instead of joining every active assignment."""
+    served = exists().where(ServiceTarget.town_id == Town.id, exists().where(
+        Assignment.target_id == ServiceTarget.id, Assignment.status == "active"))
+    return list(db.session.scalars(select(Town).where(~served).order_by(Town.sort_order)))
 
 
 def staff_summary() -> dict:
     month_start = today().replace(day=1)
     return {
-        "active": db.session.scalar(select(func.count(Commissioner.id))
-                                    .where(Commissioner.status == "active")) or 0,
+        "active": _figure(select(Commissioner.id).where(Commissioner.status == "active")),
         "month_start": month_start,
-        "logs_this_month": db.session.scalar(select(func.count(ServiceLog.id))
-                                             .where(ServiceLog.served_on >= month_start)) or 0,
-        "pending": db.session.scalar(select(func.count(ServiceLog.id))
-                                     .where(ServiceLog.status == "submitted")) or 0,
-        "idle": idle_commissioners_count(),
-        "unserved": unserved_targets_count(),
+        "logs_this_month": _figure(select(ServiceLog.id).where(ServiceLog.served_on >= month_start)),
+        "pending": _figure(select(ServiceLog.id).where(ServiceLog.status == "submitted")),
+        "idle": idle_commissioners(),
+        "unserved": unserved_targets(),
         "idle_towns": towns_without_assignment(),
     }
 

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import Select, case, false, func, or_, select
+from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import Forbidden
 
 from talent.commissioners import choices
@@ -207,6 +208,19 @@ def needs_of_targets(target_ids) -> dict[int, list[TargetNeed]]:
             .order_by(MOST_URGENT_FIRST, TargetNeed.id)):
         found.setdefault(need.target_id, []).append(need)
     return found
+
+
+def matched_elsewhere(commissioner_id: int, served_target_ids) -> list[TargetNeed]:
+    """Needs matched to this commissioner at targets they hold no active assignment for (the
+    clerk may match anyone in the field): 我的派驻 lists them with the target's contact, since
+    the notice of the match links there."""
+    query = (select(TargetNeed).where(TargetNeed.commissioner_id == commissioner_id,
+                                      TargetNeed.status == "matched")
+             .options(selectinload(TargetNeed.target).selectinload(ServiceTarget.town))
+             .order_by(MOST_URGENT_FIRST, TargetNeed.id))
+    if served_target_ids:
+        query = query.where(TargetNeed.target_id.not_in(list(served_target_ids)))
+    return list(db.session.scalars(query))
 
 
 def answering_logs(need: TargetNeed) -> list[ServiceLog]:

@@ -61,11 +61,12 @@ def _count_changes(session: Session, _context) -> None:
         for key, counts in _contribution(values).items():
             deltas[key] = [d + sign * c for d, c in zip(deltas[key], counts, strict=True)]
 
-    for obj in session.new:
+    new = session.new  # a new set at each access: once, not once per changed row
+    for obj in new:
         if isinstance(obj, ServiceRequest):
             add(values_now(obj, WATCHED), 1)
     for obj in session.dirty:
-        if isinstance(obj, ServiceRequest) and obj not in session.new and changed(obj, WATCHED):
+        if isinstance(obj, ServiceRequest) and obj not in new and changed(obj, WATCHED):
             add(values_before(obj, WATCHED), -1)
             add(values_now(obj, WATCHED), 1)
     for obj in session.deleted:

@@ -10,6 +10,7 @@ from datetime import date
 from talent.core import audit, timeutil
 from talent.core.timeutil import utcnow
 from talent.extensions import db
+from talent.tasks import metric_figures
 from talent.tasks.models import OUTCOMES, TaskPlan
 from talent.tasks.operations.access import TaskRefused, require_office
 from talent.tasks.operations.lighting import refresh_lights
@@ -39,6 +40,9 @@ def close_plan(actor, plan: TaskPlan, evaluation: str,
     if not (evaluation or "").strip():
         raise TaskRefused("结束方案须填写总体评估", fields={"final_evaluation": ["请填写总体评估"]},
                           status=422)
+    # The final outcomes read the computed indicators as they stand now, not as the worker last
+    # stored them (a figure up to a minute old, or older with the worker down).
+    metric_figures.recompute(metric_figures.needed(on, plan_id=plan.id))
     chosen = {**proposed_outcomes(plan, on), **(outcomes or {})}
     for outcome, note in chosen.values():
         if outcome not in OUTCOMES:

@@ -9,6 +9,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from talent.core import timeutil
 from talent.extensions import db
 from talent.tasks.lights import Evaluator, last_complete_period
+from talent.tasks.metric_figures import FigureStore
 from talent.tasks.models import (
     Directive,
     LightChange,
@@ -85,7 +86,8 @@ def reported_periods(item_ids, since: str | None = None) -> dict[int, set[str]]:
 def evaluator(plan: TaskPlan, on: date | None = None, year: int | None = None) -> Evaluator:
     on = on or timeutil.today()
     item_ids = [item.id for item in plan.items]
-    return Evaluator(plan, on, reported_periods(item_ids, since=last_complete_period(on)), year=year)
+    return Evaluator(plan, on, reported_periods(item_ids, since=last_complete_period(on)), year=year,
+                     figures=FigureStore())
 
 
 def reports_of(item: TaskItem) -> list[ProgressReport]:

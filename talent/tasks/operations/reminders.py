@@ -43,6 +43,23 @@ def missing_reports(plan: TaskPlan, period: str) -> list[Missing]:
     return sorted(owed.values(), key=lambda m: (m.unit.sort_order, m.unit.id))
 
 
+def _in_period(plan: TaskPlan, period: str) -> bool:
+    """An open plan that asks for ``period``'s report (the month lies within its period)."""
+    return not plan.is_closed and period_of(plan.starts_on) <= period <= period_of(plan.ends_on)
+
+
+def _remind_owing(plan: TaskPlan, period: str, title, key) -> int:
+    """One notice per unit and item on which the unit owes ``period``'s report; ``title(item)``
+    and ``key(item, unit)`` (the notice's idempotency key) say which reminder it is."""
+    sent = 0
+    for missing in missing_reports(plan, period):
+        for item in missing.items:
+            sent += inbox.notify_unit(
+                missing.unit.id, title(item), link=f"/tasks/items/{item.id}/report?period={period}",
+                kind="task_reminder", key=key(item, missing.unit))
+    return sent
+
+
 def send_reminders(plan: TaskPlan, on: date | None = None) -> int:
     """At a month's end, each unit that owes its report gets one notification per item and month.
 
@@ -50,16 +67,10 @@ def send_reminders(plan: TaskPlan, on: date | None = None) -> int:
     """
     on = on or timeutil.today()
     period = last_complete_period(on)
-    if plan.is_closed or not period_of(plan.starts_on) <= period <= period_of(plan.ends_on):
+    if not _in_period(plan, period):
         return 0
-    sent = 0
-    for missing in missing_reports(plan, period):
-        for item in missing.items:
-            sent += inbox.notify_unit(
-                missing.unit.id, f"请报送 {item.code} {item.title} {period} 工作进度",
-                link=f"/tasks/items/{item.id}/report?period={period}", kind="task_reminder",
-                key=f"tasks:{plan.id}:{item.id}:{period}")
-    return sent
+    return _remind_owing(plan, period, lambda item: f"请报送 {item.code} {item.title} {period} 工作进度",
+                         lambda item, _unit: f"tasks:{plan.id}:{item.id}:{period}")
 
 
 REMIND_DAYS_BEFORE = 3  # working days
@@ -91,19 +102,14 @@ def send_report_due_reminders(plan: TaskPlan, on: date | None = None) -> int:
     month's report is reminded once per item and month — before the 催报 that follows the month."""
     on = on or timeutil.today()
     period = period_of(on)
-    if plan.is_closed or not period_of(plan.starts_on) <= period <= period_of(plan.ends_on):
+    if not _in_period(plan, period):
         return 0
     month_end = date(on.year, on.month, calendar_module.monthrange(on.year, on.month)[1])
     if workdays.load().between(on, month_end) > REMIND_DAYS_BEFORE:
         return 0
-    sent = 0
-    for missing in missing_reports(plan, period):
-        for item in missing.items:
-            sent += inbox.notify_unit(
-                missing.unit.id, f"{item.code} {item.title} {period} 工作进度请于 {month_end} 前报送",
-                link=f"/tasks/items/{item.id}/report?period={period}", kind="task_reminder",
-                key=f"tasks:report-due:{plan.id}:{item.id}:{missing.unit.id}:{period}")
-    return sent
+    return _remind_owing(
+        plan, period, lambda item: f"{item.code} {item.title} {period} 工作进度请于 {month_end} 前报送",
+        lambda item, unit: f"tasks:report-due:{plan.id}:{item.id}:{unit.id}:{period}")
 
 
 def sweep(on: date | None = None) -> dict:

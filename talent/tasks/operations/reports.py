@@ -76,6 +76,11 @@ def submit_report(actor, item: TaskItem, unit: Unit, period: str, narrative: str
     for lead in item.lead_units:
         inbox.notify_unit(lead.id, f"{unit.name} 报送了 {item.code} {item.title} {period} 进度，待确认",
                           link=f"/tasks/items/{item.id}", kind="task_report")
+    if unit.id == item.plan.office_unit_id:
+        # Four eyes on the office: the convener may confirm its own reports, so is told one waits.
+        inbox.notify(inbox.role_users("leader"),
+                     f"专班办公室报送了 {item.code} {item.title} {period} 进度，待召集人确认",
+                     link=f"/tasks/items/{item.id}#report-{report.id}", kind="task_report")
     refresh_lights(item.plan)  # a report that arrives can clear a red light: recorded, with its reason
     return report
 
