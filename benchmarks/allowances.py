@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert, select
 
-from benchmarks.talent_list import make_app, percentile, synthetic_rows
+from benchmarks.talent_list import insert_talents, make_app, percentile, synthetic_rows
 from talent.extensions import db
 from talent.registry.models import Talent
 
@@ -46,15 +46,7 @@ def build(path: Path, talents: int, shape: str) -> float:
         upgrade()
         seed_reference()
         org = create_user(None, "bench", "Bench2026x", "org")
-        batch = []
-        for row in synthetic_rows(talents):
-            row["created_at"] = row["updated_at"] = None
-            batch.append({k: v for k, v in row.items() if v is not None or k == "birth_date"})
-            if len(batch) == 5000:
-                db.session.execute(insert(Talent), batch)
-                batch = []
-        if batch:
-            db.session.execute(insert(Talent), batch)
+        insert_talents(synthetic_rows(talents))
         policies = [operations.create_policy(org, {
             "name": name, "document_no": f"双组发〔2024〕{n}号", "amount": amount, "period": "monthly",
             "months": None, "budget": Decimal("99999999.00"), "year": 2024, "eligibility": {},

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert, select
 
-from benchmarks.talent_list import make_app, percentile, synthetic_rows
+from benchmarks.talent_list import insert_talents, make_app, percentile, synthetic_rows
 from talent.extensions import db
 from talent.registry.models import Talent
 
@@ -44,15 +44,7 @@ def build(path: Path, talents: int, recommendations: int, cards_count: int) -> f
         upgrade()
         seed_reference()
         org = create_user(None, "bench", "Bench2026x", "org")
-        batch = []
-        for row in synthetic_rows(talents):
-            row["created_at"] = row["updated_at"] = None
-            batch.append({k: v for k, v in row.items() if v is not None or k == "birth_date"})
-            if len(batch) == 5000:
-                db.session.execute(insert(Talent), batch)
-                batch = []
-        if batch:
-            db.session.execute(insert(Talent), batch)
+        insert_talents(synthetic_rows(talents))
         programmes = list(db.session.scalars(select(Programme)))
         calls = [operations.save_call(org, p, year, date(year, 4, 30))
                  for p in programmes for year in (2024, 2025, 2026)]

@@ -83,6 +83,21 @@ def synthetic_rows(count: int):
         }
 
 
+def insert_talents(rows) -> None:
+    """Bulk-insert rows of ``synthetic_rows`` (or rows changed from them) in batches of 5,000, as
+    Core inserts: no ORM events, so the maintained figures and the stored eligibility are not kept
+    (the migrations fill them when they run after, or ``flask rebuild-summaries``)."""
+    batch = []
+    for row in rows:
+        row["created_at"] = row["updated_at"] = None  # the columns' defaults
+        batch.append({k: v for k, v in row.items() if v is not None or k == "birth_date"})
+        if len(batch) == 5000:
+            db.session.execute(insert(Talent), batch)
+            batch = []
+    if batch:
+        db.session.execute(insert(Talent), batch)
+
+
 BEFORE_SEARCH_INDEXES = "1ccb71e4b25e"
 
 
@@ -98,15 +113,7 @@ def build(path: str, rows: int) -> float:
         # The rows go in before the search indexes are built (as they would be in service: the
         # migration builds them online over data already there), then the migrations run on.
         upgrade(revision=BEFORE_SEARCH_INDEXES)
-        batch = []
-        for row in synthetic_rows(rows):
-            row["created_at"] = row["updated_at"] = None
-            batch.append({k: v for k, v in row.items() if v is not None or k in ("birth_date",)})
-            if len(batch) == 5000:
-                db.session.execute(insert(Talent), batch)
-                batch = []
-        if batch:
-            db.session.execute(insert(Talent), batch)
+        insert_talents(synthetic_rows(rows))
         db.session.commit()
         print(f"  {rows:,} rows inserted in {time.perf_counter() - started:.1f} s", flush=True)
         migrating = time.perf_counter()

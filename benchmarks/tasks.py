@@ -57,22 +57,17 @@ def make_app(path: Path):
 def insert_talents(count: int, rng: random.Random) -> None:
     """``count`` synthetic talents (the talent benchmark's rows); one in twenty introduced from
     abroad in 2022–2026, so the foreign-talent metric counts something."""
+    from talent_list import insert_talents as insert_rows
     from talent_list import synthetic_rows
 
-    from talent.registry.models import Talent
+    def with_foreign(rows):  # one in twenty introduced from abroad, for the computed indicators
+        for n, row in enumerate(rows):
+            if n % 20 == 0:
+                row.update(nationality="DE", source="introduced",
+                           introduced_on=date(rng.randrange(2022, 2027), rng.randrange(1, 13), 1))
+            yield row
 
-    batch = []
-    for n, row in enumerate(synthetic_rows(count)):
-        row["created_at"] = row["updated_at"] = None
-        if n % 20 == 0:
-            row.update(nationality="DE", source="introduced",
-                       introduced_on=date(rng.randrange(2022, 2027), rng.randrange(1, 13), 1))
-        batch.append({k: v for k, v in row.items() if v is not None or k == "birth_date"})
-        if len(batch) == 5000:
-            db.session.execute(insert(Talent), batch)
-            batch = []
-    if batch:
-        db.session.execute(insert(Talent), batch)
+    insert_rows(with_foreign(synthetic_rows(count)))
 
 
 def computed_indicators(plan_id: int) -> list[dict]:
