@@ -17,10 +17,14 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 def upsert(connection, table, keys: list[str], rows: list[dict], add: str | Iterable[str] | None = None,
            replace: tuple[str, ...] = ()):
     """INSERT these rows; on a key already there, ``add`` the columns' new values to the stored
-    ones (``n = n + excluded.n``) and/or ``replace`` columns. One statement, either engine."""
+    ones (``n = n + excluded.n``) and/or ``replace`` columns. One statement, either engine.
+
+    ``connection``: a Connection (inside a flush), or the Session itself, which sends the
+    statement where the session sends writes (the primary, on a page that reads a replica)."""
     if not rows:
         return
-    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    dialect = connection.dialect if hasattr(connection, "dialect") else connection.get_bind().dialect
+    insert = pg_insert if dialect.name == "postgresql" else sqlite_insert
     statement = insert(table).values(rows)
     values = {c: statement.excluded[c] for c in replace}
     for column in ((add,) if isinstance(add, str) else add or ()):

@@ -31,11 +31,10 @@ from datetime import datetime, timedelta
 
 from flask import current_app, g, has_app_context, has_request_context, request
 from sqlalchemy import Float, String, select, text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column
 
 from talent.core import features, timeutil
+from talent.core.counters import upsert
 from talent.extensions import db
 
 log = logging.getLogger(__name__)
@@ -80,13 +79,8 @@ def _store(rows: list[dict]) -> None:
     Executed as a statement through the session (not on ``session.connection()``), so that in a
     page that reads the replica (the 工作台 shows the tasks panel) the INSERT goes to the primary.
     """
-    if not rows:
-        return
-    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(MetricFigure.__table__).values(rows)
-    db.session.execute(statement.on_conflict_do_update(
-        index_elements=["metric_key", "year"],
-        set_={"value": statement.excluded.value, "computed_at": statement.excluded.computed_at}))
+    upsert(db.session, MetricFigure.__table__, ["metric_key", "year"], rows,
+           replace=("value", "computed_at"))
 
 
 @dataclass(frozen=True)
